@@ -1,0 +1,26 @@
+"""glassnet: a see-through neural-network library; every weight, gradient and update is numpy.
+
+This module only re-exports the public API.
+"""
+
+from glassnet.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from glassnet.callbacks import Callback, ProgressBar
+from glassnet.gradcheck import check_gradients, numerical_gradient
+from glassnet.initializers import glorot_uniform, he_normal, uniform_symmetric, zeros
+from glassnet.layers import Dense
+from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
+from glassnet.metrics import accuracy, mean_squared_error
+from glassnet.network import Sequential, mlp
+from glassnet.optimizers import SGD, Adam, GradientDescent
+from glassnet.training import History, fit
+from glassnet.tutorial import NeuralNetwork
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SGD", "Adam", "BinaryCrossEntropy", "Callback", "Dense", "GradientDescent", "History",
+    "Identity", "LeakyReLU", "NeuralNetwork", "ProgressBar", "ReLU", "Sequential", "Sigmoid",
+    "Softmax", "SoftmaxCrossEntropy", "SquaredError", "Tanh", "accuracy", "check_gradients",
+    "fit", "glorot_uniform", "he_normal", "mean_squared_error", "mlp", "numerical_gradient",
+    "uniform_symmetric", "zeros",
+]

@@ -1,0 +1,133 @@
+"""Activation layers: element-wise (or row-wise, for Softmax) functions without parameters.
+
+Each class keeps its forward formula and its derivative a few lines apart. They follow the
+layer protocol of ``layers.py`` (``forward``, ``backward``, empty ``params``/``grads``) and
+cache the one array their backward needs. Numpy only; imports nothing else from glassnet.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Activation:
+    """Base class: no parameters; ``forward`` caches, ``backward`` applies the chain rule."""
+
+    def __init__(self):
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+
+    def forward(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __call__(self, inputs: np.ndarray) -> np.ndarray:
+        return self.forward(inputs)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def sigmoid(inputs: np.ndarray) -> np.ndarray:
+    """sigma(x) = 1 / (1 + exp(-x)), without overflow for any finite x.
+
+    ``-x`` is capped at log(largest float) - 1 so that ``exp`` cannot overflow; below that
+    cap sigma(x) is under 1e-38 (float32) or 1e-307 (float64) and the cap changes it by less
+    than the float can matter. Everywhere else the result is bit for bit the tutorial's
+    ``1 / (1 + exp(-x))``.
+    """
+    inputs = np.asarray(inputs)
+    if inputs.dtype.kind != "f":
+        inputs = inputs.astype(np.float64)
+    limit = inputs.dtype.type(np.log(np.finfo(inputs.dtype).max) - 1.0)
+    return 1.0 / (1.0 + np.exp(np.minimum(-inputs, limit)))
+
+
+class Sigmoid(Activation):
+    """o = 1 / (1 + exp(-x));  do/dx = o * (1 - o), computed from the cached output o."""
+
+    def forward(self, inputs, training=False):
+        self.outputs = sigmoid(inputs)
+        return self.outputs
+
+    def backward(self, grad_output):
+        # Grouped as the tutorial groups it: error * (o * (1 - o)), so its numbers match bit
+        # for bit.
+        return grad_output * (self.outputs * (1.0 - self.outputs))
+
+
+class Tanh(Activation):
+    """o = tanh(x);  do/dx = 1 - o^2, from the cached output."""
+
+    def forward(self, inputs, training=False):
+        self.outputs = np.tanh(inputs)
+        return self.outputs
+
+    def backward(self, grad_output):
+        return grad_output * (1.0 - self.outputs**2)
+
+
+class ReLU(Activation):
+    """o = max(x, 0);  do/dx = 1 where x > 0, else 0 (the kink at 0 takes gradient 0)."""
+
+    def forward(self, inputs, training=False):
+        self.outputs = np.maximum(inputs, 0)
+        return self.outputs
+
+    def backward(self, grad_output):
+        return grad_output * (self.outputs > 0)
+
+
+class LeakyReLU(Activation):
+    """o = x where x > 0, else slope * x;  do/dx = 1 or slope (slope at the kink x = 0)."""
+
+    def __init__(self, slope: float = 0.01):
+        super().__init__()
+        if not 0 <= slope < 1:
+            raise ValueError(f"slope must be in [0, 1), got {slope!r}")
+        self.slope = slope
+
+    def forward(self, inputs, training=False):
+        self.positive = inputs > 0
+        return np.where(self.positive, inputs, self.slope * inputs)
+
+    def backward(self, grad_output):
+        return np.where(self.positive, grad_output, self.slope * grad_output)
+
+    def __repr__(self):
+        return f"LeakyReLU(slope={self.slope})"
+
+
+class Identity(Activation):
+    """o = x;  do/dx = 1. The output of a regression network or of a network giving logits."""
+
+    def forward(self, inputs, training=False):
+        return inputs
+
+    def backward(self, grad_output):
+        return grad_output
+
+
+def softmax(inputs: np.ndarray) -> np.ndarray:
+    """softmax(x)_k = exp(x_k - max x) / sum_j exp(x_j - max x), row by row (batch, classes)."""
+    shifted = inputs - inputs.max(axis=1, keepdims=True)
+    exponentials = np.exp(shifted)
+    return exponentials / exponentials.sum(axis=1, keepdims=True)
+
+
+class Softmax(Activation):
+    """o = softmax(x) per row;  dL/dx = o * (g - sum_k g_k o_k) for upstream gradient g.
+
+    Shapes (batch, classes) -> (batch, classes). For training a classifier prefer logits with
+    ``losses.SoftmaxCrossEntropy``, whose fused gradient is cheaper and exact.
+    """
+
+    def forward(self, inputs, training=False):
+        self.outputs = softmax(inputs)
+        return self.outputs
+
+    def backward(self, grad_output):
+        dot = (grad_output * self.outputs).sum(axis=1, keepdims=True)
+        return self.outputs * (grad_output - dot)

@@ -1,0 +1,83 @@
+"""Layers with parameters (and the layer protocol every layer follows).
+
+The protocol: ``forward(inputs, training=False) -> outputs`` may cache what backward needs;
+``backward(grad_output) -> grad_input`` fills ``grads`` (same keys as ``params``) with
+dL/d parameter and returns dL/d inputs. Shapes are (batch, features) everywhere.
+Imports numpy, ``initializers`` and ``validation`` only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.initializers import glorot_uniform, zeros
+from glassnet.validation import as_rng, check_dtype, check_positive
+
+
+class Dense:
+    """A fully connected layer: outputs = inputs @ weights + bias.
+
+    Shapes: inputs (batch, in_features) -> outputs (batch, out_features);
+    weights (in_features, out_features); bias (out_features,).
+    Backward, for upstream gradient G = dL/d outputs (batch, out_features):
+        dL/d weights = inputs.T @ G      dL/d bias = sum over the batch of G
+        dL/d inputs  = G @ weights.T
+    Caches ``inputs`` in forward for the weight gradient.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        initializer=glorot_uniform,
+        rng=None,
+        dtype=np.float64,
+    ):
+        check_positive("in_features", in_features, integer=True)
+        check_positive("out_features", out_features, integer=True)
+        if not callable(initializer):
+            raise TypeError(f"initializer must be a function (shape, rng, dtype), got "
+                            f"{initializer!r}")
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.dtype = check_dtype(dtype)
+        self.initializer = initializer
+        shape = (self.in_features, self.out_features)
+        self.params = {"weights": initializer(shape, as_rng(rng), self.dtype)}
+        if bias:
+            self.params["bias"] = zeros((self.out_features,), dtype=self.dtype)
+        self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self.params["weights"]
+
+    @property
+    def bias(self) -> np.ndarray | None:
+        return self.params.get("bias")
+
+    def forward(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
+        self.inputs = inputs
+        outputs = inputs @ self.params["weights"]
+        if "bias" in self.params:
+            outputs += self.params["bias"]
+        return outputs
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        self.grads["weights"] = self.inputs.T @ grad_output
+        if "bias" in self.params:
+            self.grads["bias"] = grad_output.sum(axis=0)
+        return grad_output @ self.params["weights"].T
+
+    def config(self) -> dict:
+        """The constructor arguments that rebuild this layer's shape (not its values)."""
+        return {
+            "in_features": self.in_features,
+            "out_features": self.out_features,
+            "bias": "bias" in self.params,
+            "dtype": np.dtype(self.dtype).name,
+        }
+
+    def __repr__(self) -> str:
+        bias = "" if "bias" in self.params else ", bias=False"
+        return f"Dense({self.in_features}, {self.out_features}{bias})"

@@ -1,0 +1,185 @@
+"""Loss functions: a number that says how wrong the predictions are, and its gradient.
+
+A loss follows a two-step protocol like a layer: ``forward(predictions, targets,
+sample_weight=None) -> float`` caches what ``backward() -> grad_predictions`` needs.
+Each loss only defines its per-sample value l_i and that value's gradient; the shared
+reduction turns them into
+
+    mean:  L = sum_i w_i l_i / sum_i w_i        (w_i = 1 without sample weights)
+    sum:   L = sum_i w_i l_i
+
+so weighted losses are normalised by the total weight. Losses that take logits say so and
+document their fused gradient. Numpy only; imports only ``activations`` from glassnet.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.activations import sigmoid, softmax
+
+
+class Loss:
+    """Base class: subclasses give ``per_sample`` values and their ``per_sample_gradient``."""
+
+    def __init__(self, reduction: str = "mean"):
+        if reduction not in ("mean", "sum"):
+            raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
+        self.reduction = reduction
+
+    def per_sample(self, predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """l_i for each sample: (batch, outputs), (batch, outputs) -> (batch,)."""
+        raise NotImplementedError
+
+    def per_sample_gradient(self, predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """d l_i / d predictions_i: (batch, outputs) -> (batch, outputs)."""
+        raise NotImplementedError
+
+    def prepare_targets(self, targets: np.ndarray, predictions: np.ndarray) -> np.ndarray:
+        """Bring targets to the predictions' shape; 1-D targets become one column."""
+        targets = np.asarray(targets, dtype=predictions.dtype)
+        if targets.ndim == 1:
+            targets = targets.reshape(-1, 1)
+        if targets.shape != predictions.shape:
+            raise ValueError(
+                f"targets have shape {targets.shape} but predictions have shape "
+                f"{predictions.shape}"
+            )
+        return targets
+
+    def forward(self, predictions, targets, sample_weight=None) -> float:
+        """L (see the module docstring); caches the arrays for ``backward``."""
+        self.predictions = predictions
+        self.targets = self.prepare_targets(targets, predictions)
+        self.sample_weight = sample_weight
+        values = self.per_sample(predictions, self.targets)
+        if sample_weight is not None:
+            values = values * sample_weight
+        return float(values.sum() / self.normaliser())
+
+    def backward(self) -> np.ndarray:
+        """dL/d predictions, shape (batch, outputs)."""
+        gradient = self.per_sample_gradient(self.predictions, self.targets)
+        if self.sample_weight is not None:
+            gradient = gradient * self.sample_weight.reshape(-1, 1)
+        if self.reduction == "mean":
+            gradient = gradient / self.normaliser()
+        return gradient
+
+    def __call__(self, predictions, targets, sample_weight=None) -> float:
+        return self.forward(predictions, targets, sample_weight)
+
+    def normaliser(self) -> float:
+        if self.reduction == "sum":
+            return 1.0
+        if self.sample_weight is None:
+            return float(len(self.predictions))
+        return float(self.sample_weight.sum())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(reduction={self.reduction!r})"
+
+
+class SquaredError(Loss):
+    """l_i = 1/2 * sum_k (p_ik - t_ik)^2 / K  (K outputs);  dl_i/dp_ik = (p_ik - t_ik) / K.
+
+    The 1/2 cancels the 2 of the derivative, so the gradient is the plain error, as in the
+    tutorial. With ``reduction="mean"`` this is scikit-learn's ``squared_loss``
+    (1/2 of the mean over all elements). With ``reduction="sum"`` the 1/K is dropped:
+    L = 1/2 * sum over every element, the tutorial's loss, whose gradient is
+    ``predictions - targets``.
+    """
+
+    def per_sample(self, predictions, targets):
+        squares = (predictions - targets) ** 2
+        if self.reduction == "sum":
+            return 0.5 * squares.sum(axis=1)
+        return 0.5 * squares.mean(axis=1)
+
+    def per_sample_gradient(self, predictions, targets):
+        error = predictions - targets
+        if self.reduction == "sum":
+            return error
+        return error / predictions.shape[1]
+
+
+class BinaryCrossEntropy(Loss):
+    """Binary cross-entropy for one or more independent yes/no outputs (multi-label too).
+
+    With ``from_logits=True`` (recommended) predictions are logits z and p = sigmoid(z):
+        l_i = mean_k [ max(z,0) - z t + log(1 + exp(-|z|)) ]   (the stable form of
+              -t log p - (1 - t) log(1 - p))
+        dl_i/dz_ik = (sigmoid(z_ik) - t_ik) / K
+    because d/dz of -t log p - (1-t) log(1-p) is p - t once dp/dz = p(1-p) cancels the
+    denominators. With ``from_logits=False`` predictions are probabilities, clipped to
+    [eps, 1 - eps], and dl/dp = (p - t) / (p (1 - p)) / K.
+    """
+
+    def __init__(self, from_logits: bool = True, reduction: str = "mean", eps: float = 1e-12):
+        super().__init__(reduction)
+        self.from_logits = from_logits
+        self.eps = eps
+
+    def per_sample(self, predictions, targets):
+        if self.from_logits:
+            z = predictions
+            values = np.maximum(z, 0) - z * targets + np.log1p(np.exp(-np.abs(z)))
+        else:
+            p = np.clip(predictions, self.eps, 1 - self.eps)
+            values = -(targets * np.log(p) + (1 - targets) * np.log1p(-p))
+        return values.mean(axis=1)
+
+    def per_sample_gradient(self, predictions, targets):
+        if self.from_logits:
+            return (sigmoid(predictions) - targets) / predictions.shape[1]
+        p = np.clip(predictions, self.eps, 1 - self.eps)
+        return (p - targets) / (p * (1 - p)) / predictions.shape[1]
+
+    def probabilities(self, outputs: np.ndarray) -> np.ndarray:
+        """The network's outputs turned into probabilities (sigmoid of logits)."""
+        return sigmoid(outputs) if self.from_logits else outputs
+
+    def __repr__(self):
+        return f"BinaryCrossEntropy(from_logits={self.from_logits}, reduction={self.reduction!r})"
+
+
+class SoftmaxCrossEntropy(Loss):
+    """Cross-entropy of softmax(logits) against class labels, computed from the logits.
+
+        l_i = log sum_k exp(z_ik) - sum_k t_ik z_ik      (log-sum-exp, never overflows)
+        dl_i/dz_i = softmax(z_i) - t_i
+
+    The gradient is that simple because d/dz of -sum_k t_k log softmax(z)_k is
+    softmax(z) * sum_k t_k - t, and one-hot (or probability) targets sum to 1. Targets are
+    integer labels of shape (batch,) or one-hot rows of shape (batch, classes).
+    """
+
+    def prepare_targets(self, targets, predictions):
+        targets = np.asarray(targets)
+        classes = predictions.shape[1]
+        if targets.ndim == 1 or (targets.ndim == 2 and targets.shape[1] == 1 and classes > 1):
+            labels = targets.reshape(-1)
+            if labels.dtype.kind == "f" and not np.all(labels == np.round(labels)):
+                raise ValueError("integer class labels expected, got fractional values")
+            labels = labels.astype(np.int64)
+            if labels.min() < 0 or labels.max() >= classes:
+                raise ValueError(
+                    f"class labels must be in [0, {classes - 1}], got "
+                    f"{labels.min()}..{labels.max()}"
+                )
+            one_hot = np.zeros(predictions.shape, dtype=predictions.dtype)
+            one_hot[np.arange(len(labels)), labels] = 1
+            return one_hot
+        return super().prepare_targets(targets, predictions)
+
+    def per_sample(self, predictions, targets):
+        largest = predictions.max(axis=1, keepdims=True)
+        log_sum = np.log(np.exp(predictions - largest).sum(axis=1)) + largest[:, 0]
+        return log_sum - (targets * predictions).sum(axis=1)
+
+    def per_sample_gradient(self, predictions, targets):
+        return softmax(predictions) - targets
+
+    def probabilities(self, outputs: np.ndarray) -> np.ndarray:
+        """The network's logits turned into class probabilities (softmax)."""
+        return softmax(outputs)

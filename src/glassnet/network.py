@@ -1,0 +1,114 @@
+"""The Sequential network: layers applied in order, and the ``mlp`` builder.
+
+``forward`` runs the layers; ``backward`` runs their backward passes in reverse; parameters
+and gradients are gathered from the layers under stable names ``"layers.<i>.<name>"``, the
+only thing an optimizer sees. Imports ``layers``, ``registry`` and ``validation``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.layers import Dense
+from glassnet.registry import resolve
+from glassnet.validation import as_float_array, as_rng, check_dtype
+
+
+class Sequential:
+    """A network that feeds each layer's output to the next one.
+
+    Shapes: (batch, in_features of the first layer) -> (batch, out_features of the last).
+    ``rng`` is the network's own generator, used by layers that draw at training time
+    (Dropout).
+    """
+
+    def __init__(self, layers, rng=None):
+        self.layers = list(layers)
+        if not self.layers:
+            raise ValueError("a Sequential network needs at least one layer, got none")
+        for index, layer in enumerate(self.layers):
+            if not (hasattr(layer, "forward") and hasattr(layer, "backward")):
+                raise TypeError(f"layer {index} ({layer!r}) has no forward/backward methods")
+        self.rng = as_rng(rng)
+
+    def forward(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
+        for layer in self.layers:
+            inputs = layer.forward(inputs, training=training)
+        return inputs
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        """dL/d inputs from dL/d outputs; fills each layer's ``grads`` on the way."""
+        for layer in reversed(self.layers):
+            grad_output = layer.backward(grad_output)
+        return grad_output
+
+    __call__ = forward
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        """Every parameter array by name (live references: changing them changes the net)."""
+        return {f"layers.{i}.{name}": value
+                for i, layer in enumerate(self.layers) for name, value in layer.params.items()}
+
+    def gradients(self) -> dict[str, np.ndarray]:
+        """Every gradient array from the last backward pass, keyed as ``parameters()``."""
+        return {f"layers.{i}.{name}": value
+                for i, layer in enumerate(self.layers) for name, value in layer.grads.items()}
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(value.size for value in self.parameters().values())
+
+    @property
+    def in_features(self) -> int | None:
+        return next((layer.in_features for layer in self.layers if hasattr(layer, "in_features")),
+                    None)
+
+    @property
+    def dtype(self):
+        first = next(iter(self.parameters().values()), None)
+        return np.float64 if first is None else first.dtype.type
+
+    def predict(self, inputs, batch_size: int | None = None) -> np.ndarray:
+        """The network's outputs for ``inputs`` (samples, features), checked and cast first."""
+        inputs = self.check_inputs(inputs)
+        if batch_size is None or batch_size >= len(inputs):
+            return self.forward(inputs, training=False)
+        return np.concatenate([self.forward(inputs[start:start + batch_size])
+                               for start in range(0, len(inputs), batch_size)])
+
+    def check_inputs(self, inputs, name: str = "inputs") -> np.ndarray:
+        """Cast to the network's dtype; refuse non-finite values or the wrong feature count."""
+        array = as_float_array(name, inputs, dtype=self.dtype)
+        expected = self.in_features
+        if expected is not None and array.shape[1] != expected:
+            raise ValueError(f"{name} must have {expected} features (columns), got "
+                             f"{array.shape[1]} (shape {array.shape})")
+        return array
+
+    def __repr__(self) -> str:
+        inner = ",\n  ".join(repr(layer) for layer in self.layers)
+        return f"Sequential([\n  {inner},\n])"
+
+
+def mlp(sizes, activation="relu", output_activation="identity", bias: bool = True,
+        initializer="glorot_uniform", rng=None, dtype=np.float64) -> Sequential:
+    """A multi-layer perceptron: Dense layers of ``sizes`` with ``activation`` between them.
+
+    ``mlp([3, 4, 1], activation="sigmoid")`` is 3 inputs -> Dense(3, 4) -> Sigmoid ->
+    Dense(4, 1) -> ``output_activation``. Leave ``output_activation="identity"`` when the
+    loss takes logits (SoftmaxCrossEntropy, BinaryCrossEntropy(from_logits=True)).
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least an input and an output size, got {sizes!r}")
+    hidden_class = resolve("activation", activation)
+    output_class = resolve("activation", output_activation)
+    initializer = resolve("initializer", initializer)
+    rng, dtype = as_rng(rng), check_dtype(dtype)
+    layers = []
+    for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=False)):
+        layers.append(Dense(fan_in, fan_out, bias=bias, initializer=initializer, rng=rng,
+                            dtype=dtype))
+        is_last = index == len(sizes) - 2
+        layers.append(output_class() if is_last else hidden_class())
+    return Sequential(layers, rng=rng)

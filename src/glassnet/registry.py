@@ -1,0 +1,77 @@
+"""The one allow-list from names (CLI flags, model files, ``mlp(activation="relu")``) to
+classes and functions.
+
+A name never reaches ``getattr``, ``eval`` or ``import``: it is looked up in these dicts and
+an unknown name raises ValueError listing the known ones. Imports the numpy-only modules and
+``layers``; imported by ``network`` and everything above it.
+"""
+
+from __future__ import annotations
+
+from glassnet import activations, initializers, layers, losses, optimizers
+
+ACTIVATIONS = {
+    "sigmoid": activations.Sigmoid,
+    "logistic": activations.Sigmoid,
+    "tanh": activations.Tanh,
+    "relu": activations.ReLU,
+    "leaky_relu": activations.LeakyReLU,
+    "identity": activations.Identity,
+    "linear": activations.Identity,
+    "softmax": activations.Softmax,
+}
+
+LOSSES = {
+    "squared_error": losses.SquaredError,
+    "binary_cross_entropy": losses.BinaryCrossEntropy,
+    "softmax_cross_entropy": losses.SoftmaxCrossEntropy,
+}
+
+INITIALIZERS = {
+    "uniform_symmetric": initializers.uniform_symmetric,
+    "glorot_uniform": initializers.glorot_uniform,
+    "he_normal": initializers.he_normal,
+    "zeros": initializers.zeros,
+}
+
+OPTIMIZERS = {
+    "sgd": optimizers.SGD,
+    "gradient_descent": optimizers.GradientDescent,
+    "adam": optimizers.Adam,
+}
+
+LAYERS = {"Dense": layers.Dense, **{cls.__name__: cls for cls in ACTIVATIONS.values()}}
+
+KINDS = {
+    "activation": ACTIVATIONS,
+    "loss": LOSSES,
+    "initializer": INITIALIZERS,
+    "optimizer": OPTIMIZERS,
+    "layer": LAYERS,
+}
+
+
+def resolve(kind: str, name):
+    """Return the class or function registered as ``name`` among ``kind``; objects pass through.
+
+    >>> resolve("activation", "relu")
+    <class 'glassnet.activations.ReLU'>
+    """
+    table = KINDS[kind]
+    if not isinstance(name, str):
+        return name
+    key = name.strip()
+    if key not in table:
+        key = key.lower()
+    if key not in table:
+        known = ", ".join(sorted(table))
+        raise ValueError(f"unknown {kind} {name!r}; known: {known}")
+    return table[key]
+
+
+def name_of(kind: str, value) -> str:
+    """The registered name of a class, instance or function (the reverse of ``resolve``)."""
+    for name, entry in KINDS[kind].items():
+        if entry is value or entry is type(value):
+            return name
+    raise ValueError(f"{value!r} is not a registered {kind}")

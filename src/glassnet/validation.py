@@ -1,0 +1,110 @@
+"""Input checks and random-generator handling shared by every module.
+
+Numpy only; imports nothing else from glassnet. Every message names the argument and the
+bad value, so a user sees at once what to change.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+
+def as_rng(seed_or_rng=None):
+    """Return a random generator: an existing Generator/RandomState, or a new one from a seed.
+
+    An int seeds a ``numpy.random.Generator``; pass ``numpy.random.RandomState(seed)`` to get
+    the legacy stream the tutorial used.
+    """
+    if isinstance(seed_or_rng, np.random.Generator | np.random.RandomState):
+        return seed_or_rng
+    if seed_or_rng is None or (
+        isinstance(seed_or_rng, numbers.Integral) and not isinstance(seed_or_rng, bool)
+    ):
+        if seed_or_rng is not None and seed_or_rng < 0:
+            raise ValueError(f"seed must be >= 0, got {seed_or_rng}")
+        return np.random.default_rng(seed_or_rng)
+    raise TypeError(
+        f"rng must be an int seed, None, numpy.random.Generator or RandomState, "
+        f"got {seed_or_rng!r}"
+    )
+
+
+def check_positive(name: str, value, *, integer: bool = False, allow_zero: bool = False):
+    """Return ``value`` if it is a finite number > 0 (>= 0 with allow_zero), else raise."""
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        expected = "an integer" if integer else "a number"
+        raise TypeError(f"{name} must be {expected}, got {value!r}")
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be {bound}, got {value!r}")
+    return value
+
+
+def check_fraction(name: str, value, *, allow_zero: bool = True, allow_one: bool = False):
+    """Return ``value`` if it is a number in [0, 1) (bounds as asked), else raise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    low_ok = value > 0 or (allow_zero and value == 0)
+    high_ok = value < 1 or (allow_one and value == 1)
+    if not (low_ok and high_ok):
+        low = "[0" if allow_zero else "(0"
+        high = "1]" if allow_one else "1)"
+        raise ValueError(f"{name} must be in {low}, {high}, got {value!r}")
+    return float(value)
+
+
+def check_dtype(dtype):
+    """Return ``numpy.float32`` or ``numpy.float64``; anything else is refused."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError as error:
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}") from error
+    if resolved not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
+    return resolved.type
+
+
+def as_float_array(name: str, values, *, dtype=np.float64, ndim: int | None = 2):
+    """Convert ``values`` to a finite float array of ``ndim`` dimensions, or raise ValueError.
+
+    1-D input is accepted where 2 dimensions are wanted only by the caller reshaping it; this
+    function refuses it so that a feature/sample mix-up never passes silently.
+    """
+    if isinstance(values, str | bytes):
+        raise ValueError(f"{name} must be an array of numbers, got the string {values!r}")
+    try:
+        array = np.asarray(values)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from error
+    if array.dtype == object or array.dtype.kind in "USV":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{name} must contain only numbers: {error}") from error
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must contain numbers, got dtype {array.dtype}")
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(
+            f"{name} must be {ndim}-dimensional (samples, features), got shape {array.shape}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape})")
+    array = np.asarray(array, dtype=dtype)
+    if not np.isfinite(array).all():
+        position = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        raise ValueError(
+            f"{name} contains a non-finite value {array[position]!r} at index {position}"
+        )
+    return array
+
+
+def check_same_length(first_name: str, first, second_name: str, second) -> None:
+    """Raise ValueError when two arrays disagree on their number of samples."""
+    if len(first) != len(second):
+        raise ValueError(
+            f"{first_name} has {len(first)} samples but {second_name} has {len(second)}"
+        )
