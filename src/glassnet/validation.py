@@ -11,7 +11,6 @@ import numbers
 import numpy as np
 
 
-
 def as_rng(seed_or_rng=None):
     """Return a random generator: an existing Generator/RandomState, or a new one from a seed.
 

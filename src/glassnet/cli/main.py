@@ -1,0 +1,64 @@
+"""Argument parsing, dispatch and exit codes for the ``glassnet`` command.
+
+Exit codes (sysexits): 0 success, 2 usage, 65 bad data, 66 missing input, 73 an output that
+cannot be written, 1 anything unexpected. Errors print one line on stderr; ``--debug``
+shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+
+from glassnet.cli import demo
+from glassnet.cli.errors import EXIT_UNEXPECTED, EXIT_USAGE, CommandError, UsageError
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line and raise instead of exiting."""
+
+    def error(self, message):
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+COMMANDS = [demo]
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="glassnet", description="A see-through neural-network library.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for module in COMMANDS:
+        module.add_parsers(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    try:
+        arguments = build_parser().parse_args(argv)
+        if arguments.command is None:
+            build_parser().print_help()
+            return EXIT_USAGE
+        return arguments.run(arguments) or 0
+    except CommandError as error:
+        print(f"error: {error}" if error.exit_code != EXIT_USAGE else str(error),
+              file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last guard: one line, unless --debug
+        if debug:
+            traceback.print_exc()
+        else:
+            print(f"error: {type(error).__name__}: {error} (run with --debug for details)",
+                  file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""The seed's run, bit for bit, and the tutorial class's input handling."""
+
+import numpy as np
+import pytest
+
+from glassnet import NeuralNetwork
+from glassnet.tutorial import NEW_SITUATION, TRAINING_INPUTS, TRAINING_OUTPUTS, layered_network
+
+
+def tutorial_loop(iterations):
+    """The tutorial's own program, written out in bare numpy (SEED.md)."""
+    random = np.random.RandomState(1)
+    weights = 2 * random.random((3, 1)) - 1
+    for _ in range(iterations):
+        output = 1 / (1 + np.exp(-np.dot(TRAINING_INPUTS, weights)))
+        error = TRAINING_OUTPUTS - output
+        weights += np.dot(TRAINING_INPUTS.T, error * (output * (1 - output)))
+    return weights
+
+
+@pytest.fixture(scope="module")
+def trained():
+    network = NeuralNetwork()
+    network.train(TRAINING_INPUTS, TRAINING_OUTPUTS, 15000)
+    return network
+
+
+def test_starting_weights_are_the_tutorials():
+    expected = [-0.16595599, 0.44064899, -0.99977125]
+    np.testing.assert_allclose(NeuralNetwork().synaptic_weights[:, 0], expected, atol=1e-8)
+
+
+def test_golden_run_final_weights_and_answer(trained):
+    np.testing.assert_allclose(trained.synaptic_weights[:, 0],
+                               [10.08740896, -0.20695366, -4.83757835], atol=1e-8)
+    answer = trained.think([1, 0, 0])
+    assert answer.shape == (1,)
+    assert abs(answer[0] - 0.9999584) < 1e-7
+    assert round(float(answer[0]), 7) == 0.9999584
+
+
+def test_golden_run_is_bit_for_bit_the_tutorials_loop(trained):
+    reference = tutorial_loop(15000)
+    assert np.array_equal(trained.synaptic_weights, reference)
+    expected = 1 / (1 + np.exp(-np.dot(NEW_SITUATION, reference)))
+    assert trained.think(NEW_SITUATION)[0] == expected[0]
+
+
+def test_train_accepts_flat_targets_and_returns_history():
+    network = NeuralNetwork()
+    history = network.train(TRAINING_INPUTS, TRAINING_OUTPUTS[:, 0], 50)
+    assert len(history) == 50
+    assert history["loss"][-1] < history["loss"][0]
+    assert np.array_equal(network.synaptic_weights, tutorial_loop(50))
+
+
+@pytest.mark.parametrize("inputs", [[1, 0, 0], (1, 0, 0), np.array([1, 0, 0]),
+                                    ["1", "0", "0"], np.array(["1", "0", "0"]),
+                                    ["1.0", " 0", "0e0"]])
+def test_think_accepts_what_the_tutorial_passes(trained, inputs):
+    assert trained.think(inputs)[0] == trained.think(NEW_SITUATION)[0]
+
+
+def test_think_on_rows_returns_a_column(trained):
+    outputs = trained.think(TRAINING_INPUTS)
+    assert outputs.shape == (4, 1)
+    np.testing.assert_array_equal(np.round(outputs[:, 0]), TRAINING_OUTPUTS[:, 0])
+
+
+@pytest.mark.parametrize("bad, fragment", [
+    (["a", "0", "0"], "'a'"),
+    ([1, 0], "shape (2,)"),
+    ([[1, 0, 0, 1]], "shape (1, 4)"),
+    ([1, 0, float("nan")], "finite"),
+    ("100", "shape"),
+    ([], "shape (0,)"),
+    ([[[1, 0, 0]]], "shape (1, 1, 3)"),
+])
+def test_think_refuses_bad_input_naming_it(trained, bad, fragment):
+    with pytest.raises(ValueError, match="think needs") as error:
+        trained.think(bad)
+    assert fragment in str(error.value)
+    assert "(3,) or (samples, 3)" in str(error.value)
+
+
+def test_train_refuses_bad_input():
+    network = NeuralNetwork()
+    with pytest.raises(ValueError, match="training_iterations must be >= 0, got -1"):
+        network.train(TRAINING_INPUTS, TRAINING_OUTPUTS, -1)
+    with pytest.raises(ValueError, match="4 samples but targets has 3"):
+        network.train(TRAINING_INPUTS, TRAINING_OUTPUTS[:3], 10)
+    with pytest.raises(ValueError, match="3 features"):
+        network.train(TRAINING_INPUTS[:, :2], TRAINING_OUTPUTS, 10)
+
+
+def test_explain_step_is_one_training_iteration():
+    explained, trained = NeuralNetwork(), NeuralNetwork()
+    for _ in range(3):
+        numbers = explained.explain_step(TRAINING_INPUTS, TRAINING_OUTPUTS)
+    trained.train(TRAINING_INPUTS, TRAINING_OUTPUTS, 3)
+    assert np.array_equal(explained.synaptic_weights, trained.synaptic_weights)
+    np.testing.assert_allclose(numbers["weighted_sums"], TRAINING_INPUTS @ numbers["weights"])
+    np.testing.assert_allclose(numbers["errors"], TRAINING_OUTPUTS - numbers["outputs"])
+    expected = TRAINING_INPUTS.T @ (numbers["errors"] * numbers["sigmoid_gradient"])
+    np.testing.assert_allclose(numbers["adjustment"], expected)
+    np.testing.assert_allclose(numbers["new_weights"], numbers["weights"] + expected)
+
+
+def test_layered_network_learns_the_problem():
+    from glassnet import GradientDescent, SquaredError, fit
+
+    network = layered_network([4], seed=1)
+    fit(network, TRAINING_INPUTS, TRAINING_OUTPUTS, SquaredError(reduction="sum"),
+        GradientDescent(1.0), epochs=3000, shuffle=False)
+    assert network.forward(NEW_SITUATION.reshape(1, 3))[0, 0] > 0.9
+    assert np.all(np.abs(network.forward(TRAINING_INPUTS) - TRAINING_OUTPUTS) < 0.1)
