@@ -10,8 +10,11 @@ from glassnet.initializers import glorot_uniform, he_normal, uniform_symmetric, 
 from glassnet.layers import Dense
 from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
 from glassnet.metrics import accuracy, mean_squared_error
+from glassnet.model import Model
 from glassnet.network import Sequential, mlp
 from glassnet.optimizers import SGD, Adam, GradientDescent
+from glassnet.preprocessing import ColumnEncoder, Standardize
+from glassnet.serialization import ModelFileError, load, save
 from glassnet.training import History, fit
 from glassnet.tutorial import NeuralNetwork
 
@@ -23,4 +26,5 @@ __all__ = [
     "Softmax", "SoftmaxCrossEntropy", "SquaredError", "Tanh", "accuracy", "check_gradients",
     "fit", "glorot_uniform", "he_normal", "mean_squared_error", "mlp", "numerical_gradient",
     "uniform_symmetric", "zeros",
+    "ColumnEncoder", "Model", "ModelFileError", "Standardize", "load", "save",
 ]

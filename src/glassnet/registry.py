@@ -9,6 +9,7 @@ an unknown name raises ValueError listing the known ones. Imports the numpy-only
 from __future__ import annotations
 
 from glassnet import activations, initializers, layers, losses, optimizers
+from glassnet.preprocessing import Standardize
 
 ACTIVATIONS = {
     "sigmoid": activations.Sigmoid,
@@ -40,7 +41,8 @@ OPTIMIZERS = {
     "adam": optimizers.Adam,
 }
 
-LAYERS = {"Dense": layers.Dense, **{cls.__name__: cls for cls in ACTIVATIONS.values()}}
+LAYERS = {"Dense": layers.Dense, "Standardize": Standardize,
+          **{cls.__name__: cls for cls in ACTIVATIONS.values()}}
 
 KINDS = {
     "activation": ACTIVATIONS,
