@@ -7,6 +7,8 @@ cache the one array their backward needs. Numpy only; imports nothing else from 
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 
@@ -131,3 +133,78 @@ class Softmax(Activation):
     def backward(self, grad_output):
         dot = (grad_output * self.outputs).sum(axis=1, keepdims=True)
         return self.outputs * (grad_output - dot)
+
+
+class ELU(Activation):
+    """o = x where x > 0, else alpha * (exp(x) - 1);  do/dx = 1 there, else o + alpha.
+
+    ``expm1`` of min(x, 0) keeps the negative side exact near 0 and never overflows for large
+    positive x. Shapes (batch, features) -> (batch, features). Caches the output and its sign.
+    """
+
+    def __init__(self, alpha: float = 1.0):
+        super().__init__()
+        if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not alpha > 0 \
+                or not np.isfinite(alpha):
+            raise ValueError(f"alpha must be a finite number > 0, got {alpha!r}")
+        self.alpha = float(alpha)
+
+    def forward(self, inputs, training=False):
+        self.positive = inputs > 0
+        negative_part = self.alpha * np.expm1(np.minimum(inputs, 0))
+        self.outputs = np.where(self.positive, inputs, negative_part)
+        return self.outputs
+
+    def backward(self, grad_output):
+        return np.where(self.positive, grad_output, grad_output * (self.outputs + self.alpha))
+
+    def config(self) -> dict:
+        return {"alpha": self.alpha}
+
+    def __repr__(self):
+        return f"ELU(alpha={self.alpha})"
+
+
+class Softplus(Activation):
+    """o = log(1 + exp(x)), computed as max(x, 0) + log1p(exp(-|x|));  do/dx = sigmoid(x).
+
+    The rewritten form never overflows and keeps full precision for large |x|.
+    Shapes (batch, features) -> (batch, features). Caches the inputs.
+    """
+
+    def forward(self, inputs, training=False):
+        self.inputs = inputs
+        return np.maximum(inputs, 0) + np.log1p(np.exp(-np.abs(inputs)))
+
+    def backward(self, grad_output):
+        return grad_output * sigmoid(self.inputs)
+
+
+class GELU(Activation):
+    """GELU, tanh form (Hendrycks & Gimpel 2016; PyTorch's ``approximate="tanh"``):
+
+        o = x * s,   s = sigmoid(2u) = (1 + tanh(u)) / 2,   u = c (x + 0.044715 x^3),
+        c = sqrt(2 / pi);   do/dx = s + x * 2 s (1 - s) * c (1 + 3 * 0.044715 x^2)
+
+    Written with the stable sigmoid instead of 1 + tanh(u), which loses every digit for
+    negative x. x is capped at +-1e5 inside u only: beyond that s is 0 or 1 in any float
+    (s is set to exactly 0 below -1e5, so s (1 - s) = 0 there), and the cap keeps x^3 from
+    overflowing. Shapes
+    (batch, features) -> (batch, features). Caches the inputs and s.
+    """
+
+    coefficient = float(np.sqrt(2.0 / np.pi))
+
+    def forward(self, inputs, training=False):
+        self.inputs = inputs
+        capped = np.clip(inputs, -1e5, 1e5)
+        gate = sigmoid(2 * self.coefficient * (capped + 0.044715 * capped**3))
+        # sigmoid's floor (about 1e-308) times a huge negative x would not be 0.
+        self.gate = np.where(inputs > -1e5, gate, 0)
+        return inputs * self.gate
+
+    def backward(self, grad_output):
+        capped = np.clip(self.inputs, -1e5, 1e5)
+        slope = self.coefficient * (1 + 3 * 0.044715 * capped**2)
+        derivative = self.gate + capped * 2 * self.gate * (1 - self.gate) * slope
+        return grad_output * derivative

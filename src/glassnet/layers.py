@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.initializers import glorot_uniform, zeros
-from glassnet.validation import as_rng, check_dtype, check_positive
+from glassnet.validation import as_rng, check_dtype, check_fraction, check_positive
 
 
 class Dense:
@@ -81,3 +81,47 @@ class Dense:
     def __repr__(self) -> str:
         bias = "" if "bias" in self.params else ", bias=False"
         return f"Dense({self.in_features}, {self.out_features}{bias})"
+
+
+class Dropout:
+    """Inverted dropout: while training, each input is kept with probability 1 - rate.
+
+        outputs = inputs * mask / (1 - rate),    mask_ij ~ Bernoulli(1 - rate)
+        dL/d inputs = grad_output * mask / (1 - rate)
+
+    The 1 / (1 - rate) keeps the expected activation unchanged, so at predict time
+    (``training=False``) the layer is the identity. The mask is drawn from ``rng``; inside a
+    ``Sequential`` the network hands the layer its own rng (``needs_rng``), so one seed fixes
+    every mask. Shapes (batch, features) -> (batch, features). No parameters; caches the
+    scaled mask (``None`` when inactive) for backward.
+    """
+
+    needs_rng = True
+
+    def __init__(self, rate: float, rng=None):
+        self.rate = check_fraction("rate", rate)
+        self.rng = None if rng is None else as_rng(rng)
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.scaled_mask = None
+
+    def forward(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
+        if not training or self.rate == 0:
+            self.scaled_mask = None
+            return inputs
+        if self.rng is None:
+            raise RuntimeError("Dropout has no rng to draw its mask: put it in a Sequential "
+                               "(which hands it the network's rng) or pass rng=")
+        keep = self.rng.random(inputs.shape) >= self.rate
+        self.scaled_mask = keep.astype(inputs.dtype) / inputs.dtype.type(1 - self.rate)
+        return inputs * self.scaled_mask
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        return grad_output if self.scaled_mask is None else grad_output * self.scaled_mask
+
+    def config(self) -> dict:
+        """The constructor arguments (the rng is the network's, not saved)."""
+        return {"rate": self.rate}
+
+    def __repr__(self) -> str:
+        return f"Dropout({self.rate})"

@@ -14,6 +14,8 @@ document their fused gradient. Numpy only; imports only ``activations`` from gla
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from glassnet.activations import sigmoid, softmax
@@ -183,3 +185,46 @@ class SoftmaxCrossEntropy(Loss):
     def probabilities(self, outputs: np.ndarray) -> np.ndarray:
         """The network's logits turned into class probabilities (softmax)."""
         return softmax(outputs)
+
+
+class MeanAbsoluteError(Loss):
+    """l_i = sum_k |p_ik - t_ik| / K;  dl_i/dp_ik = sign(p_ik - t_ik) / K (0 at the kink).
+
+    Robust to outliers: every error pulls with the same strength. Shapes (batch, outputs).
+    """
+
+    def per_sample(self, predictions, targets):
+        return np.abs(predictions - targets).mean(axis=1)
+
+    def per_sample_gradient(self, predictions, targets):
+        return np.sign(predictions - targets) / predictions.shape[1]
+
+
+class Huber(Loss):
+    """Squared near zero, absolute far out: for r = p - t and threshold delta,
+
+        h(r) = r^2 / 2                       if |r| <= delta
+        h(r) = delta * (|r| - delta / 2)     otherwise
+        l_i = sum_k h(r_ik) / K;   dl_i/dp_ik = clip(r_ik, -delta, delta) / K
+
+    Both pieces meet with equal value and slope at |r| = delta. Shapes (batch, outputs).
+    """
+
+    def __init__(self, delta: float = 1.0, reduction: str = "mean"):
+        super().__init__(reduction)
+        if isinstance(delta, bool) or not isinstance(delta, numbers.Real) or not delta > 0 \
+                or not np.isfinite(delta):
+            raise ValueError(f"delta must be a finite number > 0, got {delta!r}")
+        self.delta = float(delta)
+
+    def per_sample(self, predictions, targets):
+        size = np.abs(predictions - targets)
+        values = np.where(size <= self.delta, 0.5 * size**2,
+                          self.delta * (size - 0.5 * self.delta))
+        return values.mean(axis=1)
+
+    def per_sample_gradient(self, predictions, targets):
+        return np.clip(predictions - targets, -self.delta, self.delta) / predictions.shape[1]
+
+    def __repr__(self):
+        return f"Huber(delta={self.delta}, reduction={self.reduction!r})"

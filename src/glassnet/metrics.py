@@ -32,6 +32,17 @@ def as_labels(values) -> np.ndarray:
     values = np.asarray(values)
     if values.ndim == 1:
         return values
+def mean_absolute_error(targets, predictions) -> float:
+    """MAE = mean over all elements of |prediction - target|."""
+    targets, predictions = np.asarray(targets, float), np.asarray(predictions, float)
+    targets = targets.reshape(-1, 1) if targets.ndim == 1 else targets
+    predictions = predictions.reshape(-1, 1) if predictions.ndim == 1 else predictions
+    if targets.shape != predictions.shape:
+        raise ValueError(f"targets have shape {targets.shape} but predictions have shape "
+                         f"{predictions.shape}")
+    return float(np.mean(np.abs(predictions - targets)))
+
+
     if values.shape[1] == 1:
         column = values[:, 0]
         is_probability = column.dtype.kind == "f" and not np.all(column == np.round(column))

@@ -30,6 +30,9 @@ class Sequential:
             if not (hasattr(layer, "forward") and hasattr(layer, "backward")):
                 raise TypeError(f"layer {index} ({layer!r}) has no forward/backward methods")
         self.rng = as_rng(rng)
+        for layer in self.layers:  # layers that draw at training time share this one rng
+            if getattr(layer, "needs_rng", False) and layer.rng is None:
+                layer.rng = self.rng
 
     def forward(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
         for layer in self.layers:

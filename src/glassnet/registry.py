@@ -8,7 +8,7 @@ an unknown name raises ValueError listing the known ones. Imports the numpy-only
 
 from __future__ import annotations
 
-from glassnet import activations, initializers, layers, losses, optimizers
+from glassnet import activations, initializers, layers, losses, metrics, optimizers
 from glassnet.preprocessing import Standardize
 
 ACTIVATIONS = {
@@ -20,12 +20,17 @@ ACTIVATIONS = {
     "identity": activations.Identity,
     "linear": activations.Identity,
     "softmax": activations.Softmax,
+    "elu": activations.ELU,
+    "softplus": activations.Softplus,
+    "gelu": activations.GELU,
 }
 
 LOSSES = {
     "squared_error": losses.SquaredError,
     "binary_cross_entropy": losses.BinaryCrossEntropy,
     "softmax_cross_entropy": losses.SoftmaxCrossEntropy,
+    "mean_absolute_error": losses.MeanAbsoluteError,
+    "huber": losses.Huber,
 }
 
 INITIALIZERS = {
@@ -41,8 +46,14 @@ OPTIMIZERS = {
     "adam": optimizers.Adam,
 }
 
-LAYERS = {"Dense": layers.Dense, "Standardize": Standardize,
+LAYERS = {"Dense": layers.Dense, "Dropout": layers.Dropout, "Standardize": Standardize,
           **{cls.__name__: cls for cls in ACTIVATIONS.values()}}
+
+METRICS = {
+    "accuracy": metrics.accuracy,
+    "mean_squared_error": metrics.mean_squared_error,
+    "mean_absolute_error": metrics.mean_absolute_error,
+}
 
 KINDS = {
     "activation": ACTIVATIONS,
@@ -50,6 +61,7 @@ KINDS = {
     "initializer": INITIALIZERS,
     "optimizer": OPTIMIZERS,
     "layer": LAYERS,
+    "metric": METRICS,
 }
 
 
