@@ -1,0 +1,89 @@
+"""glassnet's side of each workload: build the network, time the training or prediction.
+
+Each ``run_*`` function takes the workload's data and returns ``(seconds, accuracy)``;
+only the training (or prediction) call is timed, never building the model or the data.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from workloads import TUTORIAL_INPUTS, TUTORIAL_OUTPUTS, tutorial_loop
+
+from glassnet import Adam, NeuralNetwork, SoftmaxCrossEntropy, fit, mlp
+
+NAME = "glassnet"
+
+
+def version() -> str:
+    import glassnet
+
+    return glassnet.__version__
+
+
+def run_tutorial(data=None):
+    """W1 with ``NeuralNetwork.train``: 15,000 full-batch iterations."""
+    network = NeuralNetwork()
+    started = time.perf_counter()
+    network.train(TUTORIAL_INPUTS, TUTORIAL_OUTPUTS, 15000)
+    seconds = time.perf_counter() - started
+    answer = float(network.think([1, 0, 0])[0])
+    return seconds, answer
+
+
+def run_tutorial_loop(data=None):
+    """W1's reference: the tutorial's own bare numpy loop."""
+    started = time.perf_counter()
+    weights = tutorial_loop(15000)
+    seconds = time.perf_counter() - started
+    answer = float(1 / (1 + np.exp(-np.dot([1.0, 0.0, 0.0], weights)))[0])
+    return seconds, answer
+
+
+def train_classifier(data, hidden, batch_size, epochs, dtype):
+    """Adam 1e-3, ReLU hidden layers, softmax cross-entropy on logits, shuffling on."""
+    inputs, labels = data
+    sizes = [inputs.shape[1], *hidden, int(labels.max()) + 1]
+    network = mlp(sizes, activation="relu", rng=0, dtype=dtype)
+    loss = SoftmaxCrossEntropy()
+    started = time.perf_counter()
+    fit(network, inputs, labels, loss=loss, optimizer=Adam(1e-3), epochs=epochs,
+        batch_size=batch_size, shuffle=True, rng=0)
+    seconds = time.perf_counter() - started
+    predicted = np.argmax(network.predict(inputs), axis=1)
+    return seconds, float(np.mean(predicted == labels))
+
+
+def run_tabular(data):
+    """W2: 2,000 x 64 float64, (100,), batch 200, 50 epochs."""
+    return train_classifier(data, (100,), 200, 50, np.float64)
+
+
+def run_mnist(data):
+    """W3: 60,000 x 784 float32, (256, 128), batch 128, 2 epochs."""
+    return train_classifier(data, (256, 128), 128, 2, np.float32)
+
+
+def prediction_network(parameters):
+    """64 -> Dense 100 -> ReLU -> Dense 10 -> Softmax, holding the given float32 weights."""
+    network = mlp([64, 100, 10], activation="relu", output_activation="softmax",
+                  rng=0, dtype=np.float32)
+    dense = [layer for layer in network.layers if hasattr(layer, "params") and layer.params]
+    for index, layer in enumerate(dense):
+        layer.params["weights"][...] = parameters[f"weights_{index}"]
+        layer.params["bias"][...] = parameters[f"bias_{index}"]
+    return network
+
+
+def run_prediction(data):
+    """W4: class probabilities for 1,000,000 rows."""
+    inputs, parameters = data
+    network = prediction_network(parameters)
+    started = time.perf_counter()
+    probabilities = network.predict(inputs)
+    seconds = time.perf_counter() - started
+    return seconds, probabilities
+
+
+RUNS = {"W1": run_tutorial, "W2": run_tabular, "W3": run_mnist, "W4": run_prediction}

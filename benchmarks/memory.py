@@ -1,0 +1,80 @@
+"""M3: extra resident memory while one library fits W3, over a process holding the data.
+
+Run once per library in a fresh process: ``python benchmarks/memory.py glassnet`` prints
+one JSON line. The process imports the library and makes the float32 data first; then the
+peak resident size (VmHWM) is reset through /proc/self/clear_refs, the resident size is the
+baseline, the fit runs, and the answer is the new peak minus the baseline, in MiB. Where
+the peak cannot be reset, the peak so far (which then includes making the data) is the
+baseline, and the JSON says so.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+LIBRARIES = ("glassnet", "scikit-learn", "PyTorch")
+
+
+def status_kib(field: str) -> int:
+    """A line of /proc/self/status, such as VmRSS or VmHWM, in KiB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"/proc/self/status has no {field}")
+
+
+def reset_peak() -> bool:
+    """Set VmHWM back to the current resident size (Linux >= 4.0); False if refused."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def runner(library: str):
+    if library == "glassnet":
+        import glassnet_runs
+
+        return glassnet_runs.run_mnist
+    if library == "scikit-learn":
+        import sklearn_runs
+
+        return sklearn_runs.run_mnist
+    if library == "PyTorch":
+        import torch_runs
+
+        torch_runs.set_threads(blas_threads())
+        return torch_runs.run_mnist
+    raise SystemExit(f"library must be one of {LIBRARIES}, got {library!r}")
+
+
+def blas_threads() -> int:
+    from threadpoolctl import threadpool_info
+
+    counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    return max(counts, default=1)
+
+
+def measure(library: str) -> dict:
+    from workloads import mnist_shaped_data
+
+    run = runner(library)
+    data = mnist_shaped_data()
+    data_mib = (data[0].nbytes + data[1].nbytes) / 2**20
+    was_reset = reset_peak()
+    baseline = status_kib("VmRSS") if was_reset else status_kib("VmHWM")
+    seconds, accuracy = run(data)
+    extra = (status_kib("VmHWM") - baseline) / 1024
+    return {"library": library, "extra_mib": round(extra, 1), "data_mib": round(data_mib, 1),
+            "baseline_mib": round(baseline / 1024, 1), "peak_was_reset": was_reset,
+            "seconds": round(seconds, 3)}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        raise SystemExit(f"usage: python benchmarks/memory.py {{{','.join(LIBRARIES)}}}")
+    print(json.dumps(measure(sys.argv[1])))
