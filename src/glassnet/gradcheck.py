@@ -15,16 +15,17 @@ import numpy as np
 def numerical_gradient(function, array: np.ndarray, epsilon: float = 1e-6) -> np.ndarray:
     """Central differences of the scalar ``function()`` with respect to ``array`` (in place,
     each entry restored afterwards); same shape as ``array``."""
-    gradient = np.zeros_like(array, dtype=np.float64)
-    flat, out = array.reshape(-1), gradient.reshape(-1)
-    for index in range(flat.size):
-        original = flat[index]
-        flat[index] = original + epsilon
+    gradient = np.zeros(array.shape, dtype=np.float64)
+    # Index the array itself: reshape(-1) would copy a transposed or strided view, and
+    # nudging the copy would leave ``function()`` unchanged (a gradient of silent zeros).
+    for index in np.ndindex(array.shape):
+        original = array[index]
+        array[index] = original + epsilon
         plus = function()
-        flat[index] = original - epsilon
+        array[index] = original - epsilon
         minus = function()
-        flat[index] = original
-        out[index] = (plus - minus) / (2 * epsilon)
+        array[index] = original
+        gradient[index] = (plus - minus) / (2 * epsilon)
     return gradient
 
 

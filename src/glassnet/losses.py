@@ -114,7 +114,8 @@ class BinaryCrossEntropy(Loss):
         dl_i/dz_ik = (sigmoid(z_ik) - t_ik) / K
     because d/dz of -t log p - (1-t) log(1-p) is p - t once dp/dz = p(1-p) cancels the
     denominators. With ``from_logits=False`` predictions are probabilities, clipped to
-    [eps, 1 - eps], and dl/dp = (p - t) / (p (1 - p)) / K.
+    [eps, 1 - eps], and dl/dp = (p - t) / (p (1 - p)) / K; eps is at least the float's
+    resolution, since in float32 1 - 1e-12 rounds to 1 and log(1 - p) would be log 0.
     """
 
     def __init__(self, from_logits: bool = True, reduction: str = "mean", eps: float = 1e-12):
@@ -127,15 +128,21 @@ class BinaryCrossEntropy(Loss):
             z = predictions
             values = np.maximum(z, 0) - z * targets + np.log1p(np.exp(-np.abs(z)))
         else:
-            p = np.clip(predictions, self.eps, 1 - self.eps)
+            p = self.clip(predictions)
             values = -(targets * np.log(p) + (1 - targets) * np.log1p(-p))
         return values.mean(axis=1)
 
     def per_sample_gradient(self, predictions, targets):
         if self.from_logits:
             return (sigmoid(predictions) - targets) / predictions.shape[1]
-        p = np.clip(predictions, self.eps, 1 - self.eps)
+        p = self.clip(predictions)
         return (p - targets) / (p * (1 - p)) / predictions.shape[1]
+
+    def clip(self, probabilities: np.ndarray) -> np.ndarray:
+        """Probabilities clipped to [eps, 1 - eps], eps no finer than the dtype resolves."""
+        dtype = probabilities.dtype if probabilities.dtype.kind == "f" else np.float64
+        eps = max(self.eps, float(np.finfo(dtype).eps))
+        return np.clip(probabilities, eps, 1 - eps)
 
     def probabilities(self, outputs: np.ndarray) -> np.ndarray:
         """The network's outputs turned into probabilities (sigmoid of logits)."""

@@ -1,8 +1,10 @@
-"""Metrics: numbers that judge predictions (no gradients). Numpy only."""
+"""Metrics: numbers that judge predictions (no gradients). Imports numpy and ``validation``."""
 
 from __future__ import annotations
 
 import numpy as np
+
+from glassnet.validation import check_same_length
 
 
 def accuracy(targets, predictions) -> float:
@@ -11,7 +13,10 @@ def accuracy(targets, predictions) -> float:
     Either argument may be labels (samples,) or scores/one-hot rows (samples, classes), which
     are turned into labels by argmax (one column: threshold 0.5).
     """
-    return float(np.mean(as_labels(targets) == as_labels(predictions)))
+    target_labels, predicted_labels = as_labels(targets), as_labels(predictions)
+    # Without this check [0, 1, 1] against [1] would broadcast into a plausible number.
+    check_same_length("targets", target_labels, "predictions", predicted_labels)
+    return float(np.mean(target_labels == predicted_labels))
 
 
 def mean_squared_error(targets, predictions) -> float:
@@ -27,11 +32,6 @@ def mean_squared_error(targets, predictions) -> float:
     return float(np.mean((predictions - targets) ** 2))
 
 
-def as_labels(values) -> np.ndarray:
-    """Labels from labels (n,), one column of probabilities (n, 1), or scores (n, classes)."""
-    values = np.asarray(values)
-    if values.ndim == 1:
-        return values
 def mean_absolute_error(targets, predictions) -> float:
     """MAE = mean over all elements of |prediction - target|."""
     targets, predictions = np.asarray(targets, float), np.asarray(predictions, float)
@@ -43,6 +43,11 @@ def mean_absolute_error(targets, predictions) -> float:
     return float(np.mean(np.abs(predictions - targets)))
 
 
+def as_labels(values) -> np.ndarray:
+    """Labels from labels (n,), one column of probabilities (n, 1), or scores (n, classes)."""
+    values = np.asarray(values)
+    if values.ndim == 1:
+        return values
     if values.shape[1] == 1:
         column = values[:, 0]
         is_probability = column.dtype.kind == "f" and not np.all(column == np.round(column))

@@ -11,7 +11,7 @@ import numpy as np
 
 from glassnet.layers import Dense
 from glassnet.registry import resolve
-from glassnet.validation import as_float_array, as_rng, check_dtype
+from glassnet.validation import as_float_array, as_rng, check_dtype, check_positive
 
 
 class Sequential:
@@ -74,6 +74,8 @@ class Sequential:
     def predict(self, inputs, batch_size: int | None = None) -> np.ndarray:
         """The network's outputs for ``inputs`` (samples, features), checked and cast first."""
         inputs = self.check_inputs(inputs)
+        if batch_size is not None:
+            check_positive("batch_size", batch_size, integer=True)
         if batch_size is None or batch_size >= len(inputs):
             return self.forward(inputs, training=False)
         return np.concatenate([self.forward(inputs[start:start + batch_size])

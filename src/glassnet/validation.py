@@ -96,7 +96,7 @@ def as_float_array(name: str, values, *, dtype=np.float64, ndim: int | None = 2)
     if not np.isfinite(array).all():
         position = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
         raise ValueError(
-            f"{name} contains a non-finite value {array[position]!r} at index {position}"
+            f"{name} contains a non-finite value {array[position]} at index {position}"
         )
     return array
 

@@ -1,0 +1,140 @@
+"""Dense: forward formula, finite-difference gradients of weights, bias and inputs under a
+random upstream gradient, dtype, construction checks, and shapes (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glassnet.gradcheck import numerical_gradient, relative_error
+from glassnet.initializers import uniform_symmetric
+from glassnet.layers import Dense
+
+PROPERTY = settings(max_examples=40, deadline=None)
+
+
+def make_dense(rng, in_features, out_features, bias=True) -> Dense:
+    layer = Dense(in_features, out_features, bias=bias, rng=rng)
+    if bias:  # a non-zero bias, so that a bias bug cannot hide behind zeros
+        layer.params["bias"][...] = rng.standard_normal(out_features)
+    return layer
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("shape", [(1, 1, 1), (4, 3, 2), (5, 2, 6)])
+def test_gradients_match_finite_differences(bias, shape, rng):
+    batch, in_features, out_features = shape
+    layer = make_dense(rng, in_features, out_features, bias)
+    inputs = rng.standard_normal((batch, in_features))
+    upstream = rng.standard_normal((batch, out_features))
+
+    def scalar() -> float:
+        return float(np.sum(layer.forward(inputs) * upstream))
+
+    numerical = {name: numerical_gradient(scalar, value) for name, value in layer.params.items()}
+    numerical_inputs = numerical_gradient(scalar, inputs)
+    layer.forward(inputs)
+    grad_inputs = layer.backward(upstream)
+
+    assert set(layer.grads) == ({"weights", "bias"} if bias else {"weights"})
+    assert relative_error(grad_inputs, numerical_inputs) < 1e-6
+    for name, value in numerical.items():
+        assert layer.grads[name].shape == layer.params[name].shape
+        assert relative_error(layer.grads[name], value) < 1e-6, name
+
+
+def test_forward_is_inputs_times_weights_plus_bias():
+    layer = Dense(2, 3)
+    layer.params["weights"][...] = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    layer.params["bias"][...] = [0.5, -0.5, 1.0]
+    outputs = layer.forward(np.array([[1.0, -1.0], [2.0, 0.5]]))
+    # row 1: [1 - 4, 2 - 5, 3 - 6] + bias; row 2: [2 + 2, 4 + 2.5, 6 + 3] + bias
+    np.testing.assert_allclose(outputs, [[-2.5, -3.5, -2.0], [4.5, 6.0, 10.0]])
+
+
+def test_backward_formulas_on_small_numbers():
+    layer = Dense(2, 1, bias=True)
+    layer.params["weights"][...] = [[2.0], [-3.0]]
+    inputs, upstream = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0], [-1.0]])
+    layer.forward(inputs)
+    grad_inputs = layer.backward(upstream)
+    np.testing.assert_allclose(layer.grads["weights"], [[1 - 3], [2 - 4]])  # inputs.T @ G
+    np.testing.assert_allclose(layer.grads["bias"], [1 - 1])  # G summed over the batch
+    np.testing.assert_allclose(grad_inputs, [[2.0, -3.0], [-2.0, 3.0]])  # G @ weights.T
+
+
+def test_parameters_and_defaults(rng):
+    layer = Dense(3, 4, rng=rng)
+    assert layer.weights is layer.params["weights"] and layer.weights.shape == (3, 4)
+    assert layer.bias is layer.params["bias"]
+    np.testing.assert_array_equal(layer.bias, np.zeros(4))
+    assert Dense(3, 4, bias=False).bias is None
+    assert set(Dense(3, 4, bias=False).params) == {"weights"}
+
+
+def test_initializer_and_generator_are_used():
+    layer = Dense(3, 1, bias=False, initializer=uniform_symmetric, rng=np.random.RandomState(1))
+    np.testing.assert_allclose(layer.weights.ravel(), [-0.16595599, 0.44064899, -0.99977125])
+    np.testing.assert_array_equal(Dense(5, 2, rng=3).weights, Dense(5, 2, rng=3).weights)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_is_kept_through_forward_and_backward(dtype, rng):
+    layer = Dense(3, 2, dtype=dtype, rng=rng)
+    inputs = rng.standard_normal((4, 3)).astype(dtype)
+    outputs = layer.forward(inputs)
+    grad_inputs = layer.backward(np.ones_like(outputs))
+    assert layer.weights.dtype == dtype and layer.bias.dtype == dtype
+    assert outputs.dtype == dtype and grad_inputs.dtype == dtype
+    assert all(grad.dtype == dtype for grad in layer.grads.values())
+
+
+def test_config_and_repr():
+    layer = Dense(3, 2, bias=False, dtype=np.float32)
+    assert layer.config() == {
+        "in_features": 3,
+        "out_features": 2,
+        "bias": False,
+        "dtype": "float32",
+    }
+    assert repr(layer) == "Dense(3, 2, bias=False)" and repr(Dense(3, 2)) == "Dense(3, 2)"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ((0, 2), ValueError, "in_features must be > 0, got 0"),
+        ((3, -1), ValueError, "out_features must be > 0, got -1"),
+        ((2.5, 2), TypeError, "in_features must be an integer, got 2.5"),
+        ((True, 2), TypeError, "in_features must be an integer, got True"),
+        (("3", 2), TypeError, "in_features must be an integer, got '3'"),
+    ],
+)
+def test_bad_sizes_are_refused(arguments, error, message):
+    with pytest.raises(error, match=message):
+        Dense(*arguments)
+
+
+def test_bad_initializer_and_dtype_are_refused():
+    with pytest.raises(TypeError, match="initializer must be a function"):
+        Dense(3, 2, initializer="glorot_uniform")
+    with pytest.raises(ValueError, match="dtype must be float32 or float64, got"):
+        Dense(3, 2, dtype=np.int32)
+
+
+@PROPERTY
+@given(
+    batch=st.integers(1, 8),
+    in_features=st.integers(1, 6),
+    out_features=st.integers(1, 6),
+    bias=st.booleans(),
+)
+def test_shapes_are_kept(batch, in_features, out_features, bias):
+    layer = Dense(in_features, out_features, bias=bias, rng=0)
+    outputs = layer.forward(np.ones((batch, in_features)))
+    grad_inputs = layer.backward(np.ones((batch, out_features)))
+    assert outputs.shape == (batch, out_features)
+    assert grad_inputs.shape == (batch, in_features)
+    assert all(layer.grads[name].shape == value.shape for name, value in layer.params.items())

@@ -1,0 +1,210 @@
+"""Losses: values against their formulas, finite-difference gradients, sample weights,
+stability at |x| = 1e6 in float32 and float64, bad targets, and loss >= 0 (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from glassnet.gradcheck import numerical_gradient, relative_error
+from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
+
+PROPERTY = settings(max_examples=40, deadline=None)
+
+
+def prediction_gradient_error(loss, predictions, targets, sample_weight=None) -> float:
+    """Relative error of loss.backward() against central differences in the predictions."""
+    numerical = numerical_gradient(
+        lambda: loss.forward(predictions, targets, sample_weight), predictions
+    )
+    loss.forward(predictions, targets, sample_weight)
+    return relative_error(loss.backward(), numerical)
+
+
+def one_hot(labels, classes: int) -> np.ndarray:
+    return np.eye(classes)[labels]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_squared_error_gradient(reduction, rng):
+    predictions, targets = rng.standard_normal((5, 3)), rng.standard_normal((5, 3))
+    assert prediction_gradient_error(SquaredError(reduction), predictions, targets) < 1e-6
+
+
+@pytest.mark.parametrize("from_logits", [True, False])
+def test_binary_cross_entropy_gradient(from_logits, rng):
+    targets = rng.integers(0, 2, (6, 2)).astype(float)
+    if from_logits:
+        predictions = rng.standard_normal((6, 2)) * 3
+    else:  # probabilities well inside the clipping range
+        predictions = rng.uniform(0.05, 0.95, (6, 2))
+    loss = BinaryCrossEntropy(from_logits=from_logits)
+    assert prediction_gradient_error(loss, predictions, targets) < 1e-6
+
+
+def test_binary_cross_entropy_gradient_with_soft_targets_and_sum(rng):
+    logits, targets = rng.standard_normal((4, 3)), rng.uniform(0, 1, (4, 3))
+    loss = BinaryCrossEntropy(from_logits=True, reduction="sum")
+    assert prediction_gradient_error(loss, logits, targets) < 1e-6
+
+
+@pytest.mark.parametrize("target_form", ["labels", "one_hot"])
+def test_softmax_cross_entropy_gradient(target_form, rng):
+    logits, labels = rng.standard_normal((7, 4)), rng.integers(0, 4, 7)
+    targets = labels if target_form == "labels" else one_hot(labels, 4)
+    assert prediction_gradient_error(SoftmaxCrossEntropy(), logits, targets) < 1e-6
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [SquaredError(), BinaryCrossEntropy(from_logits=True), SoftmaxCrossEntropy()],
+    ids=repr,
+)
+def test_gradient_with_sample_weights(loss, rng):
+    predictions = rng.standard_normal((5, 3))
+    targets = one_hot(rng.integers(0, 3, 5), 3)
+    weights = rng.uniform(0.1, 2.0, 5)
+    assert prediction_gradient_error(loss, predictions, targets, weights) < 1e-6
+
+
+def test_squared_error_values():
+    predictions = np.array([[1.0, 2.0], [3.0, 5.0]])
+    targets = np.array([[0.0, 2.0], [1.0, 1.0]])
+    # squares: 1, 0, 4, 16 -> sum 21, mean over 4 elements 5.25
+    assert SquaredError("sum")(predictions, targets) == pytest.approx(0.5 * 21)
+    assert SquaredError("mean")(predictions, targets) == pytest.approx(0.5 * 5.25)
+
+
+def test_sample_weights_normalise_by_total_weight():
+    predictions, targets = np.array([[1.0], [3.0]]), np.array([[0.0], [0.0]])
+    # per sample: 0.5 * 1 = 0.5 and 0.5 * 9 = 4.5; weights 3 and 1
+    expected = (3 * 0.5 + 1 * 4.5) / (3 + 1)
+    assert SquaredError()(predictions, targets, np.array([3.0, 1.0])) == pytest.approx(expected)
+
+
+def test_binary_cross_entropy_matches_the_textbook_formula(rng):
+    logits, targets = rng.uniform(-5, 5, (6, 2)), rng.integers(0, 2, (6, 2)).astype(float)
+    p = 1 / (1 + np.exp(-logits))
+    expected = np.mean(-(targets * np.log(p) + (1 - targets) * np.log(1 - p)))
+    assert BinaryCrossEntropy(from_logits=True)(logits, targets) == pytest.approx(expected)
+    assert BinaryCrossEntropy(from_logits=False)(p, targets) == pytest.approx(expected)
+
+
+def test_softmax_cross_entropy_matches_minus_log_probability(rng):
+    logits, labels = rng.standard_normal((5, 3)), rng.integers(0, 3, 5)
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    expected = -np.mean(np.log(probabilities[np.arange(5), labels]))
+    loss = SoftmaxCrossEntropy()
+    assert loss(logits, labels) == pytest.approx(expected)
+    assert loss(logits, one_hot(labels, 3)) == pytest.approx(expected)
+    assert loss(logits, labels.reshape(-1, 1)) == pytest.approx(expected)
+    np.testing.assert_allclose(loss.probabilities(logits), probabilities, rtol=1e-12)
+
+
+def test_one_dimensional_targets_become_one_column():
+    loss = SquaredError()
+    assert loss(np.array([[1.0], [2.0]]), np.array([0.0, 0.0])) == pytest.approx(0.5 * 5 / 2)
+    assert loss.backward().shape == (2, 1)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "loss",
+    [
+        SquaredError("mean"),
+        SquaredError("sum"),
+        BinaryCrossEntropy(from_logits=True),
+        SoftmaxCrossEntropy(),
+    ],
+    ids=repr,
+)
+def test_huge_predictions_are_stable(loss, dtype, no_float_warnings):
+    predictions = np.array([[1e6, -1e6], [-1e6, 1e6], [1e6, 1e6]], dtype=dtype)
+    targets = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    value = loss(predictions, targets)
+    gradient = loss.backward()
+    assert np.isfinite(value) and value >= 0
+    assert gradient.dtype == dtype and np.isfinite(gradient).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_binary_cross_entropy_on_saturated_probabilities_is_stable(dtype, no_float_warnings):
+    # sigmoid(+-1e6) is exactly 1 and (nearly) 0: the clipping must keep log and 1/p finite.
+    probabilities = np.array([[1.0], [0.0], [1.0], [0.0]], dtype=dtype)
+    targets = np.array([[1.0], [0.0], [0.0], [1.0]])
+    loss = BinaryCrossEntropy(from_logits=False)
+    value = loss(probabilities, targets)
+    gradient = loss.backward()
+    assert np.isfinite(value) and value > 0
+    assert gradient.dtype == dtype and np.isfinite(gradient).all()
+    # right answers pull (weakly) towards themselves, wrong ones push hard the other way
+    assert gradient[0, 0] <= 0 <= gradient[1, 0] and gradient[2, 0] > 0 > gradient[3, 0]
+
+
+def test_float32_predictions_give_float32_gradients(rng):
+    logits = rng.standard_normal((4, 3)).astype(np.float32)
+    for loss, targets in [
+        (SquaredError(), rng.standard_normal((4, 3))),
+        (BinaryCrossEntropy(), rng.integers(0, 2, (4, 3))),
+        (SoftmaxCrossEntropy(), rng.integers(0, 3, 4)),
+    ]:
+        loss(logits, targets)
+        assert loss.backward().dtype == np.float32
+
+
+def test_unknown_reduction_is_refused():
+    with pytest.raises(ValueError, match=r"reduction must be 'mean' or 'sum', got 'avg'"):
+        SquaredError(reduction="avg")
+
+
+def test_targets_of_the_wrong_shape_are_refused():
+    with pytest.raises(ValueError, match=r"targets have shape \(2, 3\) but predictions"):
+        SquaredError()(np.zeros((2, 2)), np.zeros((2, 3)))
+
+
+def test_softmax_cross_entropy_refuses_bad_labels():
+    logits = np.zeros((2, 3))
+    with pytest.raises(ValueError, match=r"class labels must be in \[0, 2\], got 0..3"):
+        SoftmaxCrossEntropy()(logits, np.array([0, 3]))
+    with pytest.raises(ValueError, match=r"class labels must be in \[0, 2\], got -1..1"):
+        SoftmaxCrossEntropy()(logits, np.array([-1, 1]))
+    with pytest.raises(ValueError, match="integer class labels expected"):
+        SoftmaxCrossEntropy()(logits, np.array([0.5, 1.0]))
+
+
+@PROPERTY
+@given(
+    predictions=arrays(np.float64, (4, 3), elements=st.floats(-1e3, 1e3)),
+    targets=arrays(np.float64, (4, 3), elements=st.floats(-1e3, 1e3)),
+)
+def test_squared_error_is_not_negative(predictions, targets):
+    assert SquaredError("mean")(predictions, targets) >= 0
+    assert SquaredError("sum")(predictions, targets) >= 0
+
+
+@PROPERTY
+@given(
+    logits=arrays(np.float64, (4, 2), elements=st.floats(-1e6, 1e6)),
+    targets=arrays(np.float64, (4, 2), elements=st.floats(0, 1)),
+)
+def test_binary_cross_entropy_is_not_negative(logits, targets):
+    assert BinaryCrossEntropy(from_logits=True)(logits, targets) >= 0
+    probabilities = 1 / (1 + np.exp(-np.clip(logits, -30, 30)))
+    assert BinaryCrossEntropy(from_logits=False)(probabilities, targets) >= 0
+
+
+@PROPERTY
+@given(
+    logits=arrays(np.float64, (5, 3), elements=st.floats(-1e6, 1e6)),
+    labels=arrays(np.int64, 5, elements=st.integers(0, 2)),
+)
+def test_softmax_cross_entropy_is_not_negative(logits, labels):
+    assert SoftmaxCrossEntropy()(logits, labels) >= 0
+
+
+def test_binary_cross_entropy_accepts_integer_probabilities():
+    loss = BinaryCrossEntropy(from_logits=False)
+    assert 0 <= loss(np.array([[1], [0]]), np.array([[1], [0]])) < 1e-9

@@ -1,0 +1,223 @@
+"""Sequential and mlp: named live parameters, whole-network gradient checks, predict's
+input checks and batching, mlp's argument checks, and shapes (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glassnet.activations import Identity, ReLU, Sigmoid, Tanh
+from glassnet.gradcheck import check_gradients, numerical_gradient, relative_error
+from glassnet.layers import Dense
+from glassnet.losses import SquaredError
+from glassnet.network import Sequential, mlp
+
+PROPERTY = settings(max_examples=30, deadline=None)
+
+
+def randomise_biases(network, rng) -> None:
+    for name, value in network.parameters().items():
+        if name.endswith("bias"):
+            value[...] = rng.standard_normal(value.shape) * 0.5
+
+
+def smallest_hidden_preactivation(network, inputs) -> float:
+    """min |Dense output| feeding a hidden activation: how far the data is from ReLU's kink."""
+    smallest, outputs = np.inf, inputs
+    for layer in network.layers[:-1]:
+        outputs = layer.forward(outputs)
+        if isinstance(layer, Dense):
+            smallest = min(smallest, float(np.abs(outputs).min()))
+    return smallest
+
+
+CASES = [
+    ([3, 4, 2], "sigmoid", 0),
+    ([2, 5, 3, 1], "tanh", 1),
+    ([4, 6, 5, 3], "relu", 2),
+    ([1, 3, 1], "relu", 3),
+    ([5, 2, 4], "sigmoid", 4),
+]
+
+
+@pytest.mark.parametrize(("sizes", "activation", "seed"), CASES)
+def test_whole_network_gradients_under_a_random_upstream_gradient(sizes, activation, seed):
+    rng = np.random.default_rng(seed)
+    network = mlp(sizes, activation=activation, rng=rng)
+    randomise_biases(network, rng)
+    inputs = rng.standard_normal((6, sizes[0]))
+    upstream = rng.standard_normal((6, sizes[-1]))
+    assert smallest_hidden_preactivation(network, inputs) > 1e-4  # off the ReLU kink
+
+    def scalar() -> float:
+        return float(np.sum(network.forward(inputs) * upstream))
+
+    parameters = network.parameters()
+    numerical = {name: numerical_gradient(scalar, value) for name, value in parameters.items()}
+    numerical_inputs = numerical_gradient(scalar, inputs)
+    network.forward(inputs)
+    grad_inputs = network.backward(upstream)
+    assert relative_error(grad_inputs, numerical_inputs) < 1e-6
+    for name, gradient in network.gradients().items():
+        assert relative_error(gradient, numerical[name]) < 1e-6, name
+
+
+@pytest.mark.parametrize(("sizes", "activation", "seed"), CASES)
+def test_check_gradients_passes_for_mlp_with_squared_error(sizes, activation, seed):
+    rng = np.random.default_rng(seed)
+    network = mlp(sizes, activation=activation, output_activation="sigmoid", rng=rng)
+    randomise_biases(network, rng)
+    inputs = rng.standard_normal((5, sizes[0]))
+    targets = rng.uniform(0, 1, (5, sizes[-1]))
+    assert smallest_hidden_preactivation(network, inputs) > 1e-4
+    errors = check_gradients(network, SquaredError(), inputs, targets)
+    assert set(errors) == set(network.parameters())
+    assert max(errors.values()) < 1e-6
+
+
+def test_mlp_structure():
+    network = mlp([3, 4, 2], activation="tanh", output_activation="sigmoid", rng=0)
+    kinds = [type(layer) for layer in network.layers]
+    assert kinds == [Dense, Tanh, Dense, Sigmoid]
+    assert (network.layers[0].in_features, network.layers[0].out_features) == (3, 4)
+    assert (network.layers[2].in_features, network.layers[2].out_features) == (4, 2)
+    assert network.in_features == 3 and network.dtype is np.float64
+    assert isinstance(mlp([2, 1]).layers[-1], Identity)
+    assert isinstance(mlp([2, 3, 1]).layers[1], ReLU)  # the default hidden activation
+
+
+def test_parameter_names_and_count():
+    network = mlp([3, 4, 2], rng=0)
+    assert list(network.parameters()) == [
+        "layers.0.weights",
+        "layers.0.bias",
+        "layers.2.weights",
+        "layers.2.bias",
+    ]
+    assert list(network.gradients()) == list(network.parameters())
+    assert network.n_parameters == 3 * 4 + 4 + 4 * 2 + 2
+    without_bias = mlp([3, 4, 2], bias=False, rng=0)
+    assert list(without_bias.parameters()) == ["layers.0.weights", "layers.2.weights"]
+    assert without_bias.n_parameters == 3 * 4 + 4 * 2
+
+
+def test_parameters_are_live_references(rng):
+    network = mlp([2, 3, 1], rng=0)
+    parameters = network.parameters()
+    assert parameters["layers.2.weights"] is network.layers[2].params["weights"]
+    inputs = rng.standard_normal((4, 2))
+    before = network.predict(inputs)
+    parameters["layers.2.bias"] += 1.0
+    np.testing.assert_allclose(network.predict(inputs), before + 1.0)
+
+
+def test_gradients_are_the_layers_gradients_after_backward(rng):
+    network = mlp([2, 3, 1], rng=0)
+    network.forward(rng.standard_normal((4, 2)))
+    network.backward(np.ones((4, 1)))
+    for name, gradient in network.gradients().items():
+        index, key = name.split(".")[1:]
+        assert gradient is network.layers[int(index)].grads[key]
+        assert gradient.any()
+
+
+def test_predict_with_batch_size_matches_predict_without(rng):
+    network = mlp([3, 5, 2], activation="tanh", rng=0)
+    inputs = rng.standard_normal((11, 3))
+    expected = network.predict(inputs)
+    for batch_size in (1, 2, 4, 10, 11, 50):
+        np.testing.assert_allclose(network.predict(inputs, batch_size=batch_size), expected)
+
+
+@pytest.mark.parametrize(
+    ("batch_size", "error", "message"),
+    [
+        (0, ValueError, "batch_size must be > 0, got 0"),
+        (-2, ValueError, "batch_size must be > 0, got -2"),
+        (2.5, TypeError, "batch_size must be an integer, got 2.5"),
+    ],
+)
+def test_predict_refuses_a_bad_batch_size(batch_size, error, message):
+    with pytest.raises(error, match=message):
+        mlp([3, 1], rng=0).predict(np.ones((4, 3)), batch_size=batch_size)
+
+
+def test_predict_casts_to_the_network_dtype():
+    network = mlp([3, 2], dtype=np.float32, rng=0)
+    outputs = network.predict([[1, 2, 3]])
+    assert outputs.dtype == np.float32 and outputs.shape == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ([[1.0, np.nan, 0.0]], r"inputs contains a non-finite value nan at index \(0, 1\)"),
+        ([[1.0, 0.0, 0.0], [0.0, 0.0, np.inf]], r"non-finite value inf at index \(1, 2\)"),
+        ([[1.0, 2.0]], r"inputs must have 3 features \(columns\), got 2"),
+        ("1 2 3", "inputs must be an array of numbers, got the string '1 2 3'"),
+        ([["a", "b", "c"]], "inputs must contain only numbers"),
+        ([1.0, 2.0, 3.0], r"inputs must be 2-dimensional \(samples, features\), got shape \(3,\)"),
+        (np.zeros((0, 3)), r"inputs is empty \(shape \(0, 3\)\)"),
+        ([[1.0, 2.0, 3.0], [1.0]], "inputs must be a rectangular array of numbers"),
+        ([[1 + 2j, 0, 0]], "inputs must contain numbers, got dtype complex128"),
+    ],
+)
+def test_predict_refuses_bad_inputs(inputs, message):
+    with pytest.raises(ValueError, match=message):
+        mlp([3, 2, 1], rng=0).predict(inputs)
+
+
+@pytest.mark.parametrize("sizes", [[], [3], (4,)])
+def test_mlp_needs_at_least_two_sizes(sizes):
+    with pytest.raises(ValueError, match="sizes needs at least an input and an output size"):
+        mlp(sizes)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"activation": "wobbly"}, r"unknown activation 'wobbly'; known: .*relu.*sigmoid.*tanh"),
+        ({"output_activation": "squiggle"}, r"unknown activation 'squiggle'; known: .*identity"),
+        ({"initializer": "lumpy"}, r"unknown initializer 'lumpy'; known: .*he_normal"),
+    ],
+)
+def test_mlp_refuses_unknown_names_and_lists_the_known_ones(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        mlp([2, 3, 1], **arguments)
+
+
+def test_mlp_refuses_a_zero_size_and_a_bad_dtype():
+    with pytest.raises(ValueError, match="out_features must be > 0, got 0"):
+        mlp([2, 0, 1])
+    with pytest.raises(ValueError, match="dtype must be float32 or float64"):
+        mlp([2, 1], dtype=np.int64)
+
+
+def test_sequential_refuses_no_layers_and_non_layers():
+    with pytest.raises(ValueError, match="needs at least one layer"):
+        Sequential([])
+    with pytest.raises(TypeError, match="layer 1 .* has no forward/backward methods"):
+        Sequential([Dense(2, 2), "relu"])
+
+
+def test_same_seed_builds_the_same_network():
+    first, second = mlp([3, 4, 2], rng=5), mlp([3, 4, 2], rng=5)
+    for name, value in first.parameters().items():
+        np.testing.assert_array_equal(value, second.parameters()[name])
+
+
+@PROPERTY
+@given(
+    sizes=st.lists(st.integers(1, 6), min_size=2, max_size=4),
+    batch=st.integers(1, 7),
+    activation=st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu", "identity"]),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_network_keeps_shapes_and_dtype(sizes, batch, activation, dtype):
+    network = mlp(sizes, activation=activation, rng=0, dtype=dtype)
+    outputs = network.predict(np.ones((batch, sizes[0])))
+    grad_inputs = network.backward(np.ones_like(outputs))
+    assert outputs.shape == (batch, sizes[-1]) and outputs.dtype == dtype
+    assert grad_inputs.shape == (batch, sizes[0]) and grad_inputs.dtype == dtype

@@ -1,0 +1,196 @@
+"""Optimizers: 3-step trajectories worked out by hand from the documented formulas, state
+kept per parameter name, in-place updates, and refusal of bad hyper-parameters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from glassnet.optimizers import SGD, Adam, GradientDescent
+
+START = [1.0, -2.0]
+GRADIENTS = [np.array([0.5, -1.0]), np.array([0.25, 0.5]), np.array([-1.0, 2.0])]
+
+
+def trajectory(optimizer) -> list[np.ndarray]:
+    """The parameter after each of the three steps with GRADIENTS."""
+    parameter = np.array(START)
+    seen = []
+    for gradient in GRADIENTS:
+        optimizer.step({"w": parameter}, {"w": gradient})
+        seen.append(parameter.copy())
+    return seen
+
+
+def assert_trajectory(optimizer, expected) -> None:
+    for step, (got, want) in enumerate(zip(trajectory(optimizer), expected, strict=True), 1):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15, err_msg=f"step {step}")
+
+
+def test_sgd_plain():
+    # w <- w - lr * g with lr = 0.1
+    w1 = [1.0 - 0.1 * 0.5, -2.0 - 0.1 * -1.0]  # [0.95, -1.9]
+    w2 = [w1[0] - 0.1 * 0.25, w1[1] - 0.1 * 0.5]  # [0.925, -1.95]
+    w3 = [w2[0] - 0.1 * -1.0, w2[1] - 0.1 * 2.0]  # [1.025, -2.15]
+    assert_trajectory(SGD(learning_rate=0.1), [w1, w2, w3])
+    np.testing.assert_allclose(w3, [1.025, -2.15])
+
+
+def test_gradient_descent_is_plain_sgd_with_step_one():
+    w1 = [1.0 - 0.5, -2.0 + 1.0]
+    w2 = [w1[0] - 0.25, w1[1] - 0.5]
+    w3 = [w2[0] + 1.0, w2[1] - 2.0]
+    assert_trajectory(GradientDescent(), [w1, w2, w3])
+
+
+def test_sgd_momentum():
+    # v <- 0.9 v - 0.1 g;  w <- w + v;  v starts at 0
+    v1 = [0.9 * 0.0 - 0.1 * 0.5, 0.9 * 0.0 - 0.1 * -1.0]  # [-0.05, 0.1]
+    w1 = [1.0 + v1[0], -2.0 + v1[1]]  # [0.95, -1.9]
+    v2 = [0.9 * v1[0] - 0.1 * 0.25, 0.9 * v1[1] - 0.1 * 0.5]  # [-0.07, 0.04]
+    w2 = [w1[0] + v2[0], w1[1] + v2[1]]  # [0.88, -1.86]
+    v3 = [0.9 * v2[0] - 0.1 * -1.0, 0.9 * v2[1] - 0.1 * 2.0]  # [0.037, -0.164]
+    w3 = [w2[0] + v3[0], w2[1] + v3[1]]  # [0.917, -2.024]
+    assert_trajectory(SGD(learning_rate=0.1, momentum=0.9), [w1, w2, w3])
+    np.testing.assert_allclose(w3, [0.917, -2.024])
+
+
+def test_sgd_nesterov():
+    # v <- 0.9 v - 0.1 g;  w <- w + 0.9 v - 0.1 g
+    v1 = [-0.05, 0.1]  # as with plain momentum
+    w1 = [1.0 + 0.9 * v1[0] - 0.1 * 0.5, -2.0 + 0.9 * v1[1] - 0.1 * -1.0]  # [0.905, -1.81]
+    v2 = [0.9 * v1[0] - 0.1 * 0.25, 0.9 * v1[1] - 0.1 * 0.5]  # [-0.07, 0.04]
+    w2 = [w1[0] + 0.9 * v2[0] - 0.1 * 0.25, w1[1] + 0.9 * v2[1] - 0.1 * 0.5]  # [0.817, -1.824]
+    v3 = [0.9 * v2[0] - 0.1 * -1.0, 0.9 * v2[1] - 0.1 * 2.0]  # [0.037, -0.164]
+    w3 = [w2[0] + 0.9 * v3[0] - 0.1 * -1.0, w2[1] + 0.9 * v3[1] - 0.1 * 2.0]
+    assert_trajectory(SGD(learning_rate=0.1, momentum=0.9, nesterov=True), [w1, w2, w3])
+    np.testing.assert_allclose(w3, [0.9503, -2.1716])
+
+
+def test_adam_with_bias_correction():
+    # lr = 0.1, beta_1 = 0.9, beta_2 = 0.999, epsilon = 1e-8; m, v start at 0.
+    g1, g2, g3 = (np.array(g) for g in ([0.5, -1.0], [0.25, 0.5], [-1.0, 2.0]))
+    m1 = 0.9 * 0.0 + (1 - 0.9) * g1
+    v1 = 0.999 * 0.0 + (1 - 0.999) * g1**2
+    w1 = np.array([1.0, -2.0]) - 0.1 * (m1 / (1 - 0.9**1)) / (np.sqrt(v1 / (1 - 0.999**1)) + 1e-8)
+    m2 = 0.9 * m1 + (1 - 0.9) * g2
+    v2 = 0.999 * v1 + (1 - 0.999) * g2**2
+    w2 = w1 - 0.1 * (m2 / (1 - 0.9**2)) / (np.sqrt(v2 / (1 - 0.999**2)) + 1e-8)
+    m3 = 0.9 * m2 + (1 - 0.9) * g3
+    v3 = 0.999 * v2 + (1 - 0.999) * g3**2
+    w3 = w2 - 0.1 * (m3 / (1 - 0.9**3)) / (np.sqrt(v3 / (1 - 0.999**3)) + 1e-8)
+    optimizer = Adam(learning_rate=0.1)
+    assert_trajectory(optimizer, [w1, w2, w3])
+    # With bias correction the first step is lr * sign(g), whatever the size of g.
+    np.testing.assert_allclose(w1, [1.0 - 0.1, -2.0 + 0.1], atol=1e-8)
+    assert optimizer.state["w"]["t"] == 3 and optimizer.iterations == 3
+    np.testing.assert_allclose(optimizer.state["w"]["m"], m3, rtol=1e-12)
+    np.testing.assert_allclose(optimizer.state["w"]["v"], v3, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "optimizer_factory",
+    [
+        lambda: SGD(0.1),
+        lambda: SGD(0.1, momentum=0.9),
+        lambda: SGD(0.1, momentum=0.5, nesterov=True),
+        lambda: Adam(0.1),
+    ],
+)
+def test_state_is_kept_per_parameter_name(optimizer_factory):
+    # Two arrays stepped together follow exactly the trajectories each follows alone.
+    together = optimizer_factory()
+    first, second = np.array(START), np.array([3.0, 0.5, -1.0])
+    alone_first, alone_second = optimizer_factory(), optimizer_factory()
+    first_alone, second_alone = first.copy(), second.copy()
+    for gradient in GRADIENTS:
+        other = np.array([gradient[1], gradient[0], 1.0])
+        together.step({"a": first, "b": second}, {"a": gradient, "b": other})
+        alone_first.step({"a": first_alone}, {"a": gradient})
+        alone_second.step({"b": second_alone}, {"b": other})
+    np.testing.assert_array_equal(first, first_alone)
+    np.testing.assert_array_equal(second, second_alone)
+
+
+def test_state_of_a_parameter_left_out_of_a_step_is_untouched():
+    optimizer = Adam(0.1)
+    a, b = np.array(START), np.array(START)
+    optimizer.step({"a": a, "b": b}, {"a": GRADIENTS[0], "b": GRADIENTS[0]})
+    saved_b = {key: np.copy(value) for key, value in optimizer.state["b"].items()}
+    optimizer.step({"a": a}, {"a": GRADIENTS[1]})
+    assert optimizer.state["a"]["t"] == 2 and optimizer.state["b"]["t"] == 1
+    for key, value in saved_b.items():
+        np.testing.assert_array_equal(optimizer.state["b"][key], value)
+    assert set(optimizer.state) == {"a", "b"}
+
+
+def test_momentum_velocities_are_separate_arrays():
+    optimizer = SGD(0.1, momentum=0.9)
+    optimizer.step({"a": np.zeros(2), "b": np.zeros(2)}, {"a": np.ones(2), "b": -np.ones(2)})
+    assert optimizer.state["a"]["velocity"] is not optimizer.state["b"]["velocity"]
+    np.testing.assert_allclose(optimizer.state["a"]["velocity"], [-0.1, -0.1])
+    np.testing.assert_allclose(optimizer.state["b"]["velocity"], [0.1, 0.1])
+
+
+@pytest.mark.parametrize("optimizer", [SGD(0.1), SGD(0.1, momentum=0.9), Adam(0.1)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_updates_are_in_place_and_keep_dtype(optimizer, dtype):
+    parameter = np.array([1.0, 2.0], dtype=dtype)
+    params = {"w": parameter}
+    optimizer.step(params, {"w": np.array([1.0, -1.0], dtype=dtype)})
+    assert params["w"] is parameter and parameter.dtype == dtype
+    assert parameter[0] < 1.0 and parameter[1] > 2.0
+
+
+def test_reset_forgets_state():
+    optimizer = Adam(0.1)
+    first = trajectory(optimizer)
+    optimizer.reset()
+    assert optimizer.state == {} and optimizer.iterations == 0
+    for got, want in zip(trajectory(optimizer), first, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_learning_rate_can_change_between_steps():
+    optimizer = SGD(0.1)
+    parameter = np.array([1.0])
+    optimizer.step({"w": parameter}, {"w": np.array([1.0])})
+    optimizer.learning_rate = 0.5
+    optimizer.step({"w": parameter}, {"w": np.array([1.0])})
+    np.testing.assert_allclose(parameter, [1.0 - 0.1 - 0.5])
+
+
+@pytest.mark.parametrize(
+    ("factory", "error", "message"),
+    [
+        (lambda: SGD(learning_rate=0), ValueError, "learning_rate must be > 0, got 0"),
+        (lambda: SGD(learning_rate=-1), ValueError, "learning_rate must be > 0, got -1"),
+        (lambda: SGD(learning_rate=float("nan")), ValueError, "learning_rate must be > 0"),
+        (lambda: SGD(learning_rate="0.1"), TypeError, "learning_rate must be a number"),
+        (lambda: GradientDescent(0.0), ValueError, "learning_rate must be > 0, got 0.0"),
+        (lambda: Adam(learning_rate=-0.5), ValueError, "learning_rate must be > 0, got -0.5"),
+        (lambda: SGD(momentum=1.0), ValueError, r"momentum must be in \[0, 1\), got 1.0"),
+        (lambda: SGD(momentum=-0.1), ValueError, r"momentum must be in \[0, 1\), got -0.1"),
+        (
+            lambda: SGD(momentum=0.0, nesterov=True),
+            ValueError,
+            "nesterov=True needs momentum > 0, got momentum=0",
+        ),
+        (lambda: Adam(beta_1=1.0), ValueError, r"beta_1 must be in \[0, 1\), got 1.0"),
+        (lambda: Adam(beta_1=-0.1), ValueError, r"beta_1 must be in \[0, 1\), got -0.1"),
+        (lambda: Adam(beta_2=1), ValueError, r"beta_2 must be in \[0, 1\), got 1"),
+        (lambda: Adam(beta_2=1.5), ValueError, r"beta_2 must be in \[0, 1\), got 1.5"),
+        (lambda: Adam(epsilon=0), ValueError, "epsilon must be > 0, got 0"),
+    ],
+)
+def test_bad_arguments_are_refused_naming_argument_and_value(factory, error, message):
+    with pytest.raises(error, match=message):
+        factory()
+
+
+def test_repr_shows_the_settings():
+    assert repr(SGD(0.1, momentum=0.9, nesterov=True)) == (
+        "SGD(learning_rate=0.1, momentum=0.9, nesterov=True)"
+    )
+    assert repr(GradientDescent()) == "GradientDescent(learning_rate=1.0)"
+    assert "beta_2=0.999" in repr(Adam())

@@ -1,0 +1,131 @@
+"""Validation helpers: random generators, positive numbers, fractions, dtypes, float arrays,
+and matching sample counts; each refusal names the argument and the bad value."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from glassnet.validation import (
+    as_float_array,
+    as_rng,
+    check_dtype,
+    check_fraction,
+    check_positive,
+    check_same_length,
+)
+
+
+def test_as_rng_passes_generators_through():
+    generator, legacy = np.random.default_rng(0), np.random.RandomState(0)
+    assert as_rng(generator) is generator and as_rng(legacy) is legacy
+
+
+def test_as_rng_seeds_a_generator_from_an_int():
+    assert isinstance(as_rng(None), np.random.Generator)
+    assert as_rng(3).random() == np.random.default_rng(3).random()
+    assert as_rng(np.int64(3)).random() == np.random.default_rng(3).random()
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (-1, ValueError, "seed must be >= 0, got -1"),
+        (True, TypeError, "rng must be an int seed, None, .*got True"),
+        (1.5, TypeError, "rng must be an int seed, .*got 1.5"),
+        ("7", TypeError, "rng must be an int seed, .*got '7'"),
+    ],
+)
+def test_as_rng_refuses_other_things(value, error, message):
+    with pytest.raises(error, match=message):
+        as_rng(value)
+
+
+def test_check_positive_returns_good_values():
+    assert check_positive("learning_rate", 0.5) == 0.5
+    assert check_positive("epochs", 3, integer=True) == 3
+    assert check_positive("epochs", 0, integer=True, allow_zero=True) == 0
+    assert check_positive("epochs", np.int64(2), integer=True) == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "error", "message"),
+    [
+        (0, {}, ValueError, "rate must be > 0, got 0"),
+        (-2.5, {}, ValueError, "rate must be > 0, got -2.5"),
+        (-1, {"allow_zero": True}, ValueError, "rate must be >= 0, got -1"),
+        (float("inf"), {}, ValueError, "rate must be > 0, got inf"),
+        (float("nan"), {}, ValueError, "rate must be > 0, got nan"),
+        (True, {}, TypeError, "rate must be a number, got True"),
+        ("1", {}, TypeError, "rate must be a number, got '1'"),
+        (None, {}, TypeError, "rate must be a number, got None"),
+        (2.0, {"integer": True}, TypeError, "rate must be an integer, got 2.0"),
+    ],
+)
+def test_check_positive_refuses(value, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        check_positive("rate", value, **kwargs)
+
+
+def test_check_fraction_bounds():
+    assert check_fraction("momentum", 0) == 0.0 and check_fraction("momentum", 0.99) == 0.99
+    assert check_fraction("p", 1, allow_one=True) == 1.0
+    with pytest.raises(ValueError, match=r"p must be in \(0, 1\), got 0"):
+        check_fraction("p", 0, allow_zero=False)
+    with pytest.raises(ValueError, match=r"p must be in \[0, 1\), got 1"):
+        check_fraction("p", 1)
+    with pytest.raises(ValueError, match=r"p must be in \[0, 1\], got 1.5"):
+        check_fraction("p", 1.5, allow_one=True)
+    with pytest.raises(ValueError, match=r"p must be in \[0, 1\), got nan"):
+        check_fraction("p", float("nan"))
+    with pytest.raises(TypeError, match="p must be a number, got '0.5'"):
+        check_fraction("p", "0.5")
+
+
+def test_check_dtype():
+    assert check_dtype(np.float32) is np.float32
+    assert check_dtype("float64") is np.float64
+    assert check_dtype(np.dtype("float32")) is np.float32
+    for bad in (np.int64, "float16", "complex128", "not a dtype"):
+        with pytest.raises(ValueError, match="dtype must be float32 or float64, got"):
+            check_dtype(bad)
+
+
+def test_as_float_array_converts_and_casts():
+    array = as_float_array("x", [[1, 2], [3, 4]], dtype=np.float32)
+    assert array.dtype == np.float32 and array.shape == (2, 2)
+    np.testing.assert_array_equal(as_float_array("x", [[True, False]]), [[1.0, 0.0]])
+    np.testing.assert_array_equal(as_float_array("x", [1, 2], ndim=1), [1.0, 2.0])
+    np.testing.assert_array_equal(as_float_array("x", [[[1]]], ndim=None), [[[1.0]]])
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ("abc", "x must be an array of numbers, got the string 'abc'"),
+        (b"abc", "x must be an array of numbers, got the string b'abc'"),
+        ([[1, 2], [3]], "x must be a rectangular array of numbers"),
+        ([["1", "a"]], "x must contain only numbers"),
+        ([[None, 1.0]], r"x contains a non-finite value nan at index \(0, 0\)"),
+        ([[1j, 2]], "x must contain numbers, got dtype complex128"),
+        ([1.0, 2.0], r"x must be 2-dimensional \(samples, features\), got shape \(2,\)"),
+        (np.zeros((2, 0)), r"x is empty \(shape \(2, 0\)\)"),
+        ([[0.0, -np.inf]], r"x contains a non-finite value -inf at index \(0, 1\)"),
+    ],
+)
+def test_as_float_array_refuses(values, message):
+    with pytest.raises(ValueError, match=message):
+        as_float_array("x", values)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered in cast:RuntimeWarning")
+def test_as_float_array_checks_finiteness_after_the_cast():
+    # 1e300 is finite in float64 but overflows float32; the check after the cast catches it.
+    with pytest.raises(ValueError, match=r"x contains a non-finite value inf at index \(0, 1\)"):
+        as_float_array("x", [[1.0, 1e300]], dtype=np.float32)
+
+
+def test_check_same_length():
+    check_same_length("inputs", np.zeros((3, 2)), "targets", np.zeros(3))
+    with pytest.raises(ValueError, match="inputs has 3 samples but targets has 2"):
+        check_same_length("inputs", np.zeros((3, 2)), "targets", np.zeros(2))
