@@ -21,6 +21,8 @@ FORMAT_NAME = "glassnet-model"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 16 * 2**20
+DIGEST_PREFIX = b"glassnet sha256 "
+DIGEST_LENGTH = len(DIGEST_PREFIX) + 64
 DTYPES = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
 KEYS = {"format", "format_version", "glassnet_version", "dtype", "layers", "loss", "task",
         "class_labels", "feature_names", "preprocessing", "target_scaling", "training",

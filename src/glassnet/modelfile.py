@@ -12,6 +12,7 @@ library, ``registry``, ``layers``, ``network``, ``preprocessing``, ``model`` and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 
@@ -20,6 +21,8 @@ import numpy as np
 from glassnet import registry
 from glassnet.layers import Dense
 from glassnet.manifest import (
+    DIGEST_LENGTH,
+    DIGEST_PREFIX,
     DTYPES,
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -39,6 +42,7 @@ from glassnet.network import Sequential
 def read_model(file) -> Model:
     """The Model in the open binary ``file``; ModelFileError for anything unsound."""
     size = file.seek(0, 2)
+    check_digest(file, size)
     try:
         archive = zipfile.ZipFile(file)
     except zipfile.BadZipFile:
@@ -55,6 +59,24 @@ def read_model(file) -> Model:
     if unexpected:
         raise ModelFileError(f"unexpected member(s) {unexpected}: not written by glassnet")
     return build_model(Sequential(layers), manifest)
+
+
+def check_digest(file, size: int) -> None:
+    """The zip comment must be the SHA-256 digest of every byte before it."""
+    body = size - DIGEST_LENGTH - 2
+    file.seek(max(body, 0))
+    tail = file.read()
+    expected_tail = DIGEST_LENGTH.to_bytes(2, "little") + DIGEST_PREFIX
+    if body < 0 or not tail.startswith(expected_tail):
+        raise ModelFileError("not a glassnet model file, or truncated: it does not end with "
+                             "glassnet's checksum")
+    digest, file_digest = hashlib.sha256(), tail[len(expected_tail):]
+    file.seek(0)
+    while file.tell() < body:
+        digest.update(file.read(min(2**20, body - file.tell())))
+    if digest.hexdigest().encode("ascii") != file_digest:
+        raise ModelFileError("checksum mismatch: the file was damaged or changed after it "
+                             "was saved")
 
 
 def check_members(archive: zipfile.ZipFile, size: int) -> dict[str, zipfile.ZipInfo]:

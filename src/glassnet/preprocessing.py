@@ -34,7 +34,8 @@ class Standardize:
                              f"{len(self.mean)} and {len(self.scale)}")
         if np.any(self.scale <= 0):
             index = int(np.argmax(self.scale <= 0))
-            raise ValueError(f"scale must be > 0, got {self.scale[index]!r} at index {index}")
+            raise ValueError(f"scale must be > 0, got {float(self.scale[index])!r} at index "
+                             f"{index}")
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
 

@@ -7,7 +7,8 @@ feature names, preprocessing, target scaling, training summary, History) and one
 ``numpy.savez``). Why this container: it stores no code (JSON and raw numbers only; the
 loader never unpickles), every member carries a CRC-32 that catches damage, and because
 members are stored uncompressed, an array's bytes must physically be in the file, so a
-header cannot make the loader allocate more than the file's own size.
+header cannot make the loader allocate more than the file's own size. The zip comment holds
+a SHA-256 digest of all the bytes before it: any changed or missing byte is noticed first.
 
 Loading trusts nothing: layer and loss names go through the registry's allow-list (never
 ``import``, ``eval`` or ``getattr``), every array's shape and dtype is checked against the
@@ -20,6 +21,7 @@ and ``modelfile`` only.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -30,6 +32,7 @@ import numpy as np
 
 from glassnet import registry
 from glassnet.manifest import (
+    DIGEST_PREFIX,
     FORMAT_NAME,
     FORMAT_VERSION,
     MANIFEST,
@@ -122,17 +125,26 @@ def describe(model: Model) -> tuple[dict, dict[str, np.ndarray]]:
 
 
 def pack(manifest: dict, arrays: dict[str, np.ndarray]) -> bytes:
-    """The zip archive's bytes: manifest.json, then arrays/<name>.npy, all stored."""
+    """The file's bytes: manifest.json and arrays/<name>.npy, see ``pack_members``."""
+    members = {MANIFEST: json.dumps(manifest, indent=1, allow_nan=False).encode("utf-8")}
+    for name, array in arrays.items():
+        little_endian = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+        member = io.BytesIO()
+        np.lib.format.write_array(member, little_endian, allow_pickle=False)
+        members[f"arrays/{name}.npy"] = member.getvalue()
+    return pack_members(members)
+
+
+def pack_members(members: dict[str, bytes]) -> bytes:
+    """A zip archive of stored (uncompressed) members whose comment is a SHA-256 digest of
+    every byte before it, so that any changed byte is noticed when the file is read."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        text = json.dumps(manifest, indent=1, allow_nan=False)
-        archive.writestr(MANIFEST, text.encode("utf-8"))
-        for name, array in arrays.items():
-            little_endian = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
-            member = io.BytesIO()
-            np.lib.format.write_array(member, little_endian, allow_pickle=False)
-            archive.writestr(f"arrays/{name}.npy", member.getvalue())
-    return buffer.getvalue()
+        for name, data in members.items():
+            archive.writestr(name, data)
+    body = buffer.getvalue()[:-2]  # the archive minus its comment length (0)
+    comment = DIGEST_PREFIX + hashlib.sha256(body).hexdigest().encode("ascii")
+    return body + len(comment).to_bytes(2, "little") + comment
 
 
 def sync_folder(folder: str) -> None:

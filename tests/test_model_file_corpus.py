@@ -1,0 +1,186 @@
+"""A corpus of damaged, tampered and foreign model files: every one is refused with
+ModelFileError (pytest.raises lets any other exception fail the test), and nothing in a
+file is ever executed or allowed to allocate more than the file holds."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import pickle
+import tracemalloc
+import zipfile
+
+import numpy as np
+import pytest
+
+from glassnet.losses import SoftmaxCrossEntropy
+from glassnet.model import Model
+from glassnet.network import mlp
+from glassnet.serialization import ModelFileError, describe, load, pack, pack_members, save
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory):
+    """A valid classification model file, its bytes, its manifest and arrays."""
+    model = Model(mlp([2, 3, 3], activation="tanh", rng=0), SoftmaxCrossEntropy(),
+                  "classification", ["a", "b", "c"], ["x", "y"])
+    path = tmp_path_factory.mktemp("good") / "model.glassnet"
+    save(model, path)
+    manifest, arrays = describe(model)
+    return {"path": path, "bytes": path.read_bytes(), "manifest": manifest, "arrays": arrays}
+
+
+def refused(tmp_path, data: bytes, match: str | None = None) -> str:
+    path = tmp_path / "bad.glassnet"
+    path.write_bytes(data)
+    with pytest.raises(ModelFileError, match=match) as caught:
+        load(path)
+    assert str(path) in str(caught.value)  # the message names the file
+    return str(caught.value)
+
+
+def test_the_good_file_loads(good):
+    assert load(good["path"]).class_labels == ["a", "b", "c"]
+
+
+def test_truncated_at_every_offset_is_refused(good, tmp_path):
+    data = good["bytes"]
+    for length in range(0, len(data), 7):
+        refused(tmp_path, data[:length], "truncated|checksum")
+
+
+def test_every_flipped_byte_is_refused(good, tmp_path):
+    data = good["bytes"]
+    for position in range(0, len(data), 3):
+        damaged = bytearray(data)
+        damaged[position] ^= 0x04
+        refused(tmp_path, bytes(damaged), "checksum|truncated")
+
+
+@pytest.mark.parametrize("data", [b"", b"x", b"a,b,c\n1,2,3\n", pickle.dumps([1, 2, 3]),
+                                  b"PK\x05\x06" + bytes(18)])
+def test_foreign_files_are_refused(data, tmp_path):
+    refused(tmp_path, data, "not a glassnet model file")
+
+
+def test_a_numpy_npz_file_is_refused(tmp_path):
+    buffer = io.BytesIO()
+    np.savez(buffer, weights=np.ones((2, 2)))
+    refused(tmp_path, buffer.getvalue(), "not a glassnet model file")
+
+
+def tampered(good, change) -> bytes:
+    """The good model's manifest and arrays, changed, packed with a valid checksum."""
+    manifest, arrays = copy.deepcopy(good["manifest"]), copy.deepcopy(good["arrays"])
+    change(manifest, arrays)
+    return pack(manifest, arrays)
+
+
+def members_of(good) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(good["bytes"])) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+CHANGES = {
+    "transposed weights": (lambda m, a: a.update({"layers.0.weights": a["layers.0.weights"].T}),
+                           "declares dtype float64 and shape \\(3, 2\\).*needs"),
+    "float32 weights": (lambda m, a: a.update({"layers.0.bias": a["layers.0.bias"]
+                                              .astype(np.float32)}), "declares dtype float32"),
+    "NaN weights": (lambda m, a: a["layers.2.weights"].__setitem__((0, 0), np.nan),
+                    "NaN or infinite weights"),
+    "infinite bias": (lambda m, a: a["layers.0.bias"].__setitem__(1, np.inf), "NaN or infinite"),
+    "missing array": (lambda m, a: a.pop("layers.2.bias"), "layers.2.bias.npy is missing"),
+    "extra array": (lambda m, a: a.update({"extra": np.ones(2)}), "unexpected member"),
+    "unknown layer": (lambda m, a: m["layers"][1].update(name="os.system"),
+                      "unknown layer type 'os.system'"),
+    "dunder layer": (lambda m, a: m["layers"][1].update(name="__import__"), "unknown layer"),
+    "unknown loss": (lambda m, a: m["loss"].update(name="eval"), "unknown loss 'eval'"),
+    "widths disagree": (lambda m, a: m["layers"][2]["config"].update(in_features=4),
+                        "declares dtype float64 and shape \\(3, 3\\)"),
+    "bad config value": (lambda m, a: m["layers"][1].update(name="LeakyReLU",
+                                                           config={"slope": 5}), "slope"),
+    "config asks for rng": (lambda m, a: m["layers"][0]["config"].update(rng=0),
+                            "unknown config key"),
+    "newer format": (lambda m, a: m.update(format_version=99), "format version 99"),
+    "foreign format": (lambda m, a: m.update(format="keras"), "not a glassnet model"),
+    "missing key": (lambda m, a: m.pop("task"), "missing \\['task'\\]"),
+    "bad dtype": (lambda m, a: m.update(dtype="object"), "dtype must be float32 or float64"),
+    "labels disagree": (lambda m, a: m.update(class_labels=["a", "b"]), "2 labels"),
+    "unknown task": (lambda m, a: m.update(task="world domination"), "task must be one of"),
+    "bad history": (lambda m, a: m["history"].update(records=[{"loss": "high"}]),
+                    "history records"),
+    "too many feature names": (lambda m, a: m.update(feature_names=["x", "y", "z"]),
+                               "3 feature names for 2"),
+    "empty layers": (lambda m, a: m.update(layers=[]), "non-empty list"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_tampered_manifests_and_arrays_are_refused(name, good, tmp_path):
+    change, match = CHANGES[name]
+    refused(tmp_path, tampered(good, change), match)
+
+
+def test_layers_whose_widths_disagree_are_refused(good, tmp_path):
+    def change(manifest, arrays):
+        manifest["layers"][2]["config"].update(in_features=4)
+        arrays["layers.2.weights"] = np.ones((4, 3))
+
+    refused(tmp_path, tampered(good, change), "takes 4 features but the layer before gives 3")
+
+
+def test_a_pickle_inside_is_never_unpickled(good, tmp_path):
+    marker = tmp_path / "pickle-ran"
+
+    class Exploit:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    members = members_of(good)
+    for name in ("arrays/layers.0.weights.npy", "manifest.json"):
+        changed = dict(members, **{name: pickle.dumps(Exploit())})
+        refused(tmp_path, pack_members(changed))
+    object_array = io.BytesIO()
+    np.save(object_array, np.array([Exploit()], dtype=object), allow_pickle=True)
+    changed = dict(members, **{"arrays/layers.0.weights.npy": object_array.getvalue()})
+    refused(tmp_path, pack_members(changed), "declares dtype object")
+    assert not marker.exists()
+
+
+def test_a_header_claiming_a_huge_array_is_refused_before_allocating(good, tmp_path):
+    huge = 10**6  # Dense(10^6, 10^6): 8 terabytes of float64
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False,
+                                                  "shape": (huge, huge)})
+    members = members_of(good)
+    manifest = json.loads(members["manifest.json"])
+    manifest["layers"][0]["config"].update(in_features=huge, out_features=huge)
+    manifest["layers"][2]["config"].update(in_features=huge)
+    members["manifest.json"] = json.dumps(manifest).encode()
+    members["arrays/layers.0.weights.npy"] = header.getvalue() + bytes(64)
+    tracemalloc.start()
+    try:
+        message = refused(tmp_path, pack_members(members), "holds 64 bytes of data")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "needs 8000000000000" in message
+    assert peak < 50 * 2**20
+
+
+def test_compressed_members_are_refused(good, tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members_of(good).items():
+            archive.writestr(name, data)
+    body = buffer.getvalue()[:-2]
+    from glassnet.serialization import DIGEST_PREFIX, hashlib  # the real checksum, so the
+    comment = DIGEST_PREFIX + hashlib.sha256(body).hexdigest().encode()  # zip check is hit
+    refused(tmp_path, body + len(comment).to_bytes(2, "little") + comment, "compressed")
+
+
+def test_non_json_manifests_are_refused(good, tmp_path):
+    members = members_of(good)
+    for text in (b"\xff\xfe not utf-8", b"{", b'{"format": NaN}', b"[1, 2]", b"[" * 100000):
+        refused(tmp_path, pack_members(dict(members, **{"manifest.json": text})))
