@@ -1,0 +1,201 @@
+"""The part both scikit-learn estimators share: input checks, the network, and training.
+
+Training goes through glassnet's own ``training.fit`` (and ``solvers.fit_lbfgs``); this
+module only translates scikit-learn's parameters into glassnet's objects and the returned
+History into scikit-learn's fitted attributes. Imports scikit-learn, numpy and glassnet.
+"""
+
+from __future__ import annotations
+
+import copy
+import numbers
+import warnings
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from glassnet.layers import Dense
+from glassnet.network import Sequential
+from glassnet.registry import resolve
+from glassnet.sklearn.parameters import check_parameters, hidden_sizes
+from glassnet.sklearn.training import fit_lbfgs_solver, fit_stochastic
+
+# What layers keep from their last forward pass for backward; dropped when pickling so that
+# a pickled estimator never carries the data it last saw.
+FORWARD_CACHES = ("inputs", "outputs", "positive", "mask")
+
+
+def store_parameters(estimator, arguments: dict) -> None:
+    """Set each constructor argument as an attribute, unchanged (scikit-learn's convention)."""
+    for name, value in arguments.items():
+        if name not in ("self", "__class__"):
+            setattr(estimator, name, value)
+
+
+def build_network(sizes, activation: str, dropout: float, rng, dtype) -> Sequential:
+    """Dense(sizes[0], sizes[1]) -> activation [-> Dropout] -> ... -> Dense(.., sizes[-1]).
+
+    The last Dense gives logits (classification) or values (regression): no output activation
+    here, because the loss takes logits.
+    """
+    hidden = resolve("activation", activation)
+    layers = []
+    for fan_in, fan_out in zip(sizes[:-2], sizes[1:-1], strict=True):
+        layers += [Dense(fan_in, fan_out, rng=rng, dtype=dtype), hidden()]
+        if dropout > 0:
+            from glassnet.layers import Dropout
+
+            layers.append(Dropout(dropout))
+    layers.append(Dense(sizes[-2], sizes[-1], rng=rng, dtype=dtype))
+    return Sequential(layers, rng=rng)
+
+
+def check_sample_weight(sample_weight, samples: int) -> np.ndarray | None:
+    """``sample_weight`` as a fresh float array of shape (samples,), finite, >= 0, not all 0."""
+    if sample_weight is None:
+        return None
+    try:
+        weights = np.array(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"sample_weight must be numbers, got {sample_weight!r}") from error
+    if weights.ndim == 0:
+        weights = np.full(samples, float(weights))
+    if weights.shape != (samples,):
+        raise ValueError(f"sample_weight must have shape ({samples},), got {weights.shape}")
+    if not np.isfinite(weights).all():
+        raise ValueError("sample_weight contains NaN or infinity")
+    if (weights < 0).any():
+        raise ValueError(f"sample_weight must be >= 0, got {weights.min()}")
+    if not weights.any():
+        raise ValueError("sample_weight must contain at least one non-zero weight, got all "
+                         "zeros")
+    return weights
+
+
+class MultilayerPerceptron(BaseEstimator):
+    """Base class of MLPClassifier and MLPRegressor (not for direct use).
+
+    A subclass writes out ``__init__`` (scikit-learn reads the parameters from its
+    signature) and says how targets are encoded (``_validate_input``), which loss and output
+    activation go with them (``_choose_loss``) and how outputs become predictions.
+    """
+
+    def fit(self, X, y, sample_weight=None):
+        """Train from scratch (or from the current weights with ``warm_start=True``).
+
+        X (samples, features); y (samples,) or (samples, outputs); returns self.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _fit(self, X, y, sample_weight, incremental: bool):
+        check_parameters(self)
+        first = not hasattr(self, "network_") or not (self.warm_start or incremental)
+        dtype = (np.float64, np.float32) if first else self.network_.dtype
+        X, targets = self._validate_input(X, y, incremental, reset=first, dtype=dtype)
+        weights = self._sample_weight(sample_weight, targets)
+        rng = check_random_state(self.random_state)
+        if first:
+            self._initialize(X, targets, rng)
+        if self.solver == "lbfgs":
+            history = fit_lbfgs_solver(self, X, targets, weights)
+        else:
+            history = fit_stochastic(self, X, targets, weights, rng, incremental)
+        self.history_ = history
+        if not all(np.isfinite(array).all() for array in self.network_.parameters().values()):
+            raise ValueError("training produced non-finite weights; scale the inputs (for "
+                             "example with StandardScaler) or lower learning_rate_init")
+        return self
+
+    def _sample_weight(self, sample_weight, targets):
+        return check_sample_weight(sample_weight, len(targets))
+
+    def _check_inputs(self, X, reset: bool, dtype):
+        """Validate X (and, with ``y``, fit's pair) through scikit-learn; densify sparse."""
+        X = validate_data(self, X, reset=reset, accept_sparse=["csr", "csc"], dtype=dtype)
+        return X.toarray() if sparse.issparse(X) else X
+
+    def _validate_pair(self, X, y, reset: bool, dtype, **checks):
+        X, y = validate_data(self, X, y, reset=reset, accept_sparse=["csr", "csc"],
+                             multi_output=True, dtype=dtype, **checks)
+        return (X.toarray() if sparse.issparse(X) else X), y
+
+    def _initialize(self, X, targets, rng) -> None:
+        sizes = [X.shape[1], *hidden_sizes(self.hidden_layer_sizes), targets.shape[1]]
+        dtype = X.dtype if self.dtype is None else self.dtype
+        self.network_ = build_network(sizes, self.activation, self.dropout, rng, dtype)
+        self.loss_function_, self.out_activation_ = self._choose_loss(targets)
+        self.n_layers_, self.n_outputs_ = len(sizes), targets.shape[1]
+        self.n_iter_, self.t_ = 0, 0
+        self.loss_curve_ = []
+        self.best_loss_ = None if self.early_stopping else np.inf
+        self.validation_scores_ = [] if self.early_stopping else None
+        self.best_validation_score_ = -np.inf if self.early_stopping else None
+        self.__dict__.pop("optimizer_", None)
+
+    def _outputs(self, X) -> np.ndarray:
+        """The network's outputs (logits or values) for X, after scikit-learn's checks."""
+        check_is_fitted(self, "network_")
+        X = self._check_inputs(X, reset=False, dtype=self.network_.dtype)
+        return self.network_.predict(X)
+
+    def _finish(self, history, samples: int, incremental: bool) -> None:
+        """Copy what training recorded into scikit-learn's fitted attributes."""
+        losses = history["loss"] if len(history) else []
+        self.n_iter_ = len(history)
+        self.t_ += samples * len(history)
+        self.loss_curve_ += losses
+        self.loss_ = losses[-1] if losses else np.nan
+        if self.best_loss_ is not None and losses:
+            self.best_loss_ = min(self.best_loss_, min(losses))
+        if not incremental and not history.stopped_early and self.n_iter_ == self.max_iter:
+            warnings.warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                          "and the optimization hasn't converged yet.", ConvergenceWarning,
+                          stacklevel=5)
+
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        """The weights of each Dense layer, (fan_in, fan_out): live views, not copies."""
+        check_is_fitted(self, "network_")
+        return [layer.weights for layer in self.network_.layers if isinstance(layer, Dense)]
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        """The bias of each Dense layer, (fan_out,): live views, not copies."""
+        check_is_fitted(self, "network_")
+        return [layer.bias for layer in self.network_.layers if isinstance(layer, Dense)]
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        if "network_" in state:
+            network = copy.copy(state["network_"])
+            network.layers = [strip_caches(layer) for layer in network.layers]
+            state["network_"] = network
+        return state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def strip_caches(layer):
+    """A shallow copy of ``layer`` without the arrays its last forward pass cached."""
+    stripped = copy.copy(layer)
+    for name in FORWARD_CACHES:
+        stripped.__dict__.pop(name, None)
+    return stripped
+
+
+def batch_size_for(estimator, samples: int) -> int:
+    """scikit-learn's rule: 'auto' is min(200, samples); a larger int is clipped, with a
+    warning."""
+    if estimator.batch_size == "auto":
+        return min(200, samples)
+    if isinstance(estimator.batch_size, numbers.Integral) and estimator.batch_size > samples:
+        warnings.warn(f"batch_size={estimator.batch_size} is larger than the {samples} "
+                      "training samples; it is clipped", UserWarning, stacklevel=5)
+    return int(min(estimator.batch_size, samples))

@@ -1,0 +1,25 @@
+"""scikit-learn's own estimator checks, legacy ones included, with nothing marked as expected
+to fail. The instances keep max_iter small, as scikit-learn's own test suite does for its MLP."""
+
+import pytest
+
+pytest.importorskip("sklearn")
+pytest.importorskip("pandas")  # so that no check is skipped for want of it
+
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+
+from glassnet.sklearn import MLPClassifier, MLPRegressor  # noqa: E402
+
+ESTIMATORS = [
+    MLPClassifier(hidden_layer_sizes=(20,), max_iter=100),
+    MLPRegressor(hidden_layer_sizes=(20,), max_iter=100),
+    MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", max_iter=100),
+]
+
+
+@parametrize_with_checks(ESTIMATORS, legacy=True, expected_failed_checks=lambda estimator: {})
+def test_scikit_learn_estimator_checks(estimator, check, monkeypatch):
+    # The array-API check skips itself unless this variable is set; with it, the check runs
+    # (on numpy arrays, the only namespace glassnet supports).
+    monkeypatch.setenv("SCIPY_ARRAY_API", "1")
+    check(estimator)
