@@ -168,6 +168,29 @@ class MultilayerPerceptron(BaseEstimator):
         check_is_fitted(self, "network_")
         return [layer.bias for layer in self.network_.layers if isinstance(layer, Dense)]
 
+    def to_model(self):
+        """The fitted network as a ``glassnet.Model`` (what ``glassnet.save(estimator, path)``
+        writes): the network, its loss, the task, class labels, feature names, a training
+        summary (the estimator's parameters and fitted numbers) and the last History."""
+        from glassnet.model import Model
+
+        check_is_fitted(self, "network_")
+        features = getattr(self, "feature_names_in_", None)
+        task, labels = self._task()
+        return Model(self.network_, loss=self.loss_function_, task=task, class_labels=labels,
+                     feature_names=None if features is None else list(features),
+                     training=self._training_summary(), history=self.history_)
+
+    def _training_summary(self) -> dict:
+        simple = (str, int, float, bool, type(None))
+        parameters = {name: (value if isinstance(value, simple) else repr(value))
+                      for name, value in self.get_params().items()}
+        parameters["hidden_layer_sizes"] = hidden_sizes(self.hidden_layer_sizes)
+        return {"estimator": f"glassnet.sklearn.{type(self).__name__}",
+                "parameters": parameters, "n_iter": self.n_iter_, "t": self.t_,
+                "loss": float(self.loss_), "best_loss": self.best_loss_,
+                "best_validation_score": self.best_validation_score_}
+
     def __getstate__(self):
         state = super().__getstate__()
         if "network_" in state:

@@ -89,6 +89,10 @@ class MLPClassifier(ClassifierMixin, MultilayerPerceptron):
             return SoftmaxCrossEntropy(), "softmax"
         return BinaryCrossEntropy(from_logits=True), "logistic"
 
+    def _task(self):
+        multilabel = self._label_binarizer.y_type_.startswith("multilabel")
+        return ("multilabel" if multilabel else "classification"), self.classes_.tolist()
+
     def _sample_weight(self, sample_weight, targets):
         weights = check_sample_weight(sample_weight, len(targets))
         if self.class_weight is None:

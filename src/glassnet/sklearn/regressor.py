@@ -62,6 +62,9 @@ class MLPRegressor(RegressorMixin, MultilayerPerceptron):
                              f"loss here), got {self.loss!r}")
         return SquaredError(), "identity"
 
+    def _task(self):
+        return "regression", None
+
     @available_if(lambda estimator: estimator.solver != "lbfgs")
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch of training on (X, y). Only for the stochastic solvers."""
