@@ -43,6 +43,67 @@ def mean_absolute_error(targets, predictions) -> float:
     return float(np.mean(np.abs(predictions - targets)))
 
 
+def log_loss(targets, probabilities, eps: float = 1e-15) -> float:
+    """Log loss = -mean_i log p_i[t_i], each probability clipped to [eps, 1].
+
+    targets: integer class labels (samples,) in [0, classes); probabilities (samples,
+    classes), or (samples,) / (samples, 1) holding p(class 1) of a binary problem.
+    """
+    probabilities = np.asarray(probabilities, dtype=float)
+    if probabilities.ndim == 1 or probabilities.shape[1] == 1:
+        positive = probabilities.reshape(-1)
+        probabilities = np.column_stack([1.0 - positive, positive])
+    labels = np.asarray(targets)
+    check_same_length("targets", labels, "probabilities", probabilities)
+    classes = probabilities.shape[1]
+    if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() >= classes:
+        raise ValueError(f"targets must be integer labels in [0, {classes - 1}], got "
+                         f"{labels[:5]!r}...")
+    picked = probabilities[np.arange(len(labels)), labels]
+    return float(-np.mean(np.log(np.clip(picked, eps, 1.0))))
+
+
+def r2_score(targets, predictions) -> float:
+    """R^2 = 1 - sum (t - p)^2 / sum (t - mean t)^2, averaged over outputs.
+
+    1 is perfect, 0 is no better than predicting the mean; a constant target gives 1 when
+    predicted exactly, else 0 (as scikit-learn does).
+    """
+    targets, predictions = np.asarray(targets, float), np.asarray(predictions, float)
+    targets = targets.reshape(-1, 1) if targets.ndim == 1 else targets
+    predictions = predictions.reshape(-1, 1) if predictions.ndim == 1 else predictions
+    if targets.shape != predictions.shape:
+        raise ValueError(f"targets have shape {targets.shape} but predictions have shape "
+                         f"{predictions.shape}")
+    residual = ((targets - predictions) ** 2).sum(axis=0)
+    total = ((targets - targets.mean(axis=0)) ** 2).sum(axis=0)
+    safe_total = np.where(total > 0, total, 1.0)
+    scores = np.where(total > 0, 1.0 - residual / safe_total, (residual == 0).astype(float))
+    return float(scores.mean())
+
+
+def confusion_matrix(targets, predictions, labels=None) -> np.ndarray:
+    """counts[i, j] = number of samples whose true label is labels[i] and predicted labels[j].
+
+    targets and predictions are labels (samples,) of any kind (numbers or strings);
+    ``labels`` fixes the rows' order (default: the sorted labels that occur).
+    """
+    targets, predictions = np.asarray(targets), np.asarray(predictions)
+    check_same_length("targets", targets, "predictions", predictions)
+    if labels is None:
+        labels = np.unique(np.concatenate([targets, predictions]))
+    position = {label: index for index, label in enumerate(list(labels))}
+    unknown = [label for label in set(targets.tolist()) | set(predictions.tolist())
+               if label not in position]
+    if unknown:
+        raise ValueError(f"labels {unknown!r} are not among labels {list(labels)!r}")
+    rows = np.array([position[label] for label in targets.tolist()], dtype=np.int64)
+    columns = np.array([position[label] for label in predictions.tolist()], dtype=np.int64)
+    counts = np.zeros((len(position), len(position)), dtype=np.int64)
+    np.add.at(counts, (rows, columns), 1)
+    return counts
+
+
 def as_labels(values) -> np.ndarray:
     """Labels from labels (n,), one column of probabilities (n, 1), or scores (n, classes)."""
     values = np.asarray(values)
