@@ -24,10 +24,6 @@ from glassnet.registry import resolve
 from glassnet.sklearn.parameters import check_parameters, hidden_sizes
 from glassnet.sklearn.training import fit_lbfgs_solver, fit_stochastic
 
-# What layers keep from their last forward pass for backward; dropped when pickling so that
-# a pickled estimator never carries the data it last saw.
-FORWARD_CACHES = ("inputs", "outputs", "positive", "mask")
-
 
 def store_parameters(estimator, arguments: dict) -> None:
     """Set each constructor argument as an attribute, unchanged (scikit-learn's convention)."""
@@ -192,7 +188,7 @@ class MultilayerPerceptron(BaseEstimator):
                 "best_validation_score": self.best_validation_score_}
 
     def __getstate__(self):
-        state = super().__getstate__()
+        state = dict(super().__getstate__())  # a copy: the live estimator keeps its network
         if "network_" in state:
             network = copy.copy(state["network_"])
             network.layers = [strip_caches(layer) for layer in network.layers]
@@ -206,10 +202,15 @@ class MultilayerPerceptron(BaseEstimator):
 
 
 def strip_caches(layer):
-    """A shallow copy of ``layer`` without the arrays its last forward pass cached."""
+    """A shallow copy of ``layer`` without the arrays its last forward pass cached
+    (``inputs``, ``outputs``, masks ...), so that a pickled estimator never carries the data
+    it last saw. The layers built here (Dense, activations, Dropout) keep their parameters in
+    the ``params`` dict and their settings as plain numbers, never as bare array attributes.
+    """
     stripped = copy.copy(layer)
-    for name in FORWARD_CACHES:
-        stripped.__dict__.pop(name, None)
+    for name, value in list(vars(stripped).items()):
+        if isinstance(value, np.ndarray):
+            delattr(stripped, name)
     return stripped
 
 

@@ -14,7 +14,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import column_or_1d
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import type_of_target, unique_labels
+from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 
 from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 from glassnet.sklearn.base import MultilayerPerceptron, check_sample_weight, store_parameters
@@ -68,6 +68,7 @@ class MLPClassifier(ClassifierMixin, MultilayerPerceptron):
         X, y = self._validate_pair(X, y, reset, dtype)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
         if not hasattr(self, "classes_") or not (self.warm_start or incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
             self.classes_ = self._label_binarizer.classes_
