@@ -1,0 +1,119 @@
+"""``glassnet inspect MODEL``, ``glassnet gradcheck MODEL data.csv`` and
+``glassnet plot MODEL -o FILE.png``: look inside a saved model.
+
+inspect prints the architecture, the parameter count, the columns and the training
+summary from the file alone (the network is not run). gradcheck compares backpropagation
+with finite differences on the first rows of a CSV file, parameter by parameter. plot draws
+the loss curves, and with ``--data`` for a two-feature model the decision boundary.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.cli.data import read_table
+from glassnet.cli.demo import positive_int
+from glassnet.cli.errors import EXIT_CANNOT_WRITE, CommandError
+from glassnet.cli.predict import model_inputs, open_model, true_targets
+from glassnet.cli.train import check_writable
+from glassnet.gradcheck import check_gradients
+
+TOLERANCE = 1e-6
+
+
+def add_parsers(subparsers) -> None:
+    inspect = subparsers.add_parser("inspect", help="show what a model file holds",
+                                    description="Show a model's architecture, columns and "
+                                                "training summary without running it.")
+    inspect.add_argument("model", metavar="MODEL")
+    inspect.set_defaults(run=run_inspect)
+    gradcheck = subparsers.add_parser("gradcheck", help="check a model's gradients on data",
+                                      description="Relative error between backpropagation "
+                                                  "and finite differences, per parameter.")
+    gradcheck.add_argument("model", metavar="MODEL")
+    gradcheck.add_argument("data", metavar="DATA.csv", help="rows with the target column")
+    gradcheck.add_argument("--rows", type=positive_int, default=20,
+                           help="how many rows to use (default 20)")
+    gradcheck.set_defaults(run=run_gradcheck)
+    plot = subparsers.add_parser("plot", help="draw a model's loss curves to a PNG",
+                                 description="Draw the loss curves (and, with --data, the "
+                                             "decision boundary of a two-feature model).")
+    plot.add_argument("model", metavar="MODEL")
+    plot.add_argument("-o", "--output", required=True, metavar="FILE.png")
+    plot.add_argument("--data", metavar="DATA.csv", help="points for the decision boundary")
+    plot.set_defaults(run=run_plot)
+
+
+def run_inspect(arguments) -> int:
+    model = open_model(arguments.model)
+    print(f"{arguments.model}: a glassnet {model.task or 'network'} model")
+    for index, layer in enumerate(model.network.layers):
+        shapes = ", ".join(f"{name} {tuple(value.shape)}" for name, value in layer.params.items())
+        print(f"  {index}. {layer!r}" + (f"  [{shapes}]" if shapes else ""))
+    print(f"parameters: {model.network.n_parameters}")
+    print(f"loss: {model.loss!r}")
+    if model.class_labels is not None:
+        print(f"classes: {', '.join(str(label) for label in model.class_labels)}")
+    if model.preprocessing is not None:
+        for column in model.preprocessing.columns:
+            kind = "number" if column["categories"] is None else \
+                f"one-hot of {', '.join(column['categories'])}"
+            print(f"column {column['name']}: {kind}")
+    elif model.feature_names:
+        print(f"features: {', '.join(model.feature_names)}")
+    for key, value in model.training.items():
+        print(f"{key}: {value}")
+    return 0
+
+
+def run_gradcheck(arguments) -> int:
+    model = open_model(arguments.model)
+    if model.loss is None:
+        raise CommandError(f"{arguments.model}: the model has no loss to check against", 65)
+    table = read_table(arguments.data)
+    rows = slice(0, arguments.rows)
+    inputs = model_inputs(model, table)[rows].astype(np.float64)
+    targets = true_targets(model, table)[rows]
+    if model.target_scaling is not None:
+        targets = (targets - model.target_scaling["mean"]) / model.target_scaling["scale"]
+    network = model.network
+    if network.dtype != np.float64:
+        print("note: the model is float32; finite differences in float32 are coarse")
+    errors = check_gradients(network, model.loss, inputs, targets)
+    print(f"relative error |backprop - finite differences| / (|backprop| + |finite "
+          f"differences|) on {len(inputs)} rows:")
+    for name, error in errors.items():
+        print(f"  {name:<20} {error:.3g}  {'ok' if error < TOLERANCE else 'LARGE'}")
+    worst = max(errors.values(), default=0.0)
+    print(f"largest {worst:.3g}: " + ("gradients agree" if worst < TOLERANCE else
+                                      "larger than 1e-6 (a ReLU kink, or a bug)"))
+    return 0
+
+
+def run_plot(arguments) -> int:
+    model = open_model(arguments.model)
+    table = read_table(arguments.data) if arguments.data else None
+    draw(model, arguments.output, table)
+    return 0
+
+
+def draw(model, path: str, table=None) -> None:
+    """Write the model's picture to ``path``; CommandError if matplotlib or the file fails."""
+    from glassnet.plotting import can_draw_boundary, save_figure
+
+    check_writable("-o", path)
+    points = targets = None
+    if table is not None and can_draw_boundary(model):
+        model_inputs(model, table)  # checks the columns and their values
+        points = {name: table.frame[name].to_numpy(dtype=float)
+                  for name in model.preprocessing.names}
+        has_target = model.training.get("target") in table.columns
+        targets = true_targets(model, table) if has_target else None
+    try:
+        save_figure(model, path, points, targets)
+    except ImportError as error:
+        raise CommandError(str(error), 1) from None
+    except OSError as error:
+        raise CommandError(f"{path}: cannot write ({error.strerror or error})",
+                           EXIT_CANNOT_WRITE) from None
+    print(f"Picture saved to {path}")

@@ -1,0 +1,205 @@
+"""``glassnet predict MODEL data.csv`` and ``glassnet evaluate MODEL data.csv``.
+
+predict writes one prediction per row (class names or values; ``--proba`` adds a
+probability column per class; ``--keep-columns`` keeps the file's own columns) to ``-o``
+or to standard output. evaluate compares the model with the file's target column: accuracy,
+log loss and a confusion matrix, or MSE, MAE and R^2. Both need only the raw CSV file: the
+model holds its column names, categories and scaling.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+
+import numpy as np
+
+from glassnet.cli.data import check_missing, number_mask, read_table
+from glassnet.cli.errors import EXIT_CANNOT_WRITE, EXIT_DATA, EXIT_NO_INPUT, CommandError
+from glassnet.cli.report import classification_scores, format_scores, regression_scores
+from glassnet.metrics import confusion_matrix
+from glassnet.preprocessing import CategoryError, ColumnEncoder
+from glassnet.serialization import ModelFileError, load
+
+
+def add_parsers(subparsers) -> None:
+    predict = subparsers.add_parser("predict", help="predict with a saved model",
+                                    description=__doc__.split("\n\n")[0])
+    predict.add_argument("model", metavar="MODEL", help="model file written by train")
+    predict.add_argument("data", metavar="DATA.csv", help="CSV file with the feature columns")
+    predict.add_argument("-o", "--output", metavar="OUT.csv", help="default: standard output")
+    predict.add_argument("--proba", action="store_true",
+                         help="add a probability column per class")
+    predict.add_argument("--keep-columns", action="store_true",
+                         help="keep the input file's columns in the output")
+    predict.set_defaults(run=run_predict)
+    evaluate = subparsers.add_parser("evaluate", help="score a saved model on labelled data",
+                                     description="Score a model on a CSV file that has its "
+                                                 "target column.")
+    evaluate.add_argument("model", metavar="MODEL")
+    evaluate.add_argument("data", metavar="DATA.csv")
+    evaluate.set_defaults(run=run_evaluate)
+
+
+def open_model(path: str):
+    """Load a model file; a missing file is exit 66, a bad one exit 65."""
+    try:
+        return load(path)
+    except ModelFileError as error:
+        raise CommandError(str(error), EXIT_DATA) from None
+    except OSError as error:
+        raise CommandError(f"{path}: cannot read the model ({error.strerror or error})",
+                           EXIT_NO_INPUT) from None
+
+
+def encoder_of(model) -> ColumnEncoder:
+    """The model's column encoder; a model saved from Python without one reads its
+    feature_names (or x0, x1, ...) as number columns."""
+    if model.preprocessing is not None:
+        return model.preprocessing
+    width = model.network.in_features or 0
+    names = model.feature_names or [f"x{index}" for index in range(width)]
+    return ColumnEncoder([{"name": name, "categories": None} for name in names])
+
+
+def model_inputs(model, table) -> np.ndarray:
+    """The network's inputs for a table: its columns checked against the model's."""
+    encoder = encoder_of(model)
+    missing = [name for name in encoder.names if name not in table.columns]
+    if missing:
+        raise CommandError(f"{table.path}: lacks the column(s) {', '.join(missing)} that the "
+                           f"model was trained on (it needs {', '.join(encoder.names)})",
+                           EXIT_DATA)
+    check_missing(table, encoder.names)
+    try:
+        return encoder.transform(table.frame, dtype=model.network.dtype)
+    except CategoryError as error:
+        message = str(error).split(" (row")[0]
+        raise CommandError(f"{table.where(error.row, error.column)}: "
+                           f"{message.replace(f'column {error.column!r} ', '')}",
+                           EXIT_DATA) from None
+
+
+def run_predict(arguments) -> int:
+    model = open_model(arguments.model)
+    table = read_table(arguments.data)
+    inputs = model_inputs(model, table)
+    frame = table.frame.copy() if arguments.keep_columns else table.frame.iloc[:, :0].copy()
+    target = model.training.get("target", "prediction")
+    name = f"predicted_{target}" if arguments.keep_columns and target in frame else target
+    frame[name] = predictions(model, inputs)
+    if arguments.proba:
+        probabilities = probabilities_of(model, inputs)
+        for index, label in enumerate(model.class_labels):
+            frame[f"probability_{label}"] = probabilities[:, index]
+    write_csv(frame, arguments.output)
+    return 0
+
+
+def predictions(model, inputs: np.ndarray) -> np.ndarray:
+    """Class labels or values from the network's (already encoded) inputs."""
+    if model.task == "classification":
+        return np.asarray(model.class_labels, dtype=object)[
+            probabilities_of(model, inputs).argmax(axis=1)]
+    outputs = model.network.predict(inputs)
+    if model.target_scaling is not None:
+        outputs = outputs * model.target_scaling["scale"] + model.target_scaling["mean"]
+    return outputs[:, 0] if outputs.shape[1] == 1 else [list(row) for row in outputs]
+
+
+def probabilities_of(model, inputs: np.ndarray) -> np.ndarray:
+    if model.task != "classification":
+        raise CommandError(f"--proba needs a classification model; this one is {model.task}",
+                           EXIT_DATA)
+    probabilities = model.loss.probabilities(model.network.predict(inputs))
+    if probabilities.shape[1] == 1:
+        probabilities = np.hstack([1.0 - probabilities, probabilities])
+    return probabilities
+
+
+def write_csv(frame, path: str | None) -> None:
+    """To standard output, or atomically to ``path`` (a temporary file, then a rename)."""
+    if path is None:
+        try:
+            frame.to_csv(sys.stdout, index=False)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `glassnet predict ... | head`: the reader has gone
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    temporary = os.path.join(os.path.dirname(os.path.abspath(path)),
+                             f".{os.path.basename(path)}.tmp")
+    try:
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False)
+        with open(temporary, "w", encoding="utf-8", newline="") as file:
+            file.write(buffer.getvalue())
+        os.replace(temporary, path)
+    except OSError as error:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise CommandError(f"{path}: cannot write ({error.strerror or error})",
+                           EXIT_CANNOT_WRITE) from None
+
+
+def run_evaluate(arguments) -> int:
+    model = open_model(arguments.model)
+    table = read_table(arguments.data)
+    inputs = model_inputs(model, table)
+    target = model.training.get("target")
+    truth = true_targets(model, table)
+    print(f"{len(table)} rows of {table.path}, target {target!r}:")
+    if model.task != "classification":
+        predicted = np.asarray(predictions(model, inputs), dtype=float)
+        print(format_scores(regression_scores(truth, predicted)))
+        return 0
+    probabilities = probabilities_of(model, inputs)
+    print(format_scores(classification_scores(truth, probabilities)))
+    counts = confusion_matrix(truth, probabilities.argmax(axis=1),
+                              labels=range(len(model.class_labels)))
+    print(confusion_text([str(label) for label in model.class_labels], counts))
+    return 0
+
+
+def true_targets(model, table) -> np.ndarray:
+    """The table's target column: class codes (index into class_labels) or numbers."""
+    target = model.training.get("target")
+    if target is None or target not in table.columns:
+        raise CommandError(f"{table.path}: needs the model's target column {target!r}",
+                           EXIT_DATA)
+    check_missing(table, [target])
+    values = table.frame[target]
+    if model.task != "classification":
+        numeric = number_mask(values)
+        if not numeric.all():
+            row = int(np.argmax(~numeric))
+            raise CommandError(f"{table.where(row, target)}: {values.iloc[row]!r} is not a "
+                               f"number", EXIT_DATA)
+        return values.to_numpy(dtype=float)
+    position = {label_text(label): index for index, label in enumerate(model.class_labels)}
+    codes = np.array([position.get(label_text(value), -1) for value in values])
+    if np.any(codes < 0):
+        row = int(np.argmax(codes < 0))
+        raise CommandError(f"{table.where(row, target)}: class {values.iloc[row]!r} is not "
+                           f"one the model knows ({', '.join(position)})", EXIT_DATA)
+    return codes
+
+
+def label_text(value) -> str:
+    """'1', '1.0' and 1 name the same whole-number class; words are kept as they are."""
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if np.isfinite(number) and number == int(number) else text
+
+
+def confusion_text(labels: list[str], counts: np.ndarray) -> str:
+    width = max(8, *(len(label) for label in labels), len(str(counts.max())))
+    lines = ["confusion matrix (rows: true class, columns: predicted class)",
+             " " * width + " " + " ".join(label.rjust(width) for label in labels)]
+    for label, row in zip(labels, counts, strict=True):
+        lines.append(label.rjust(width) + " " + " ".join(str(count).rjust(width)
+                                                         for count in row))
+    return "\n".join(lines)

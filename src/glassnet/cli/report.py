@@ -1,0 +1,78 @@
+"""Scores and summaries the commands print: the end of ``train`` (also stored in the model
+as its training summary) and the numbers of ``evaluate``."""
+
+from __future__ import annotations
+
+import math
+import os
+from datetime import datetime, timezone
+
+import numpy as np
+
+from glassnet.metrics import log_loss, mean_absolute_error, mean_squared_error, r2_score
+
+
+def classification_scores(codes: np.ndarray, probabilities: np.ndarray) -> dict[str, float]:
+    """Accuracy and log loss of class probabilities (samples, classes) against label codes."""
+    return {"accuracy": float(np.mean(probabilities.argmax(axis=1) == codes)),
+            "log_loss": log_loss(codes, probabilities)}
+
+
+def regression_scores(targets: np.ndarray, predictions: np.ndarray) -> dict[str, float]:
+    """Mean squared error, mean absolute error and R^2."""
+    return {"mse": mean_squared_error(targets, predictions),
+            "mae": mean_absolute_error(targets, predictions),
+            "r2": r2_score(targets, predictions)}
+
+
+def format_scores(scores: dict[str, float]) -> str:
+    names = {"accuracy": "accuracy", "log_loss": "log loss", "mse": "MSE", "mae": "MAE",
+             "r2": "R^2"}
+    return ", ".join(f"{names.get(key, key)} {value:.4g}" for key, value in scores.items())
+
+
+def validation_scores(model, inputs: np.ndarray, targets: np.ndarray) -> dict[str, float]:
+    """Scores of the trained model on encoded validation inputs and raw targets/codes."""
+    outputs = model.network.predict(inputs)
+    if model.task == "classification":
+        probabilities = model.loss.probabilities(outputs)
+        if probabilities.shape[1] == 1:
+            probabilities = np.hstack([1.0 - probabilities, probabilities])
+        return classification_scores(targets, probabilities)
+    scaling = model.target_scaling
+    return regression_scores(targets, outputs[:, 0] * scaling["scale"] + scaling["mean"])
+
+
+def best_validation(history) -> tuple[int, float] | None:
+    """(epoch, val_loss) of the lowest validation loss, or None without validation."""
+    values = [record.get("val_loss", math.nan) for record in history.records]
+    if not values or all(math.isnan(value) for value in values):
+        return None
+    index = int(np.nanargmin(values))
+    return history.records[index]["epoch"], float(values[index])
+
+
+def report_training(model, table, arguments, inputs, targets, seconds: float) -> dict:
+    """Print the end-of-training summary and return it (JSON-safe) for the model file."""
+    history = model.history
+    summary = {
+        "data": os.path.basename(table.path), "rows": len(table), "target": arguments.target,
+        "task": model.task, "epochs_requested": arguments.epochs, "epochs_run": len(history),
+        "stopped_early": bool(history.stopped_early), "optimizer": arguments.optimizer,
+        "learning_rate": arguments.learning_rate, "batch_size": arguments.batch_size,
+        "hidden": list(arguments.hidden), "activation": arguments.activation,
+        "seed": arguments.seed, "validation_rows": len(targets), "seconds": round(seconds, 3),
+        "final_loss": history["loss"][-1] if len(history) else None,
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    stopped = " (stopped early)" if history.stopped_early else ""
+    print(f"Trained {len(history)} epoch(s) in {seconds:.2f} s{stopped}; final training loss "
+          f"{summary['final_loss']:.4g}")
+    best = best_validation(history)
+    if best is not None:
+        summary["best_epoch"], summary["best_val_loss"] = best
+        print(f"Best validation loss {best[1]:.4g} at epoch {best[0]}")
+    if len(targets):
+        summary["validation"] = validation_scores(model, inputs, targets)
+        print(f"Validation ({len(targets)} rows): {format_scores(summary['validation'])}")
+    return summary
