@@ -3,19 +3,43 @@
 This module only re-exports the public API.
 """
 
-from glassnet.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
-from glassnet.callbacks import Callback, ProgressBar
+from glassnet.activations import (
+    ELU,
+    GELU,
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Softplus,
+    Tanh,
+)
+from glassnet.callbacks import Callback, Diagnostics, EarlyStopping, ProgressBar
 from glassnet.gradcheck import check_gradients, numerical_gradient
 from glassnet.initializers import glorot_uniform, he_normal, uniform_symmetric, zeros
-from glassnet.layers import Dense
-from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
-from glassnet.metrics import accuracy, mean_squared_error
+from glassnet.layers import Dense, Dropout
+from glassnet.losses import (
+    BinaryCrossEntropy,
+    Huber,
+    MeanAbsoluteError,
+    SoftmaxCrossEntropy,
+    SquaredError,
+)
+from glassnet.metrics import accuracy, mean_absolute_error, mean_squared_error
 from glassnet.model import Model
 from glassnet.network import Sequential, mlp
 from glassnet.optimizers import SGD, Adam, GradientDescent
 from glassnet.preprocessing import ColumnEncoder, Standardize
+from glassnet.schedules import (
+    Constant,
+    ExponentialDecay,
+    InverseScaling,
+    ReduceOnPlateau,
+    StepDecay,
+)
 from glassnet.serialization import ModelFileError, load, save
-from glassnet.training import History, fit
+from glassnet.solvers import fit_lbfgs
+from glassnet.training import History, TrainingDiverged, fit
 from glassnet.tutorial import NeuralNetwork
 
 __version__ = "0.1.0"
@@ -27,4 +51,7 @@ __all__ = [
     "fit", "glorot_uniform", "he_normal", "mean_squared_error", "mlp", "numerical_gradient",
     "uniform_symmetric", "zeros",
     "ColumnEncoder", "Model", "ModelFileError", "Standardize", "load", "save",
+    "Constant", "Diagnostics", "Dropout", "ELU", "EarlyStopping", "ExponentialDecay", "GELU",
+    "Huber", "InverseScaling", "MeanAbsoluteError", "ReduceOnPlateau", "Softplus", "StepDecay",
+    "TrainingDiverged", "fit_lbfgs", "mean_absolute_error",
 ]

@@ -1,9 +1,11 @@
 """The one training loop: ``fit(network, inputs, targets, loss, optimizer, ...) -> History``.
 
-Per epoch: one permutation of the sample indices; per batch: forward, loss, backward,
-optimizer step. Everything optional (progress, early stopping, schedules) comes in as
-callbacks; the loop itself never prints. Imports ``validation`` and numpy only; works
-on any network with forward/backward/parameters/gradients/check_inputs.
+Per epoch: one permutation of the sample indices; per batch: forward, loss (+ L2 penalty),
+backward, a finiteness check, optimizer step. Everything optional comes in as small objects
+(``training_data``, ``regularization``, ``evaluation``, ``safeguards``) or as callbacks
+(early stopping, schedules, diagnostics, progress); the loop itself never prints. Imports
+numpy and those core modules; works on any network with forward/backward/parameters/
+gradients/check_inputs.
 """
 
 from __future__ import annotations
@@ -11,47 +13,19 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
+from glassnet.evaluation import Evaluation
+from glassnet.history import History
+from glassnet.regularization import weight_decay
+from glassnet.safeguards import DivergenceGuard, Interruption, TrainingDiverged
+from glassnet.training_data import Batches, prepare_targets, training_and_validation
+from glassnet.validation import as_rng, check_positive
 
-from glassnet.validation import as_rng, check_positive, check_same_length
-
-
-class History:
-    """Per-epoch records of training: ``history["loss"]`` is the list of epoch losses.
-
-    ``records`` holds one dict per epoch (loss, time, and whatever callbacks add).
-    ``stopped_early`` / ``interrupted`` say why training ended before ``epochs``.
-    """
-
-    def __init__(self):
-        self.records: list[dict[str, float]] = []
-        self.stopped_early = False
-        self.interrupted = False
-
-    def append(self, record: dict[str, float]) -> None:
-        self.records.append(dict(record))
-
-    def __getitem__(self, key: str) -> list[float]:
-        if not self.records or key not in self.records[-1]:
-            known = sorted(self.records[-1]) if self.records else []
-            raise KeyError(f"history has no {key!r}; it has {known}")
-        return [record.get(key, float("nan")) for record in self.records]
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    @property
-    def epochs(self) -> int:
-        return len(self.records)
-
-    def __repr__(self) -> str:
-        last = self.records[-1] if self.records else {}
-        return f"History(epochs={len(self)}, last={last})"
+__all__ = ["History", "Training", "TrainingDiverged", "fit", "prepare_targets"]
 
 
 @dataclass
 class Training:
-    """What callbacks see while ``fit`` runs."""
+    """What callbacks see while ``fit`` runs (epoch and batch count from 0 here)."""
 
     network: object
     loss: object
@@ -63,70 +37,112 @@ class Training:
     batch_loss: float = float("nan")
     logs: dict = field(default_factory=dict)
     stop_training: bool = False
+    batches: int = 0  # per epoch
+    samples_seen: int = 0  # training rows stepped on so far in this fit
+    inputs: object = None  # the training inputs (samples, features), after any split
 
 
 def fit(network, inputs, targets, loss, optimizer, epochs: int = 1,
-        batch_size: int | None = None, shuffle: bool = True, rng=None,
-        callbacks=()) -> History:
+        batch_size: int | None = None, shuffle: bool = True, rng=None, callbacks=(),
+        validation_data=None, validation_split: float = 0.0, metrics=(),
+        sample_weight=None, class_weight=None, l2: float = 0.0) -> History:
     """Train ``network`` in place by minibatch gradient descent and return its History.
 
     inputs (samples, features); targets (samples, outputs) or, for 1 output or class labels,
     (samples,). ``batch_size=None`` uses the whole set each step (full batch). ``rng`` (seed
-    or generator) draws the shuffling; by default the network's own.
+    or generator) draws the validation split and the shuffling; by default the network's own.
+    ``validation_data=(inputs, targets[, sample_weight])`` or ``validation_split`` (a
+    fraction, stratified by class for classification losses) adds ``val_loss``; ``metrics``
+    (names such as "accuracy", or functions (targets, predictions) -> float) are recorded on
+    both. ``sample_weight`` (samples,) and ``class_weight`` (dict or "balanced") weigh the
+    loss: L = sum_i w_i l_i / sum_i w_i per batch. ``l2`` adds (l2 / 2) sum ||W||^2 over the
+    weights, not the biases (``regularization`` relates it to scikit-learn's alpha).
+
+    A non-finite loss or gradient raises ``TrainingDiverged`` before its step; Ctrl-C, or a
+    KeyboardInterrupt raised by a callback, ends training with ``history.interrupted``.
     """
     check_positive("epochs", epochs, integer=True, allow_zero=True)
-    inputs = network.check_inputs(inputs)
-    targets = prepare_targets(network, loss, inputs, targets)
-    samples = len(inputs)
-    batch_size = samples if batch_size is None else check_positive(
-        "batch_size", batch_size, integer=True)
-    batch_size = min(batch_size, samples)
+    callbacks = check_callbacks(callbacks)
     rng = as_rng(rng) if rng is not None else getattr(network, "rng", as_rng(None))
-    state = Training(network, loss, optimizer, History(), epochs)
-    parameters = network.parameters()
+    training, validation = training_and_validation(
+        network, loss, inputs, targets, rng, validation_data=validation_data,
+        validation_split=validation_split, sample_weight=sample_weight,
+        class_weight=class_weight)
+    batch_size = len(training) if batch_size is None else check_positive(
+        "batch_size", batch_size, integer=True)
+    batches = Batches(training, batch_size, shuffle)
+    evaluation = Evaluation(network, loss, metrics, training, validation)
+    penalty = weight_decay(l2, network.parameters())
+    state = Training(network, loss, optimizer, History(), epochs, batches=len(batches),
+                     inputs=training.inputs)
+    guard = DivergenceGuard(network.parameters())
     for callback in callbacks:
         callback.on_train_begin(state)
+    try:
+        with Interruption() as interruption:
+            try:
+                run(state, batches, rng, penalty, evaluation, guard, interruption, callbacks)
+            except KeyboardInterrupt:
+                if interruption.forced:
+                    raise
+                state.history.interrupted = True
+        guard.check_weights(state)
+    finally:
+        for callback in callbacks:
+            callback.on_train_end(state)
+    return state.history
+
+
+def run(state, batches, rng, penalty, evaluation, guard, interruption, callbacks) -> None:
+    """The epochs: batches, then the epoch's record, then the stop conditions."""
+    network, loss, optimizer, epochs = state.network, state.loss, state.optimizer, state.epochs
+    parameters = network.parameters()
     for state.epoch in range(epochs):
         for callback in callbacks:
             callback.on_epoch_begin(state)
         started = time.perf_counter()
-        order = rng.permutation(samples) if shuffle and batch_size < samples else None
-        total = 0.0
-        for state.batch, start in enumerate(range(0, samples, batch_size)):
-            rows = slice(start, start + batch_size) if order is None else \
-                order[start:start + batch_size]
-            batch_inputs, batch_targets = inputs[rows], targets[rows]
-            outputs = network.forward(batch_inputs, training=True)
-            state.batch_loss = loss.forward(outputs, batch_targets)
+        total = seen = 0.0
+        for state.batch, (inputs, targets, weights, size) in enumerate(batches.epoch(rng)):
+            for callback in callbacks:
+                callback.on_batch_begin(state)
+            outputs = network.forward(inputs, training=True)
+            state.batch_loss = loss.forward(outputs, targets, weights) + penalty.value()
             network.backward(loss.backward())
-            optimizer.step(parameters, network.gradients())
-            total += state.batch_loss * len(batch_inputs)
+            gradients = network.gradients()
+            penalty.add_gradients(gradients)
+            guard.check(state.batch_loss, gradients, state)
+            optimizer.step(parameters, gradients)
+            total += state.batch_loss * size
+            seen += size
+            state.samples_seen += len(inputs)
             for callback in callbacks:
                 callback.on_batch_end(state)
-        state.logs = {"epoch": state.epoch + 1, "loss": total / samples,
-                      "learning_rate": optimizer.learning_rate,
-                      "time": time.perf_counter() - started}
+            if interruption.requested:
+                break
+        state.logs = {"epoch": state.epoch + 1, "loss": total / seen}
+        evaluation(state.logs)
+        state.logs["learning_rate"] = optimizer.learning_rate
+        state.logs["time"] = time.perf_counter() - started
+        state.history.append(state.logs)
         for callback in callbacks:
             callback.on_epoch_end(state)
-        state.history.append(state.logs)
+        if interruption.requested:
+            state.history.interrupted = True
+            break
         if state.stop_training:
             state.history.stopped_early = True
             break
+
+
+def check_callbacks(callbacks) -> list:
+    """A list of callbacks, each with the hooks of ``callbacks.Callback``."""
+    if not isinstance(callbacks, list | tuple):
+        raise TypeError(f"callbacks must be a list of Callback objects, got {callbacks!r:.80}")
+    hooks = ("on_train_begin", "on_epoch_begin", "on_batch_begin", "on_batch_end",
+             "on_epoch_end", "on_train_end")
     for callback in callbacks:
-        callback.on_train_end(state)
-    return state.history
-
-
-def prepare_targets(network, loss, inputs: np.ndarray, targets) -> np.ndarray:
-    """Check targets once per fit and bring them to the shape the loss wants."""
-    if isinstance(targets, str | bytes):
-        raise ValueError(f"targets must be an array of numbers, got the string {targets!r}")
-    targets = np.asarray(targets)
-    check_same_length("inputs", inputs, "targets", targets)
-    if targets.dtype.kind not in "biuf":
-        raise ValueError(f"targets must be numbers, got dtype {targets.dtype}")
-    if not np.isfinite(targets).all():
-        raise ValueError("targets contain NaN or infinity")
-    outputs = network.forward(inputs[:1])
-    template = np.empty((len(inputs), outputs.shape[1]), dtype=outputs.dtype)
-    return loss.prepare_targets(targets, template)
+        missing = [hook for hook in hooks if not callable(getattr(callback, hook, None))]
+        if missing:
+            raise TypeError(f"callback {callback!r:.80} lacks {', '.join(missing)}; subclass "
+                            "glassnet.callbacks.Callback")
+    return list(callbacks)
