@@ -312,3 +312,34 @@ def test_bad_data_is_refused_with_scikit_learn_messages(blobs):
     model = fast_classifier().fit(X, y)
     with pytest.raises(ValueError, match="5 features"):
         model.predict(X[:, :3])
+
+
+def one_step_each(ours, theirs, X, y, **partial):
+    """Give both estimators the same weights, take one full-batch step, return both."""
+    ours.partial_fit(X, y, **partial)
+    theirs.partial_fit(X, y, **partial)
+    rng = np.random.default_rng(5)
+    for mine, other in zip(ours.coefs_ + ours.intercepts_,
+                           theirs.coefs_ + theirs.intercepts_, strict=True):
+        mine[...] = other[...] = rng.uniform(-0.5, 0.5, mine.shape)
+    ours.partial_fit(X, y)
+    theirs.partial_fit(X, y)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "regression"])
+def test_one_sgd_step_equals_scikit_learns(blobs, kind):
+    X, y = blobs
+    settings = dict(hidden_layer_sizes=(4, 3), activation="tanh", solver="sgd", momentum=0.0,
+                    learning_rate_init=0.1, batch_size=len(X), shuffle=False, alpha=0.0)
+    if kind == "regression":
+        pair = MLPRegressor(**settings), reference.MLPRegressor(**settings)
+        ours, theirs = one_step_each(*pair, X, X[:, 0] - X[:, 1])
+    else:
+        targets = (y == 0).astype(int) if kind == "binary" else y
+        pair = MLPClassifier(**settings), reference.MLPClassifier(**settings)
+        ours, theirs = one_step_each(*pair, X, targets, classes=np.unique(targets))
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-12)
+    for mine, other in zip(ours.coefs_ + ours.intercepts_,
+                           theirs.coefs_ + theirs.intercepts_, strict=True):
+        np.testing.assert_allclose(mine, other, rtol=1e-12, atol=1e-15)
