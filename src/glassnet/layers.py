@@ -63,11 +63,23 @@ class Dense:
             outputs += self.params["bias"]
         return outputs
 
-    def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        self.grads["weights"] = self.inputs.T @ grad_output
+    def backward(self, grad_output: np.ndarray, input_gradient: bool = True):
+        """Fill ``grads``; return dL/d inputs, or None with ``input_gradient=False`` (a first
+        layer's inputs are data: skipping G @ weights.T saves a third of its backward work)."""
+        weights_gradient = self.gradient_buffer("weights", np.result_type(self.inputs,
+                                                                          grad_output))
+        np.matmul(self.inputs.T, grad_output, out=weights_gradient)
         if "bias" in self.params:
-            self.grads["bias"] = grad_output.sum(axis=0)
-        return grad_output @ self.params["weights"].T
+            np.sum(grad_output, axis=0, out=self.gradient_buffer("bias", grad_output.dtype))
+        return grad_output @ self.params["weights"].T if input_gradient else None
+
+    def gradient_buffer(self, name: str, dtype) -> np.ndarray:
+        """grads[name], reused batch after batch while its shape and dtype fit (copy a
+        gradient to keep it past the next backward), else a new array."""
+        gradient, shape = self.grads.get(name), self.params[name].shape
+        if gradient is None or gradient.shape != shape or gradient.dtype != dtype:
+            gradient = self.grads[name] = np.empty(shape, dtype=dtype)
+        return gradient
 
     def config(self) -> dict:
         """The constructor arguments that rebuild this layer's shape (not its values)."""

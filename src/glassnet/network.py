@@ -13,6 +13,10 @@ from glassnet.layers import Dense
 from glassnet.registry import resolve
 from glassnet.validation import as_float_array, as_rng, check_dtype, check_positive
 
+# predict works through the rows in chunks whose widest activations take about this many
+# bytes: small enough to stay in a core's L2 cache, large enough for BLAS to run at speed.
+CACHE_BYTES = 1 << 19
+
 
 class Sequential:
     """A network that feeds each layer's output to the next one.
@@ -39,11 +43,19 @@ class Sequential:
             inputs = layer.forward(inputs, training=training)
         return inputs
 
-    def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        """dL/d inputs from dL/d outputs; fills each layer's ``grads`` on the way."""
-        for layer in reversed(self.layers):
+    def backward(self, grad_output: np.ndarray, input_gradient: bool = True):
+        """dL/d inputs from dL/d outputs; fills each layer's ``grads`` on the way.
+
+        ``input_gradient=False`` (for training, where the inputs are data) returns None and
+        spares a first Dense layer its G @ weights.T, the largest product of many networks.
+        """
+        for layer in reversed(self.layers[1:]):
             grad_output = layer.backward(grad_output)
-        return grad_output
+        first = self.layers[0]
+        if not input_gradient and isinstance(first, Dense):
+            return first.backward(grad_output, input_gradient=False)
+        grad_output = first.backward(grad_output)
+        return grad_output if input_gradient else None
 
     __call__ = forward
 
@@ -72,14 +84,32 @@ class Sequential:
         return np.float64 if first is None else first.dtype.type
 
     def predict(self, inputs, batch_size: int | None = None) -> np.ndarray:
-        """The network's outputs for ``inputs`` (samples, features), checked and cast first."""
+        """The network's outputs (samples, out_features) for ``inputs`` (samples, features).
+
+        Checked and cast once, then run in evaluation mode through chunks of ``batch_size``
+        rows, by default as many as keep the widest layer's activations in the processor's
+        cache (``chunk_rows``); each chunk's outputs go straight into the one result array.
+        """
         inputs = self.check_inputs(inputs)
-        if batch_size is not None:
-            check_positive("batch_size", batch_size, integer=True)
-        if batch_size is None or batch_size >= len(inputs):
+        if batch_size is None:
+            batch_size = self.chunk_rows(inputs.dtype)
+        check_positive("batch_size", batch_size, integer=True)
+        if batch_size >= len(inputs):
             return self.forward(inputs, training=False)
-        return np.concatenate([self.forward(inputs[start:start + batch_size])
-                               for start in range(0, len(inputs), batch_size)])
+        first = self.forward(inputs[:batch_size], training=False)
+        outputs = np.empty((len(inputs), *first.shape[1:]), dtype=first.dtype)
+        outputs[:batch_size] = first
+        for start in range(batch_size, len(inputs), batch_size):
+            rows = slice(start, start + batch_size)
+            outputs[rows] = self.forward(inputs[rows], training=False)
+        return outputs
+
+    def chunk_rows(self, dtype) -> int:
+        """Rows per chunk in ``predict``: CACHE_BYTES over the widest layer's row, >= 64."""
+        widths = [getattr(layer, name, 0) for layer in self.layers
+                  for name in ("in_features", "out_features")]
+        row_bytes = max(widths + [1]) * np.dtype(dtype).itemsize
+        return max(64, CACHE_BYTES // row_bytes)
 
     def check_inputs(self, inputs, name: str = "inputs") -> np.ndarray:
         """Cast to the network's dtype; refuse non-finite values or the wrong feature count."""
