@@ -93,12 +93,29 @@ def as_float_array(name: str, values, *, dtype=np.float64, ndim: int | None = 2)
     if array.size == 0:
         raise ValueError(f"{name} is empty (shape {array.shape})")
     array = np.asarray(array, dtype=dtype)
-    if not np.isfinite(array).all():
-        position = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-        raise ValueError(
-            f"{name} contains a non-finite value {array[position]} at index {position}"
-        )
+    check_finite(name, array)
     return array
+
+
+def check_finite(name: str, array: np.ndarray, block_elements: int = 1 << 16) -> None:
+    """Raise ValueError naming the first NaN or infinity of ``array`` and its index.
+
+    Checked block by block of rows (about ``block_elements`` values each), so that a large
+    array never gets a full-size boolean copy: the extra memory stays a few tens of KiB.
+    """
+    if array.ndim == 0:
+        blocks = [(0, array.reshape(1))]
+    else:
+        rows = max(1, block_elements // max(1, array[0].size))
+        blocks = ((start, array[start:start + rows]) for start in range(0, len(array), rows))
+    for start, block in blocks:
+        finite = np.isfinite(block)
+        if not finite.all():
+            position = tuple(int(i) for i in np.argwhere(~finite)[0])
+            position = (start + position[0], *position[1:])[:array.ndim]
+            raise ValueError(
+                f"{name} contains a non-finite value {array[position]} at index {position}"
+            )
 
 
 def check_same_length(first_name: str, first, second_name: str, second) -> None:
