@@ -1,0 +1,160 @@
+"""sample_weight, class_weight and L2 weight decay in fit: the equivalences the issue names
+(class weight = duplicated samples, weight 0 = dropped rows), the formulas, finite-difference
+checks of the penalty, and refusal of bad weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from glassnet.gradcheck import numerical_gradient, relative_error
+from glassnet.layers import Dense
+from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
+from glassnet.network import Sequential, mlp
+from glassnet.optimizers import SGD, Adam
+from glassnet.regularization import L2, weight_decay
+from glassnet.training import fit
+from glassnet.training_data import class_weights
+
+
+def three_classes(samples: int = 30, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    labels = np.arange(samples) % 3
+    return rng.standard_normal((samples, 4)) + labels[:, None], labels
+
+
+def trained(inputs, targets, loss, seed=0, **arguments) -> dict[str, np.ndarray]:
+    network = mlp([inputs.shape[1], 5, 3 if isinstance(loss, SoftmaxCrossEntropy) else 1],
+                  activation="tanh", rng=seed)
+    arguments = {"epochs": 25, **arguments}
+    fit(network, inputs, targets, loss, arguments.pop("optimizer", SGD(0.3)), **arguments)
+    return network.parameters()
+
+
+def test_class_weight_equals_duplicated_samples():
+    inputs, labels = three_classes()
+    weighted = trained(inputs, labels, SoftmaxCrossEntropy(), class_weight={1: 2, 2: 3})
+    copies = np.where(labels == 1, 2, np.where(labels == 2, 3, 1))
+    duplicated = trained(np.repeat(inputs, copies, axis=0), np.repeat(labels, copies),
+                         SoftmaxCrossEntropy())
+    for name, value in weighted.items():
+        np.testing.assert_allclose(value, duplicated[name], rtol=1e-10, atol=1e-12)
+
+
+def test_sample_weight_zero_equals_dropping_the_rows_bit_for_bit():
+    inputs, labels = three_classes(40)
+    weights = np.ones(40)
+    weights[[3, 8, 9, 20, 33]] = 0
+    kept = weights > 0
+    for make_optimizer in (lambda: SGD(0.3, momentum=0.9), lambda: Adam(0.01)):
+        arguments = {"batch_size": 6, "shuffle": True, "rng": 5}
+        with_zeros = trained(inputs, labels, SoftmaxCrossEntropy(), sample_weight=weights,
+                             optimizer=make_optimizer(), **arguments)
+        dropped = trained(inputs[kept], labels[kept], SoftmaxCrossEntropy(),
+                          optimizer=make_optimizer(), **arguments)
+        for name, value in with_zeros.items():
+            np.testing.assert_array_equal(value, dropped[name])
+
+
+def test_weighted_loss_is_normalised_by_the_total_weight():
+    inputs, labels = three_classes(12)
+    weights = np.linspace(0.5, 3.0, 12)
+    network, loss = mlp([4, 3], rng=0), SoftmaxCrossEntropy()
+    per_sample = loss.per_sample(network.predict(inputs), np.eye(3)[labels])
+    history = fit(network, inputs, labels, loss, SGD(0.1), sample_weight=weights)
+    # L = sum_i w_i l_i / sum_i w_i, at the weights the (only) full batch started from
+    assert history["loss"][0] == pytest.approx((weights * per_sample).sum() / weights.sum())
+
+
+def test_balanced_class_weight_is_n_over_classes_times_count():
+    labels = np.array([0] * 6 + [1] * 3 + [2] * 1)
+    weights = class_weights("balanced", SoftmaxCrossEntropy(), np.eye(3)[labels])
+    expected = {0: 10 / (3 * 6), 1: 10 / (3 * 3), 2: 10 / (3 * 1)}
+    np.testing.assert_allclose(weights, [expected[label] for label in labels])
+    binary = class_weights({1: 4.0}, BinaryCrossEntropy(), np.array([[0.0], [1.0], [1.0]]))
+    np.testing.assert_array_equal(binary, [1.0, 4.0, 4.0])
+
+
+def test_balanced_class_weight_trains_like_the_equivalent_dict():
+    inputs, labels = three_classes(30)
+    labels[:6] = 0  # counts 14, 8, 8
+    counts = np.bincount(labels)
+    table = {label: 30 / (3 * count) for label, count in enumerate(counts)}
+    balanced = trained(inputs, labels, SoftmaxCrossEntropy(), class_weight="balanced")
+    as_dict = trained(inputs, labels, SoftmaxCrossEntropy(), class_weight=table)
+    for name, value in balanced.items():
+        np.testing.assert_allclose(value, as_dict[name], rtol=1e-12)
+
+
+def test_l2_gradient_matches_finite_differences(rng):
+    network = mlp([3, 4, 2], activation="tanh", rng=0)
+    loss, penalty = SquaredError(), L2(0.3, network.parameters())
+    inputs, targets = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
+
+    def objective() -> float:
+        return loss(network.forward(inputs, training=True), targets) + penalty.value()
+
+    objective()
+    network.backward(loss.backward())
+    gradients = network.gradients()
+    penalty.add_gradients(gradients)
+    analytic = {name: value.copy() for name, value in gradients.items()}
+    for name, parameter in network.parameters().items():
+        assert relative_error(analytic[name], numerical_gradient(objective, parameter)) < 1e-6
+
+
+def test_l2_decays_weights_not_biases_in_one_hand_worked_step():
+    layer = Dense(2, 1, rng=0)
+    layer.params["weights"][...] = [[2.0], [-1.0]]
+    layer.params["bias"][...] = [0.5]
+    inputs, targets = np.array([[1.0, 1.0]]), np.array([1.0])
+    # output 2 - 1 + 0.5 = 1.5, error 0.5; data gradients: weights [0.5, 0.5], bias 0.5
+    history = fit(Sequential([layer]), inputs, targets, SquaredError(), SGD(0.1), l2=0.2)
+    # loss = 1/2 * 0.5^2 + 0.2 / 2 * (4 + 1) = 0.125 + 0.5
+    assert history["loss"] == [pytest.approx(0.625)]
+    np.testing.assert_allclose(layer.weights, [[2 - 0.1 * (0.5 + 0.2 * 2)],
+                                               [-1 - 0.1 * (0.5 - 0.2 * 1)]])
+    np.testing.assert_allclose(layer.bias, [0.5 - 0.1 * 0.5])
+    assert set(L2(1.0, Sequential([layer]).parameters()).weights) == {"layers.0.weights"}
+
+
+def test_l2_shrinks_the_weights():
+    inputs, labels = three_classes()
+    plain = trained(inputs, labels, SoftmaxCrossEntropy(), epochs=60)
+    decayed = trained(inputs, labels, SoftmaxCrossEntropy(), epochs=60, l2=0.05)
+    assert np.linalg.norm(decayed["layers.2.weights"]) < np.linalg.norm(
+        plain["layers.2.weights"])
+    assert weight_decay(0.0, {}).value() == 0.0
+
+
+TARGETS = np.array([0, 1, 2, 0, 1, 2])
+INPUTS = np.arange(12.0).reshape(6, 2)
+
+
+@pytest.mark.parametrize(("arguments", "error", "message"), [
+    ({"sample_weight": [1.0] * 5}, ValueError, r"sample_weight must be 6 numbers .* shape \(5,\)"),
+    ({"sample_weight": np.ones((6, 1))}, ValueError, r"shape \(6, 1\)"),
+    ({"sample_weight": "heavy"}, ValueError, "sample_weight must be an array of numbers"),
+    ({"sample_weight": [1, 1, -2, 1, 1, 1]}, ValueError,
+     "sample_weight must be finite and >= 0, got -2.0 at index 2"),
+    ({"sample_weight": [1, 1, 1, np.nan, 1, 1]}, ValueError, "got nan at index 3"),
+    ({"sample_weight": [0] * 6}, ValueError, "sample_weight sums to 0"),
+    ({"class_weight": "balance"}, ValueError, "class_weight must be a dict .* got 'balance'"),
+    ({"class_weight": {5: 1.0}}, ValueError, "class_weight has the label 5; labels are 0..2"),
+    ({"class_weight": {1: -1.0}}, ValueError, r"class_weight\[1\] must be a finite number >= 0"),
+    ({"class_weight": {1: "x"}}, ValueError, r"class_weight\[1\] must be a finite number"),
+    ({"class_weight": {0: 0, 1: 0, 2: 0}}, ValueError, "weights sum to 0"),
+])
+def test_fit_refuses_bad_weights(arguments, error, message):
+    with pytest.raises(error, match=message):
+        fit(mlp([2, 3], rng=0), INPUTS, TARGETS, SoftmaxCrossEntropy(), SGD(0.1), **arguments)
+
+
+def test_class_weight_needs_class_labels():
+    with pytest.raises(ValueError, match="class_weight needs one class label per sample"):
+        fit(mlp([2, 1], rng=0), INPUTS, TARGETS.astype(float), SquaredError(), SGD(0.1),
+            class_weight="balanced")
+    multi_label = np.array([[0, 1], [1, 1], [0, 0], [1, 0], [0, 1], [1, 1]], dtype=float)
+    with pytest.raises(ValueError, match="class_weight needs one class label per sample"):
+        fit(mlp([2, 2], rng=0), INPUTS, multi_label, BinaryCrossEntropy(), SGD(0.1),
+            class_weight={1: 2.0})
