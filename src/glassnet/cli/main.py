@@ -11,7 +11,7 @@ import argparse
 import sys
 import traceback
 
-from glassnet.cli import demo
+from glassnet.cli import demo, inspection, predict, train
 from glassnet.cli.errors import EXIT_UNEXPECTED, EXIT_USAGE, CommandError, UsageError
 
 
@@ -22,7 +22,7 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
 
 
-COMMANDS = [demo]
+COMMANDS = [demo, train, predict, inspection]
 
 
 def build_parser() -> Parser:

@@ -75,10 +75,9 @@ def model_inputs(model, table) -> np.ndarray:
     try:
         return encoder.transform(table.frame, dtype=model.network.dtype)
     except CategoryError as error:
-        message = str(error).split(" (row")[0]
+        message = str(error).replace(f"column {error.column!r} ", "")
         raise CommandError(f"{table.where(error.row, error.column)}: "
-                           f"{message.replace(f'column {error.column!r} ', '')}",
-                           EXIT_DATA) from None
+                           f"{message.replace(f' (row {error.row})', '')}", EXIT_DATA) from None
 
 
 def run_predict(arguments) -> int:

@@ -228,11 +228,12 @@ def train_network(network, problem, inputs, targets, rows, arguments):
         callbacks.append(EarlyStopping(monitor=monitor, patience=arguments.early_stopping))
     optimizer = registry.resolve("optimizer", arguments.optimizer)(arguments.learning_rate)
     metrics = ("accuracy",) if problem.task == "classification" else ()
-    try:
-        return fit(network, inputs[training_rows], targets[training_rows], problem.loss,
-                   optimizer, epochs=arguments.epochs, batch_size=arguments.batch_size,
-                   rng=arguments.seed, callbacks=callbacks, validation_data=validation,
-                   metrics=metrics)
+    try:  # overflow warnings would only precede the TrainingDiverged message below
+        with np.errstate(over="ignore", invalid="ignore"):
+            return fit(network, inputs[training_rows], targets[training_rows], problem.loss,
+                       optimizer, epochs=arguments.epochs, batch_size=arguments.batch_size,
+                       rng=arguments.seed, callbacks=callbacks, validation_data=validation,
+                       metrics=metrics)
     except TrainingDiverged as error:
         raise CommandError(f"training diverged ({error}); try a smaller --learning-rate; "
                            f"{arguments.output} was not written", EXIT_DATA) from None

@@ -1,0 +1,167 @@
+"""glassnet train / predict / evaluate / inspect / gradcheck end to end on small CSV files
+made in the tests: string labels, regression, categorical features; once as a real
+subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from cli_helpers import categorical_csv, classification_csv, regression_csv, run, write_csv
+
+from glassnet import load
+
+
+@pytest.fixture
+def species(tmp_path, capsys):
+    """A classifier trained on the three-species file: (csv path, model path, train output)."""
+    data = classification_csv(tmp_path / "species.csv")
+    model = tmp_path / "species.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "species", "--epochs", "150",
+                         "--hidden", "16", "--learning-rate", "0.02", "-o", model)
+    assert code == 0, err
+    return data, model, out
+
+
+def test_train_a_classifier_on_string_labels(species):
+    _, model_path, out = species
+    assert "classification of 'species' (words) into 3 classes (left, middle, right)" in out
+    assert "softmax cross-entropy" in out and "Model saved to" in out
+    assert "Best validation loss" in out and "Validation (24 rows): accuracy" in out
+    model = load(model_path)
+    assert model.class_labels == ["left", "middle", "right"]
+    assert model.feature_names == ["width", "height"]
+    assert model.training["target"] == "species" and model.training["epochs_run"] == 150
+    assert model.training["validation"]["accuracy"] > 0.8
+    assert len(model.history["val_loss"]) == 150
+
+
+def test_predict_writes_class_names_and_probabilities(species, tmp_path, capsys):
+    data, model_path, _ = species
+    out_path = tmp_path / "predicted.csv"
+    code, _, err = run(capsys, "predict", model_path, data, "-o", out_path, "--proba",
+                       "--keep-columns")
+    assert code == 0, err
+    lines = out_path.read_text().splitlines()
+    assert lines[0] == ("width,height,species,predicted_species,probability_left,"
+                        "probability_middle,probability_right")
+    rows = [line.split(",") for line in lines[1:]]
+    assert len(rows) == 120
+    assert np.mean([row[2] == row[3] for row in rows]) > 0.85
+    np.testing.assert_allclose([sum(map(float, row[4:])) for row in rows], 1.0)
+    code, out, _ = run(capsys, "predict", model_path, data)  # to standard output
+    assert code == 0 and out.splitlines()[0] == "species" and len(out.splitlines()) == 121
+
+
+def test_evaluate_prints_accuracy_log_loss_and_confusion_matrix(species, capsys):
+    data, model_path, _ = species
+    code, out, _ = run(capsys, "evaluate", model_path, data)
+    assert code == 0
+    accuracy = float(out.split("accuracy ")[1].split(",")[0])
+    assert accuracy > 0.85 and "log loss" in out
+    matrix = out.split("predicted class)\n")[1].splitlines()
+    assert matrix[0].split() == ["left", "middle", "right"]
+    counts = np.array([[int(cell) for cell in line.split()[1:]] for line in matrix[1:]])
+    assert counts.sum() == 120 and np.trace(counts) / 120 == pytest.approx(accuracy)
+
+
+def test_inspect_shows_architecture_and_summary_without_running(species, capsys,
+                                                                monkeypatch):
+    _, model_path, _ = species
+    from glassnet.network import Sequential
+
+    def refuse(*arguments, **keywords):
+        raise AssertionError("inspect ran the network")
+
+    monkeypatch.setattr(Sequential, "forward", refuse)
+    code, out, _ = run(capsys, "inspect", model_path)
+    assert code == 0
+    assert "1. Dense(2, 16)  [weights (2, 16), bias (16,)]" in out
+    assert "parameters: 99" in out  # 2*16 + 16 + 16*3 + 3
+    assert "classes: left, middle, right" in out and "target: species" in out
+
+
+def test_gradcheck_reports_small_errors(species, capsys):
+    data, model_path, _ = species
+    code, out, _ = run(capsys, "gradcheck", model_path, data, "--rows", "10")
+    assert code == 0 and "on 10 rows" in out
+    errors = [float(line.split()[1]) for line in out.splitlines() if "layers." in line]
+    assert len(errors) == 4 and max(errors) < 1e-6
+
+
+def test_regression_on_numbers(tmp_path, capsys):
+    data = regression_csv(tmp_path / "houses.csv")
+    model_path = tmp_path / "houses.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "price", "--epochs", "200",
+                         "--hidden", "8", "-o", model_path)
+    assert code == 0, err
+    assert "regression of 'price' (numbers): 1 output, squared error" in out
+    code, out, _ = run(capsys, "evaluate", model_path, data)
+    assert code == 0 and "MSE" in out and "MAE" in out
+    assert float(out.split("R^2 ")[1]) > 0.95
+    model = load(model_path)
+    assert model.target_scaling["mean"] > 40  # prices around 57: learned on a standard scale
+    code, out, _ = run(capsys, "predict", model_path, data)
+    predicted = np.array([float(value) for value in out.splitlines()[1:]])
+    assert 40 < predicted.mean() < 75
+
+
+def test_categorical_features_are_one_hot_encoded(tmp_path, capsys):
+    data = categorical_csv(tmp_path / "lights.csv")
+    model_path = tmp_path / "lights.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "action", "--epochs", "60",
+                         "-o", model_path)
+    assert code == 0, err
+    assert "2 feature column(s) (4 inputs after one-hot encoding)" in out
+    assert "binary cross-entropy" in out
+    code, out, _ = run(capsys, "inspect", model_path)
+    assert "column colour: one-hot of blue, green, red" in out
+    new = write_csv(tmp_path / "new.csv", ["noise", "colour"], [(0.1, "red"), (0.3, "green")])
+    code, out, _ = run(capsys, "predict", model_path, new)
+    assert code == 0 and out.splitlines() == ["action", "stop", "go"]
+
+
+def test_small_integer_targets_are_classes_unless_told(tmp_path, capsys):
+    data = write_csv(tmp_path / "grades.csv", ["hours", "grade"],
+                     [(hours, 1 + hours // 4) for hours in range(12)])
+    code, out, _ = run(capsys, "train", data, "--target", "grade", "--epochs", "5",
+                       "-o", tmp_path / "a.glassnet")
+    assert code == 0 and "(whole numbers with 3 distinct values) into 3 classes" in out
+    assert load(tmp_path / "a.glassnet").class_labels == [1, 2, 3]
+    code, out, _ = run(capsys, "train", data, "--target", "grade", "--epochs", "5",
+                       "--task", "regression", "-o", tmp_path / "b.glassnet")
+    assert code == 0 and "regression of 'grade' (--task regression)" in out
+
+
+def test_early_stopping_and_no_validation(tmp_path, capsys):
+    data = classification_csv(tmp_path / "species.csv", rows=60)
+    code, out, _ = run(capsys, "train", data, "--target", "species", "--epochs", "2000",
+                       "--early-stopping", "3", "--learning-rate", "0.05",
+                       "-o", tmp_path / "m.glassnet")
+    model = load(tmp_path / "m.glassnet")
+    assert code == 0 and "(stopped early)" in out and model.history.stopped_early
+    assert model.training["epochs_run"] < 2000 and "best_epoch" in model.training
+    code, out, _ = run(capsys, "train", data, "--target", "species", "--epochs", "3",
+                       "--validation-split", "0", "-o", tmp_path / "n.glassnet")
+    assert code == 0 and "0 validation rows" in out and "Best validation" not in out
+
+
+def test_a_real_subprocess_trains_and_predicts(tmp_path):
+    data = categorical_csv(tmp_path / "lights.csv")
+    model_path = tmp_path / "lights.glassnet"
+    command = [sys.executable, "-c", "import sys; from glassnet.cli import main; "
+                                     "sys.exit(main())"]
+    trained = subprocess.run([*command, "train", data, "--target", "action", "--epochs", "20",
+                              "-o", str(model_path)], capture_output=True, text=True,
+                             timeout=120)
+    assert trained.returncode == 0, trained.stderr
+    assert "Model saved to" in trained.stdout
+    predicted = subprocess.run([*command, "predict", str(model_path), data],
+                               capture_output=True, text=True, timeout=120)
+    assert predicted.returncode == 0 and len(predicted.stdout.splitlines()) == 91
+    bad = subprocess.run([*command, "train", str(tmp_path / "absent.csv"), "--target", "x"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 66 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip() == f"error: {tmp_path / 'absent.csv'}: no such file"
