@@ -54,14 +54,19 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
 
     def update(self, name, parameter, gradient, state):
+        # lr * g goes into a buffer kept in ``state``: no new array per step.
+        scaled_gradient = np.multiply(gradient, float(self.learning_rate),
+                                      out=buffer(state, "scaled_gradient", parameter))
         if self.momentum == 0:
-            parameter -= self.learning_rate * gradient
+            parameter -= scaled_gradient
             return
         velocity = state.setdefault("velocity", np.zeros_like(parameter))
         velocity *= self.momentum
-        velocity -= self.learning_rate * gradient
+        velocity -= scaled_gradient
         if self.nesterov:
-            parameter += self.momentum * velocity - self.learning_rate * gradient
+            step = np.multiply(velocity, self.momentum, out=buffer(state, "step", parameter))
+            step -= scaled_gradient
+            parameter += step
         else:
             parameter += velocity
 
@@ -100,14 +105,31 @@ class Adam(Optimizer):
             state.update(m=np.zeros_like(parameter), v=np.zeros_like(parameter), t=0)
         state["t"] += 1
         m, v, t = state["m"], state["v"], state["t"]
+        # The formulas above, in place: two buffers kept in ``state`` take every
+        # intermediate, so a step makes no new arrays.
+        scratch, step = buffer(state, "scratch", parameter), buffer(state, "step", parameter)
         m *= self.beta_1
-        m += (1 - self.beta_1) * gradient
+        m += np.multiply(gradient, 1 - self.beta_1, out=scratch)
         v *= self.beta_2
-        v += (1 - self.beta_2) * gradient**2
-        m_hat = m / (1 - self.beta_1**t)
-        v_hat = v / (1 - self.beta_2**t)
-        parameter -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon)
+        scratch = np.square(gradient, out=scratch)
+        scratch *= 1 - self.beta_2
+        v += scratch
+        denominator = np.divide(v, 1 - self.beta_2**t, out=scratch)  # v_hat
+        np.sqrt(denominator, out=denominator)
+        denominator += self.epsilon
+        step = np.divide(m, 1 - self.beta_1**t, out=step)  # m_hat
+        step *= float(self.learning_rate)
+        step /= denominator
+        parameter -= step
 
     def __repr__(self):
         return (f"Adam(learning_rate={self.learning_rate}, beta_1={self.beta_1}, "
                 f"beta_2={self.beta_2}, epsilon={self.epsilon})")
+
+
+def buffer(state: dict, key: str, parameter: np.ndarray) -> np.ndarray:
+    """A scratch array shaped like ``parameter``, made once and kept in ``state[key]``."""
+    array = state.get(key)
+    if array is None or array.shape != parameter.shape or array.dtype != parameter.dtype:
+        array = state[key] = np.empty_like(parameter)
+    return array
