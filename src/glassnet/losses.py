@@ -183,11 +183,21 @@ class SoftmaxCrossEntropy(Loss):
 
     def per_sample(self, predictions, targets):
         largest = predictions.max(axis=1, keepdims=True)
-        log_sum = np.log(np.exp(predictions - largest).sum(axis=1)) + largest[:, 0]
+        exponentials = np.exp(predictions - largest)
+        sums = exponentials.sum(axis=1, keepdims=True)
+        # softmax(z) = exponentials / sums: kept so the gradient needs no second exp.
+        self.softmax_parts = (predictions, exponentials, sums)
+        log_sum = np.log(sums[:, 0]) + largest[:, 0]
         return log_sum - (targets * predictions).sum(axis=1)
 
     def per_sample_gradient(self, predictions, targets):
-        return softmax(predictions) - targets
+        cached, exponentials, sums = getattr(self, "softmax_parts", None) or (None,) * 3
+        if cached is not predictions:
+            return softmax(predictions) - targets
+        self.softmax_parts = None  # used up: the division below overwrites exponentials
+        gradient = np.divide(exponentials, sums, out=exponentials)
+        gradient -= targets
+        return gradient
 
     def probabilities(self, outputs: np.ndarray) -> np.ndarray:
         """The network's logits turned into class probabilities (softmax)."""
