@@ -71,7 +71,8 @@ class ProgressBar(Callback):
 class Monitor:
     """The best value so far of one recorded key; lower is better for mode "min".
 
-    mode "auto" is "max" for keys naming a score (accuracy, r2, score, auc), else "min".
+    mode "auto" is "min" for keys ending in loss or error, "max" for other keys naming a
+    score (accuracy, r2, score, auc), else "min".
     An improvement must beat the best by more than ``min_delta``; nan never improves.
     """
 
@@ -81,8 +82,8 @@ class Monitor:
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
         scores = ("accuracy", "r2", "score", "auc")
-        self.mode = mode if mode != "auto" else (
-            "max" if any(word in key for word in scores) else "min")
+        is_score = any(word in key for word in scores) and not key.endswith(("loss", "error"))
+        self.mode = mode if mode != "auto" else ("max" if is_score else "min")
         self.key, self.owner = key, owner
         self.min_delta = check_positive("min_delta", min_delta, allow_zero=True)
         self.best = math.nan

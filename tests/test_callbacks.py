@@ -1,0 +1,161 @@
+"""EarlyStopping (patience, min_delta, modes, restoring the best weights) and Diagnostics
+(norms, update ratio, dead ReLU and saturated units), and their refusal of bad arguments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from glassnet.activations import ReLU, Sigmoid
+from glassnet.callbacks import Callback, Diagnostics, EarlyStopping
+from glassnet.layers import Dense
+from glassnet.losses import SoftmaxCrossEntropy, SquaredError
+from glassnet.network import Sequential, mlp
+from glassnet.optimizers import SGD, Adam
+from glassnet.training import fit
+
+
+class Scripted(Callback):
+    """Records a scripted value under ``key`` each epoch and keeps a copy of the weights."""
+
+    def __init__(self, key: str, values):
+        self.key, self.values, self.weights = key, list(values), []
+
+    def on_epoch_end(self, state):
+        state.logs[self.key] = self.values[state.epoch]
+        self.weights.append({name: value.copy()
+                             for name, value in state.network.parameters().items()})
+
+
+def train(callbacks, epochs: int = 20, **arguments):
+    rng = np.random.default_rng(0)
+    inputs = rng.standard_normal((30, 2))
+    labels = (inputs[:, 0] > 0).astype(int)
+    network = mlp([2, 4, 2], activation="tanh", rng=0)
+    history = fit(network, inputs, labels, SoftmaxCrossEntropy(), SGD(0.1), epochs=epochs,
+                  callbacks=callbacks, **arguments)
+    return network, history
+
+
+def test_early_stopping_stops_after_patience_and_restores_the_best_weights():
+    script = Scripted("score_loss", [5, 4, 3, 3.5, 3.2, 3.9, 4, 1, 1, 1])
+    stopper = EarlyStopping(monitor="score_loss", patience=3)
+    network, history = train([script, stopper])
+    assert len(history) == 6 and history.stopped_early and stopper.best_epoch == 3
+    for name, value in network.parameters().items():
+        np.testing.assert_array_equal(value, script.weights[2][name])  # end of epoch 3
+        assert not np.array_equal(value, script.weights[-1][name])
+
+
+def test_restored_network_has_the_best_recorded_validation_loss():
+    rng = np.random.default_rng(5)
+    inputs = rng.standard_normal((40, 5))
+    targets = inputs[:, 0] + 0.5 * rng.standard_normal(40)  # few samples, much noise
+    valid_inputs = rng.standard_normal((40, 5))
+    valid_targets = valid_inputs[:, 0] + 0.5 * rng.standard_normal(40)
+    network, loss = mlp([5, 64, 1], activation="tanh", rng=0), SquaredError()
+    history = fit(network, inputs, targets, loss, Adam(0.02), epochs=300,
+                  validation_data=(valid_inputs, valid_targets),
+                  callbacks=[EarlyStopping(patience=10)])
+    assert history.stopped_early and len(history) < 300
+    assert loss(network.predict(valid_inputs), valid_targets) == min(history["val_loss"])
+    assert history["val_loss"][-1] > min(history["val_loss"])
+
+
+def test_without_restoring_the_network_keeps_its_last_weights():
+    script = Scripted("score_loss", [3, 2, 2.5, 2.6, 9, 9])
+    network, history = train([script, EarlyStopping("score_loss", patience=2,
+                                                     restore_best_weights=False)])
+    assert len(history) == 4
+    for name, value in network.parameters().items():
+        np.testing.assert_array_equal(value, script.weights[-1][name])
+
+
+def test_min_delta_and_the_direction_of_scores():
+    small_gains = Scripted("score_loss", [1.0, 0.95, 0.96, 0.5])
+    stopper = EarlyStopping("score_loss", patience=2, min_delta=0.06)
+    assert len(train([small_gains, stopper])[1]) == 3 and stopper.best_epoch == 1
+    accuracy = Scripted("val_accuracy", [0.5, 0.7, 0.6, 0.65, 0.9])
+    stopper = EarlyStopping("val_accuracy", patience=2)  # "auto": higher is better
+    assert len(train([accuracy, stopper])[1]) == 4 and stopper.best_epoch == 2
+    forced = Scripted("custom", [0.5, 0.7, 0.6, 0.65, 0.9])
+    stopper = EarlyStopping("custom", patience=2, mode="min")
+    assert len(train([forced, stopper])[1]) == 3 and stopper.best_epoch == 1
+
+
+def test_nan_never_counts_as_an_improvement():
+    script = Scripted("score_loss", [1.0, float("nan"), float("nan"), 0.5])
+    stopper = EarlyStopping("score_loss", patience=2)
+    assert len(train([script, stopper])[1]) == 3 and stopper.best_epoch == 1
+
+
+def test_monitoring_an_unrecorded_value_says_what_to_pass():
+    with pytest.raises(ValueError, match="monitors 'val_loss', which was not recorded "
+                                         r"\(pass validation_data or validation_split"):
+        train([EarlyStopping()])
+
+
+def test_interrupted_training_also_gets_the_best_weights_back():
+    class Interrupt(Callback):
+        def on_epoch_end(self, state):
+            if state.epoch == 4:
+                raise KeyboardInterrupt
+
+    script = Scripted("score_loss", [3, 1, 2, 2, 2, 2])
+    network, history = train([script, EarlyStopping("score_loss", patience=9), Interrupt()])
+    assert history.interrupted and len(history) == 5
+    for name, value in network.parameters().items():
+        np.testing.assert_array_equal(value, script.weights[1][name])
+
+
+@pytest.mark.parametrize(("arguments", "error", "message"), [
+    ({"patience": -1}, ValueError, "patience must be >= 0, got -1"),
+    ({"patience": 2.5}, TypeError, "patience must be an integer, got 2.5"),
+    ({"min_delta": -0.1}, ValueError, "min_delta must be >= 0, got -0.1"),
+    ({"monitor": ""}, ValueError, "monitor must be a recorded key"),
+    ({"monitor": 3}, ValueError, "monitor must be a recorded key .* got 3"),
+    ({"mode": "up"}, ValueError, "mode must be 'auto', 'min' or 'max', got 'up'"),
+])
+def test_early_stopping_refuses_bad_arguments(arguments, error, message):
+    with pytest.raises(error, match=message):
+        EarlyStopping(**arguments)
+
+
+def test_diagnostics_records_norms_and_the_update_ratio_of_the_last_step():
+    network, history = train([Diagnostics()], epochs=3, batch_size=8)
+    record = history.records[-1]
+    for layer in ("layers.0", "layers.2"):
+        assert {f"{layer}.weight_norm", f"{layer}.gradient_norm", f"{layer}.update_ratio"} \
+            <= set(record)
+    assert record["layers.1.saturated_share"] == 0.0  # small tanh inputs, far from +-1
+    weights, gradient = network.parameters()["layers.0.weights"], \
+        network.gradients()["layers.0.weights"]
+    before = weights + 0.1 * gradient  # plain SGD: W_after = W_before - 0.1 g
+    assert record["layers.0.weight_norm"] == pytest.approx(np.linalg.norm(weights))
+    assert record["layers.0.gradient_norm"] == pytest.approx(np.linalg.norm(gradient))
+    assert record["layers.0.update_ratio"] == pytest.approx(
+        0.1 * np.linalg.norm(gradient) / np.linalg.norm(before))
+
+
+def test_diagnostics_finds_dead_relu_units_and_saturated_sigmoids():
+    hidden = Dense(2, 4, rng=0)
+    hidden.params["bias"][...] = [0.0, 0.0, -100.0, -100.0]  # two units never fire
+    saturating = Dense(2, 3, rng=1)
+    saturating.params["weights"] *= 1000.0
+    network = Sequential([hidden, ReLU(), Dense(4, 1, rng=2)])
+    inputs = np.random.default_rng(0).standard_normal((50, 2))
+    history = fit(network, inputs, inputs[:, 0], SquaredError(), SGD(1e-6), epochs=1,
+                  callbacks=[Diagnostics()])
+    assert history["layers.1.dead_share"] == [0.5]
+    history = fit(Sequential([saturating, Sigmoid(), Dense(3, 1, rng=2)]), inputs, inputs[:, 0],
+                  SquaredError(), SGD(1e-6), epochs=1, callbacks=[Diagnostics(sample_size=20)])
+    assert history["layers.1.saturated_share"][0] > 0.9
+
+
+@pytest.mark.parametrize(("arguments", "error", "message"), [
+    ({"sample_size": 0}, ValueError, "sample_size must be > 0, got 0"),
+    ({"saturation": 1.5}, ValueError, r"saturation must be in \(0, 1\), got 1.5"),
+])
+def test_diagnostics_refuses_bad_arguments(arguments, error, message):
+    with pytest.raises(error, match=message):
+        Diagnostics(**arguments)
