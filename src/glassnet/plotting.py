@@ -33,6 +33,10 @@ def plot_losses(history, axes) -> None:
         values = [record.get(key, math.nan) for record in history.records]
         if any(math.isfinite(value) for value in values):
             axes.plot(epochs, values, label=label)
+    validation = [record.get("val_loss", math.nan) for record in history.records]
+    if any(math.isfinite(value) for value in validation):
+        best = epochs[int(np.nanargmin(validation))]
+        axes.axvline(best, color="grey", linestyle="--", label=f"best epoch ({best})")
     finite = [value for record in history.records for key, value in record.items()
               if key in ("loss", "val_loss") and math.isfinite(value)]
     if finite and min(finite) > 0:
