@@ -29,6 +29,7 @@ class Schedule(Callback):
         if initial_learning_rate is not None:
             check_positive("initial_learning_rate", initial_learning_rate)
         self.initial_learning_rate = initial_learning_rate
+        self.start = initial_learning_rate  # lr0; set from the optimizer when training begins
 
     def on_train_begin(self, state):
         self.start = self.initial_learning_rate or state.optimizer.learning_rate

@@ -1,0 +1,110 @@
+"""Learning-rate schedules: the rates each epoch used, worked out by hand, and bad arguments."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from glassnet.callbacks import Callback
+from glassnet.losses import SquaredError
+from glassnet.network import mlp
+from glassnet.optimizers import SGD
+from glassnet.schedules import (
+    Constant,
+    ExponentialDecay,
+    InverseScaling,
+    ReduceOnPlateau,
+    StepDecay,
+)
+from glassnet.training import fit
+
+INPUTS = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+TARGETS = np.array([1.0, 1.0, 0.0, 0.0])
+
+
+def rates(schedule, epochs: int, learning_rate: float = 0.1, extra=(), batch_size=None):
+    optimizer = SGD(learning_rate)
+    history = fit(mlp([2, 1], rng=0), INPUTS, TARGETS, SquaredError(), optimizer,
+                  epochs=epochs, batch_size=batch_size, callbacks=[*extra, schedule])
+    return history["learning_rate"], optimizer
+
+
+def test_constant():
+    assert rates(Constant(), 3)[0] == [0.1, 0.1, 0.1]
+    assert rates(Constant(initial_learning_rate=0.05), 2)[0] == [0.05, 0.05]
+
+
+def test_step_decay_halves_every_two_epochs():
+    # 0.1 * 0.5 ** floor(e / 2) for e = 0..4
+    assert rates(StepDecay(factor=0.5, every=2), 5)[0] == [0.1, 0.1, 0.05, 0.05, 0.025]
+
+
+def test_exponential_decay():
+    # 0.2 * 0.9 ** e: 0.2, 0.18, 0.162, 0.1458
+    assert rates(ExponentialDecay(0.9), 4, learning_rate=0.2)[0] == pytest.approx(
+        [0.2, 0.18, 0.162, 0.1458], rel=1e-15)
+
+
+def test_inverse_scaling_counts_samples_as_scikit_learn_does():
+    # 4 samples per epoch: before epoch e, t = 4 e samples; lr = 0.1 / (t + 1) ** 0.5
+    used, optimizer = rates(InverseScaling(power=0.5), 4, batch_size=2)
+    assert used == pytest.approx([0.1, 0.1 / math.sqrt(5), 0.1 / 3, 0.1 / math.sqrt(13)],
+                                 rel=1e-15)
+    assert optimizer.iterations == 8
+    assert InverseScaling(0.25, initial_learning_rate=1.0).value(0, samples_seen=15) == 0.5
+
+
+class Script(Callback):
+    def __init__(self, values):
+        self.values = values
+
+    def on_epoch_end(self, state):
+        state.logs["watched_loss"] = self.values[state.epoch]
+
+
+def test_reduce_on_plateau_after_patience_epochs_without_improvement():
+    values = [1.0, 0.9, 0.95, 0.96, 0.97, 0.85, 0.9, 0.9]
+    schedule = ReduceOnPlateau("watched_loss", factor=0.5, patience=2, min_delta=0.0)
+    used, optimizer = rates(schedule, 8, learning_rate=1.0, extra=[Script(values)])
+    # epochs 3 and 4 do not improve on 0.9: the rate halves for epoch 5; epoch 6 improves;
+    # epochs 7 and 8 stall again: halved once more after the last epoch
+    assert used == [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5]
+    assert optimizer.learning_rate == 0.25
+
+
+def test_reduce_on_plateau_cooldown_and_floor():
+    values = [1.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]
+    schedule = ReduceOnPlateau("watched_loss", factor=0.1, patience=1, cooldown=1,
+                               min_learning_rate=0.005)
+    used, _ = rates(schedule, 7, learning_rate=1.0, extra=[Script(values)])
+    # reduce after epoch 2, cool down in epoch 3, reduce after 4, cool 5, reduce after 6
+    assert used == pytest.approx([1.0, 1.0, 0.1, 0.1, 0.01, 0.01, 0.005])
+
+
+@pytest.mark.parametrize(("make", "error", "message"), [
+    (lambda: StepDecay(factor=0), ValueError, r"factor must be in \(0, 1\), got 0"),
+    (lambda: StepDecay(factor=1.0), ValueError, "factor must be in"),
+    (lambda: StepDecay(every=0), ValueError, "every must be > 0, got 0"),
+    (lambda: StepDecay(every=1.5), TypeError, "every must be an integer, got 1.5"),
+    (lambda: ExponentialDecay(0), ValueError, r"rate must be in \(0, 1\], got 0"),
+    (lambda: ExponentialDecay(1.5), ValueError, "rate must be in"),
+    (lambda: InverseScaling(-0.5), ValueError, "power must be >= 0, got -0.5"),
+    (lambda: Constant(initial_learning_rate=-1), ValueError,
+     "initial_learning_rate must be > 0, got -1"),
+    (lambda: ReduceOnPlateau(factor=2.0), ValueError, "factor must be in"),
+    (lambda: ReduceOnPlateau(patience=-1), ValueError, "patience must be >= 0, got -1"),
+    (lambda: ReduceOnPlateau(cooldown=0.5), TypeError, "cooldown must be an integer"),
+    (lambda: ReduceOnPlateau(min_learning_rate=-1.0), ValueError,
+     "min_learning_rate must be >= 0, got -1.0"),
+    (lambda: ReduceOnPlateau(monitor=""), ValueError, "monitor must be a recorded key"),
+])
+def test_schedules_refuse_bad_arguments(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_reduce_on_plateau_names_a_missing_monitor():
+    with pytest.raises(ValueError, match="ReduceOnPlateau monitors 'val_loss'"):
+        rates(ReduceOnPlateau(), 2)
