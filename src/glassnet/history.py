@@ -41,6 +41,9 @@ class History:
             raise KeyError(f"history has no {key!r}; it has {self.keys()}")
         return [record.get(key, math.nan) for record in self.records]
 
+    def __contains__(self, key: str) -> bool:
+        return key in self.keys()
+
     def __len__(self) -> int:
         return len(self.records)
 
