@@ -8,6 +8,8 @@ reproduces the tutorial's numbers exactly: starting weights [-0.16595599, 0.4406
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from glassnet.activations import Sigmoid
@@ -48,11 +50,20 @@ class NeuralNetwork:
         """Full-batch gradient descent on L = 1/2 sum (target - output)^2; returns History."""
         check_positive("training_iterations", training_iterations, integer=True,
                        allow_zero=True)
-        return fit(self.network, training_inputs, training_outputs,
-                   loss=SquaredError(reduction="sum"),
-                   optimizer=GradientDescent(learning_rate),
-                   epochs=training_iterations, batch_size=None, shuffle=False,
-                   callbacks=callbacks)
+        loss, optimizer = SquaredError(reduction="sum"), GradientDescent(learning_rate)
+        arguments = dict(loss=loss, optimizer=optimizer, batch_size=None, shuffle=False)
+        if callbacks:
+            return fit(self.network, training_inputs, training_outputs,
+                       epochs=training_iterations, callbacks=callbacks, **arguments)
+        # fit with 0 epochs checks the data exactly as training does, and changes nothing.
+        history = fit(self.network, training_inputs, training_outputs, epochs=0, **arguments)
+        inputs = self.network.check_inputs(training_inputs)
+        targets = np.asarray(training_outputs, dtype=np.float64).reshape(len(inputs), 1)
+        if not cannot_diverge(self.layer.weights, inputs, targets, training_iterations,
+                              optimizer.learning_rate):
+            return fit(self.network, inputs, targets, epochs=training_iterations, **arguments)
+        return train_neuron(self.layer, inputs, targets, training_iterations,
+                            optimizer.learning_rate, history)
 
     def explain_step(self, training_inputs, training_outputs,
                      learning_rate: float = 1.0) -> dict[str, np.ndarray]:
@@ -92,6 +103,13 @@ class NeuralNetwork:
         return outputs[0] if array.ndim == 1 else outputs
 
 
+def cannot_diverge(weights, inputs, targets, iterations: int, learning_rate) -> bool:
+    """True when no weight can leave the float range: each step moves a weight by at most
+    learning_rate * sum |x| * max |o - y| / 4, since |o (1 - o)| <= 1/4 and 0 < o < 1."""
+    largest_step = learning_rate * np.abs(inputs).sum() * (1 + np.abs(targets).max()) / 4
+    return bool(np.abs(weights).max() + iterations * largest_step < 1e300)
+
+
 def layered_network(hidden_sizes, seed: int = 1, inputs: int = 3) -> Sequential:
     """The tutorial's problem with hidden layers: inputs -> hidden (sigmoid) -> 1 (sigmoid).
 
@@ -117,3 +135,71 @@ def as_think_inputs(inputs, features: int) -> np.ndarray:
     if not np.isfinite(array).all():
         raise ValueError(f"think needs finite numbers, shape {expected}; got {inputs!r}")
     return array
+
+
+# The fast path of ``NeuralNetwork.train`` (full batch, one sigmoid neuron, no callbacks).
+# It performs fit's readable path's arithmetic operation for operation, in the same order,
+# into arrays made once, so every weight and every recorded loss is bit for bit the same
+# (tests/test_fast_paths.py proves it); what it saves is Python and allocation overhead,
+# which is nearly all the cost of a 4 x 3 problem. Errors are kept per block of iterations
+# and turned into the recorded losses with a few whole-array operations.
+BLOCK = 1024
+
+
+def train_neuron(layer, inputs, targets, iterations: int, learning_rate, history):
+    """Full-batch gradient descent on 1/2 sum (o - y)^2, o = sigmoid(inputs @ weights).
+
+    inputs (samples, features) and targets (samples, 1) float64, already checked; the layer's
+    weights (features, 1) change in place. Appends one record per iteration to ``history``.
+    """
+    errors = np.empty((min(BLOCK, iterations), len(inputs), 1))
+    gradient = np.empty_like(layer.weights)
+    for start in range(0, iterations, BLOCK):
+        count = min(BLOCK, iterations - start)
+        started = time.perf_counter()
+        stamps = neuron_steps(layer.weights, inputs, targets, learning_rate, errors[:count],
+                              gradient)
+        record_losses(history, errors[:count], started, stamps, start, learning_rate)
+    if iterations:
+        layer.grads["weights"] = gradient
+    return history
+
+
+def neuron_steps(weights, inputs, targets, learning_rate, errors, gradient) -> list[float]:
+    """One iteration per row of ``errors`` (filled with o - y); returns the end times."""
+    sums, outputs, slope = (np.empty(targets.shape) for _ in range(3))
+    ones = np.ones(targets.shape)  # 1 as an array: a Python 1.0 costs a conversion per call
+    limit = np.full(targets.shape, np.log(np.finfo(np.float64).max) - 1.0)  # sigmoid's cap
+    inputs_transposed, clock, stamps = inputs.T, time.perf_counter, []
+    step = gradient if learning_rate == 1 else np.empty_like(gradient)
+    dot, negative, minimum, exp, add = np.dot, np.negative, np.minimum, np.exp, np.add
+    divide, subtract, multiply = np.divide, np.subtract, np.multiply
+    for error in errors:  # the output array goes last (positional: cheaper than out=)
+        dot(inputs, weights, sums)                          # z = X w
+        negative(sums, sums)
+        minimum(sums, limit, out=sums)
+        exp(sums, sums)
+        add(ones, sums, sums)
+        divide(ones, sums, outputs)                         # o = 1 / (1 + exp(-z))
+        subtract(outputs, targets, error)                   # dL/do = o - y
+        subtract(ones, outputs, slope)
+        multiply(outputs, slope, slope)                     # do/dz = o (1 - o)
+        multiply(error, slope, slope)                       # dL/dz
+        dot(inputs_transposed, slope, gradient)             # dL/dw = X^T dL/dz
+        if learning_rate != 1:  # (lr * g is g exactly when lr is 1)
+            step = multiply(gradient, learning_rate, step)
+        subtract(weights, step, weights)                    # w <- w - lr dL/dw
+        stamps.append(clock())
+    return stamps
+
+
+def record_losses(history, errors, started: float, stamps, start: int, learning_rate):
+    """History records for a block: loss L = 1/2 sum (o - y)^2, as fit records it."""
+    samples = errors.shape[1]
+    losses = (0.5 * (errors**2).sum(axis=2)).sum(axis=1)  # per iteration, as SquaredError
+    losses = (losses + 0.0) * samples / samples            # fit: (L + penalty) * n / n
+    previous = started
+    for index, (loss, stamp) in enumerate(zip(losses.tolist(), stamps, strict=True)):
+        history.append({"epoch": start + index + 1, "loss": loss,
+                        "learning_rate": learning_rate, "time": stamp - previous})
+        previous = stamp
