@@ -93,7 +93,9 @@ class MultilayerPerceptron(BaseEstimator):
         dtype = (np.float64, np.float32) if first else self.network_.dtype
         X, targets = self._validate_input(X, y, incremental, reset=first, dtype=dtype)
         weights = self._sample_weight(sample_weight, targets)
-        rng = check_random_state(self.random_state)
+        # None: a fresh unseeded generator (glassnet never draws from numpy's global state)
+        rng = np.random.RandomState() if self.random_state is None else check_random_state(
+            self.random_state)
         if first:
             self._initialize(X, targets, rng)
         if self.solver == "lbfgs":
@@ -108,6 +110,13 @@ class MultilayerPerceptron(BaseEstimator):
 
     def _sample_weight(self, sample_weight, targets):
         return check_sample_weight(sample_weight, len(targets))
+
+    def _class_weight_indices(self):
+        """class_weight for glassnet's fit (labels 0..classes-1); None for regression."""
+        return None
+
+    def _stratify_validation(self, targets) -> bool:
+        return False
 
     def _check_inputs(self, X, reset: bool, dtype):
         """Validate X (and, with ``y``, fit's pair) through scikit-learn; densify sparse."""
@@ -147,9 +156,13 @@ class MultilayerPerceptron(BaseEstimator):
         self.loss_ = losses[-1] if losses else np.nan
         if self.best_loss_ is not None and losses:
             self.best_loss_ = min(self.best_loss_, min(losses))
+        if self.validation_scores_ is not None and "val_score" in history.keys()[:]:
+            self.validation_scores_ += history["val_score"]
+            self.best_validation_score_ = max(self.validation_scores_)
         if not incremental and not history.stopped_early and self.n_iter_ == self.max_iter:
-            warnings.warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                          "and the optimization hasn't converged yet.", ConvergenceWarning,
+            solver = "L-BFGS" if self.solver == "lbfgs" else "Stochastic Optimizer"
+            warnings.warn(f"{solver}: Maximum iterations ({self.max_iter}) reached and the "
+                          "optimization hasn't converged yet.", ConvergenceWarning,
                           stacklevel=5)
 
     @property

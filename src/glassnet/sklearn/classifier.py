@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import column_or_1d
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 
 from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
-from glassnet.sklearn.base import MultilayerPerceptron, check_sample_weight, store_parameters
+from glassnet.sklearn.base import MultilayerPerceptron, store_parameters
 
 
 class MLPClassifier(ClassifierMixin, MultilayerPerceptron):
@@ -94,13 +94,31 @@ class MLPClassifier(ClassifierMixin, MultilayerPerceptron):
         multilabel = self._label_binarizer.y_type_.startswith("multilabel")
         return ("multilabel" if multilabel else "classification"), self.classes_.tolist()
 
-    def _sample_weight(self, sample_weight, targets):
-        weights = check_sample_weight(sample_weight, len(targets))
-        if self.class_weight is None:
-            return weights
-        labels = self._label_binarizer.inverse_transform(targets)
-        class_weights = compute_sample_weight(self.class_weight, labels)
-        return class_weights if weights is None else weights * class_weights
+    def _class_weight_indices(self):
+        """class_weight keyed by position in classes_ (what glassnet's fit expects)."""
+        if self.class_weight is None or isinstance(self.class_weight, str):
+            return self.class_weight
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            raise ValueError(f"class_weight needs one class per sample; multi-label targets "
+                             f"take sample_weight instead, got class_weight={self.class_weight!r}")
+        indices = {}
+        for label, weight in self.class_weight.items():
+            position = np.flatnonzero(self.classes_ == label)
+            if len(position) == 0:
+                raise ValueError(f"class_weight has the label {label!r}, which is not among "
+                                 f"classes_ {self.classes_.tolist()}")
+            indices[int(position[0])] = weight
+        return indices
+
+    def _stratify_validation(self, targets) -> bool:
+        return targets.shape[1] == 1  # as scikit-learn: binary only (one output)
+
+    def _score_outputs(self, targets, probabilities) -> float:
+        """Accuracy of the encoded ``targets`` against probabilities: the validation score."""
+        decode = self._label_binarizer.inverse_transform
+        if self._label_binarizer.y_type_ == "binary":
+            targets, probabilities = targets[:, 0], probabilities[:, 0]
+        return accuracy_score(decode(targets), decode(probabilities))
 
     @available_if(lambda estimator: estimator.solver != "lbfgs")
     def partial_fit(self, X, y, sample_weight=None, classes=None):

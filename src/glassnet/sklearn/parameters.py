@@ -85,6 +85,9 @@ def check_parameters(estimator) -> None:
         raise TypeError(f"verbose must be True, False or an int, got {estimator.verbose!r}")
     if estimator.dtype is not None:
         check_dtype(estimator.dtype)
+    if estimator.solver == "lbfgs" and estimator.dropout > 0:
+        raise ValueError(f"dropout={estimator.dropout} needs solver 'adam' or 'sgd': L-BFGS "
+                         f"needs a deterministic objective, got solver='lbfgs'")
     parameters = estimator.get_params()
     if "loss" in parameters:
         check_choice("loss", estimator.loss, ("squared_error",))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
 from sklearn.utils import column_or_1d
 from sklearn.utils.metaestimators import available_if
 
@@ -61,6 +62,10 @@ class MLPRegressor(RegressorMixin, MultilayerPerceptron):
             raise ValueError(f"loss must be 'squared_error' (glassnet has no other regression "
                              f"loss here), got {self.loss!r}")
         return SquaredError(), "identity"
+
+    def _score_outputs(self, targets, outputs) -> float:
+        """R^2 of the outputs (uniform average over outputs): the validation score."""
+        return r2_score(targets, outputs)
 
     def _task(self):
         return "regression", None
