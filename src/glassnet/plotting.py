@@ -67,25 +67,35 @@ def plot_boundary(model, table, targets, axes, resolution: int = 150) -> None:
         targets = model.predict_proba(table).argmax(axis=1) \
             if model.task == "classification" else model.predict(table)
     if model.task == "classification":
-        classes = len(model.class_labels)
-        surface = model.predict_proba(grid).argmax(axis=1).reshape(grid_x.shape)
-        axes.contourf(grid_x, grid_y, surface, levels=np.arange(classes + 1) - 0.5,
-                      cmap="tab10", vmin=0, vmax=9, alpha=0.3)
-        points = axes.scatter(x, y, c=targets, cmap="tab10", vmin=0, vmax=9, s=14,
-                              edgecolors="black", linewidths=0.3)
-        handles = [axes.scatter([], [], color=points.cmap(index), label=str(label))
-                   for index, label in enumerate(model.class_labels[:10])]
-        axes.legend(handles=handles, title="class", fontsize="small")
-        axes.set_title("decision boundary")
+        plot_classes(model, grid, (grid_x, grid_y), (x, y, targets), axes)
     else:
-        surface = model.predict(grid).reshape(grid_x.shape)
-        filled = axes.contourf(grid_x, grid_y, surface, levels=20, cmap="viridis", alpha=0.6)
-        axes.scatter(x, y, c=targets, cmap="viridis", norm=filled.norm, s=14,
-                     edgecolors="black", linewidths=0.3)
-        axes.figure.colorbar(filled, ax=axes, label="prediction")
-        axes.set_title("predictions")
+        plot_values(model, grid, (grid_x, grid_y), (x, y, targets), axes)
     axes.set_xlabel(first)
     axes.set_ylabel(second)
+
+
+def plot_classes(model, grid, mesh, points, axes) -> None:
+    """Predicted class regions, and the points coloured by their class."""
+    classes = len(model.class_labels)
+    surface = model.predict_proba(grid).argmax(axis=1).reshape(mesh[0].shape)
+    axes.contourf(*mesh, surface, levels=np.arange(classes + 1) - 0.5, cmap="tab10", vmin=0,
+                  vmax=9, alpha=0.3)
+    scattered = axes.scatter(*points[:2], c=points[2], cmap="tab10", vmin=0, vmax=9, s=14,
+                             edgecolors="black", linewidths=0.3)
+    handles = [axes.scatter([], [], color=scattered.cmap(index), label=str(label))
+               for index, label in enumerate(model.class_labels[:10])]
+    axes.legend(handles=handles, title="class", fontsize="small")
+    axes.set_title("decision boundary")
+
+
+def plot_values(model, grid, mesh, points, axes) -> None:
+    """Predicted values as filled contours, and the points coloured by their value."""
+    surface = model.predict(grid).reshape(mesh[0].shape)
+    filled = axes.contourf(*mesh, surface, levels=20, cmap="viridis", alpha=0.6)
+    axes.scatter(*points[:2], c=points[2], cmap="viridis", norm=filled.norm, s=14,
+                 edgecolors="black", linewidths=0.3)
+    axes.figure.colorbar(filled, ax=axes, label="prediction")
+    axes.set_title("predictions")
 
 
 def padded_range(values: np.ndarray, count: int) -> np.ndarray:

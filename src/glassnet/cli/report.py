@@ -76,3 +76,25 @@ def report_training(model, table, arguments, inputs, targets, seconds: float) ->
         summary["validation"] = validation_scores(model, inputs, targets)
         print(f"Validation ({len(targets)} rows): {format_scores(summary['validation'])}")
     return summary
+
+
+def describe_start(table, arguments, problem, encoder, network, validation_rows) -> str:
+    """What is about to happen, in a few lines."""
+    if problem.task == "regression":
+        task = f"regression of {arguments.target!r} ({problem.reason}): 1 output, squared error"
+    else:
+        kind = "binary cross-entropy" if problem.outputs == 1 else "softmax cross-entropy"
+        shown = ", ".join(str(label) for label in problem.labels[:10])
+        more = ", ..." if len(problem.labels) > 10 else ""
+        task = (f"classification of {arguments.target!r} ({problem.reason}) into "
+                f"{len(problem.labels)} classes ({shown}{more}): {problem.outputs} output(s), "
+                f"{kind}")
+    layers = " -> ".join(repr(layer) for layer in network.layers)
+    rows = len(table) - len(validation_rows)
+    return (f"Read {table.path}: {len(table)} rows, {len(encoder.names)} feature column(s) "
+            f"({len(encoder.output_names)} inputs after one-hot encoding)\n"
+            f"Task: {task}\n"
+            f"Network: {layers} ({network.n_parameters} parameters)\n"
+            f"Training: {arguments.optimizer}, learning rate {arguments.learning_rate}, batch "
+            f"size {arguments.batch_size}, up to {arguments.epochs} epochs, {rows} training "
+            f"rows, {len(validation_rows)} validation rows, seed {arguments.seed}")

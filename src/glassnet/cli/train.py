@@ -28,7 +28,7 @@ from glassnet.cli.data import (
 )
 from glassnet.cli.demo import hidden_sizes, positive_float, positive_int
 from glassnet.cli.errors import EXIT_CANNOT_WRITE, EXIT_DATA, CommandError, UsageError
-from glassnet.cli.report import report_training
+from glassnet.cli.report import describe_start, report_training
 from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
 from glassnet.model import Model
 from glassnet.network import Sequential, mlp
@@ -247,25 +247,3 @@ def save_model(model: Model, path: str) -> None:
     except OSError as error:
         raise CommandError(f"{path}: cannot write the model ({error.strerror or error})",
                            EXIT_CANNOT_WRITE) from None
-
-
-def describe_start(table, arguments, problem, encoder, network, validation_rows) -> str:
-    """What is about to happen, in a few lines."""
-    if problem.task == "regression":
-        task = f"regression of {arguments.target!r} ({problem.reason}): 1 output, squared error"
-    else:
-        kind = "binary cross-entropy" if problem.outputs == 1 else "softmax cross-entropy"
-        shown = ", ".join(str(label) for label in problem.labels[:10])
-        more = ", ..." if len(problem.labels) > 10 else ""
-        task = (f"classification of {arguments.target!r} ({problem.reason}) into "
-                f"{len(problem.labels)} classes ({shown}{more}): {problem.outputs} output(s), "
-                f"{kind}")
-    layers = " -> ".join(repr(layer) for layer in network.layers)
-    rows = len(table) - len(validation_rows)
-    return (f"Read {table.path}: {len(table)} rows, {len(encoder.names)} feature column(s) "
-            f"({len(encoder.output_names)} inputs after one-hot encoding)\n"
-            f"Task: {task}\n"
-            f"Network: {layers} ({network.n_parameters} parameters)\n"
-            f"Training: {arguments.optimizer}, learning rate {arguments.learning_rate}, batch "
-            f"size {arguments.batch_size}, up to {arguments.epochs} epochs, {rows} training "
-            f"rows, {len(validation_rows)} validation rows, seed {arguments.seed}")
