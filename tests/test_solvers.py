@@ -19,7 +19,7 @@ from glassnet.optimizers import SGD
 from glassnet.regularization import L2
 from glassnet.schedules import StepDecay
 from glassnet.solvers import fit_lbfgs
-from glassnet.training import fit
+from glassnet.training import TrainingDiverged, fit
 
 
 def logistic_problem(seed: int = 0):
@@ -125,6 +125,17 @@ def test_lbfgs_keeps_a_float32_network_in_float32():
     history = fit_lbfgs(network, inputs, targets, BinaryCrossEntropy(), max_iterations=20)
     assert all(value.dtype == np.float32 for value in network.parameters().values())
     assert history["loss"][-1] < history["loss"][0]
+
+
+def test_lbfgs_raises_training_diverged_and_keeps_finite_weights():
+    inputs = np.random.default_rng(0).standard_normal((20, 3)) * 1e200
+    network = mlp([3, 4, 1], activation="relu", rng=0)
+    start = {name: value.copy() for name, value in network.parameters().items()}
+    with np.errstate(over="ignore", invalid="ignore"), \
+            pytest.raises(TrainingDiverged, match="L-BFGS diverged at iteration 1: the loss is"):
+        fit_lbfgs(network, inputs, np.ones(20), SquaredError())
+    for name, value in network.parameters().items():
+        np.testing.assert_array_equal(value, start[name])
 
 
 def test_lbfgs_refuses_dropout_and_schedules():

@@ -105,24 +105,8 @@ def fit_lbfgs(network, inputs, targets, loss, max_iterations: int = 200,
     run = Iterations(objective, Evaluation(network, loss, metrics, data, validation),
                      Training(network, loss, LBFGS(), History(), max_iterations, batches=1,
                               inputs=data.inputs), callbacks)
-    options = {"maxiter": max_iterations, "maxfun": max_evaluations, "gtol": tolerance}
-    with Interruption() as run.interruption:
-        run.begin()
-        try:
-            result = minimize(objective, run.accepted, jac=True, method="L-BFGS-B",
-                              callback=run.iteration_ended, options=options)
-            run.accepted = result.x
-        except Stop:
-            pass
-        except KeyboardInterrupt:
-            if run.interruption.forced:
-                raise
-            run.state.history.interrupted = True
-        finally:
-            objective.load(run.accepted)
-            for callback in callbacks:
-                callback.on_train_end(run.state)
-    run.check_finite()
+    run.minimize(minimize, {"maxiter": max_iterations, "maxfun": max_evaluations,
+                            "gtol": tolerance})
     return run.state.history
 
 
@@ -134,6 +118,28 @@ class Iterations:
         self.callbacks = callbacks
         self.accepted = objective.pack(objective.parameters)
         self.interruption = None
+
+    def minimize(self, minimize, options: dict) -> None:
+        """Run scipy; whatever ends it, the network gets the last accepted iterate."""
+        with Interruption() as self.interruption:
+            self.begin()
+            try:
+                result = minimize(self.objective, self.accepted, jac=True, method="L-BFGS-B",
+                                  callback=self.iteration_ended, options=options)
+                self.state.batch_loss, _ = self.objective(result.x)
+                if not math.isfinite(self.state.batch_loss):
+                    raise self.diverged()
+                self.accepted = result.x
+            except Stop:
+                pass
+            except KeyboardInterrupt:
+                if self.interruption.forced:
+                    raise
+                self.state.history.interrupted = True
+            finally:
+                self.objective.load(self.accepted)
+                for callback in self.callbacks:
+                    callback.on_train_end(self.state)
 
     def begin(self) -> None:
         for callback in self.callbacks:
@@ -169,17 +175,10 @@ class Iterations:
         self.next_epoch()
 
     def diverged(self) -> TrainingDiverged:
-        self.objective.load(self.accepted)
         epoch = self.state.epoch + 1
         return TrainingDiverged(f"L-BFGS diverged at iteration {epoch}: the loss is "
                                 f"{self.state.batch_loss}; the network keeps the last finite "
                                 "iterate", epoch, 1, self.state.history)
-
-    def check_finite(self) -> None:
-        value, _ = self.objective(self.accepted)
-        if not math.isfinite(value):
-            self.state.batch_loss = value
-            raise self.diverged()
 
 
 def refuse_unsuitable(network, callbacks) -> None:

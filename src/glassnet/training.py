@@ -71,26 +71,32 @@ def fit(network, inputs, targets, loss, optimizer, epochs: int = 1,
     batch_size = len(training) if batch_size is None else check_positive(
         "batch_size", batch_size, integer=True)
     batches = Batches(training, batch_size, shuffle)
-    evaluation = Evaluation(network, loss, metrics, training, validation)
-    penalty = weight_decay(l2, network.parameters())
     state = Training(network, loss, optimizer, History(), epochs, batches=len(batches),
                      inputs=training.inputs)
     guard = DivergenceGuard(network.parameters())
+    parts = (batches, rng, weight_decay(l2, network.parameters()),
+             Evaluation(network, loss, metrics, training, validation), guard)
     for callback in callbacks:
         callback.on_train_begin(state)
     try:
-        with Interruption() as interruption:
-            try:
-                run(state, batches, rng, penalty, evaluation, guard, interruption, callbacks)
-            except KeyboardInterrupt:
-                if interruption.forced:
-                    raise
-                state.history.interrupted = True
+        run_interruptibly(state, parts, callbacks)
         guard.check_weights(state)
     finally:
         for callback in callbacks:
             callback.on_train_end(state)
     return state.history
+
+
+def run_interruptibly(state, parts, callbacks) -> None:
+    """``run`` with Ctrl-C turned into a stop after the batch; a KeyboardInterrupt from a
+    callback also ends training, marked interrupted (a second Ctrl-C goes through)."""
+    with Interruption() as interruption:
+        try:
+            run(state, *parts, interruption, callbacks)
+        except KeyboardInterrupt:
+            if interruption.forced:
+                raise
+            state.history.interrupted = True
 
 
 def run(state, batches, rng, penalty, evaluation, guard, interruption, callbacks) -> None:

@@ -108,6 +108,11 @@ def class_weights(class_weight, loss, targets: np.ndarray) -> np.ndarray | None:
     if not isinstance(class_weight, dict):
         raise ValueError(f"class_weight must be a dict {{label: weight}} or 'balanced', got "
                          f"{class_weight!r}")
+    return weight_table(class_weight, known)[labels]
+
+
+def weight_table(class_weight: dict, known: int) -> np.ndarray:
+    """Weights of labels 0..known-1 from a dict; labels it leaves out weigh 1."""
     table = np.ones(known)
     for label, weight in class_weight.items():
         if isinstance(label, bool) or label not in range(known):
@@ -117,7 +122,7 @@ def class_weights(class_weight, loss, targets: np.ndarray) -> np.ndarray | None:
             raise ValueError(f"class_weight[{label!r}] must be a finite number >= 0, got "
                              f"{weight!r}")
         table[int(label)] = weight
-    return table[labels]
+    return table
 
 
 def split_rows(samples: int, fraction: float, labels, rng) -> tuple[np.ndarray, np.ndarray]:
