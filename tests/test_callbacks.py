@@ -159,3 +159,16 @@ def test_diagnostics_finds_dead_relu_units_and_saturated_sigmoids():
 def test_diagnostics_refuses_bad_arguments(arguments, error, message):
     with pytest.raises(error, match=message):
         Diagnostics(**arguments)
+
+
+def test_a_callback_may_stop_in_the_middle_of_an_epoch():
+    class StopAtBatch(Callback):
+        def on_batch_end(self, state):
+            state.stop_training = state.epoch == 1 and state.batch == 1
+
+    optimizer = SGD(0.1)
+    rng = np.random.default_rng(0)
+    history = fit(mlp([2, 2], rng=0), rng.standard_normal((30, 2)), np.arange(30) % 2,
+                  SoftmaxCrossEntropy(), optimizer, epochs=5, batch_size=10,
+                  callbacks=[StopAtBatch()])
+    assert history.stopped_early and len(history) == 2 and optimizer.iterations == 3 + 2

@@ -123,7 +123,7 @@ def run(state, batches, rng, penalty, evaluation, guard, interruption, callbacks
             state.samples_seen += len(inputs)
             for callback in callbacks:
                 callback.on_batch_end(state)
-            if interruption.requested:
+            if interruption.requested or state.stop_training:
                 break
         state.logs = {"epoch": state.epoch + 1, "loss": total / seen}
         evaluation(state.logs)
