@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from glassnet.layers import Dense
 from glassnet.network import Sequential
 from glassnet.registry import resolve
+from glassnet.safeguards import TrainingDiverged
 from glassnet.sklearn.parameters import check_parameters, hidden_sizes
 from glassnet.sklearn.training import fit_lbfgs_solver, fit_stochastic
 
@@ -98,10 +99,14 @@ class MultilayerPerceptron(BaseEstimator):
             self.random_state)
         if first:
             self._initialize(X, targets, rng)
-        if self.solver == "lbfgs":
-            history = fit_lbfgs_solver(self, X, targets, weights)
-        else:
-            history = fit_stochastic(self, X, targets, weights, rng, incremental)
+        try:
+            if self.solver == "lbfgs":
+                history = fit_lbfgs_solver(self, X, targets, weights)
+            else:
+                history = fit_stochastic(self, X, targets, weights, rng, incremental)
+        except TrainingDiverged as error:  # scikit-learn's MLP raises ValueError here
+            raise ValueError(f"{error} (here learning_rate_init="
+                             f"{self.learning_rate_init})") from error
         self.history_ = history
         if not all(np.isfinite(array).all() for array in self.network_.parameters().values()):
             raise ValueError("training produced non-finite weights; scale the inputs (for "
