@@ -314,32 +314,199 @@ def test_bad_data_is_refused_with_scikit_learn_messages(blobs):
         model.predict(X[:, :3])
 
 
-def one_step_each(ours, theirs, X, y, **partial):
-    """Give both estimators the same weights, take one full-batch step, return both."""
-    ours.partial_fit(X, y, **partial)
-    theirs.partial_fit(X, y, **partial)
-    rng = np.random.default_rng(5)
+def same_weights(ours, theirs, seed=5):
+    rng = np.random.default_rng(seed)
     for mine, other in zip(ours.coefs_ + ours.intercepts_,
                            theirs.coefs_ + theirs.intercepts_, strict=True):
         mine[...] = other[...] = rng.uniform(-0.5, 0.5, mine.shape)
-    ours.partial_fit(X, y)
-    theirs.partial_fit(X, y)
+
+
+def one_step_each(ours, theirs, X, y, sample_weight=None, **partial):
+    """Give both estimators the same weights, take one full-batch step, return both."""
+    ours.partial_fit(X, y, **partial)
+    theirs.partial_fit(X, y, **partial)
+    same_weights(ours, theirs)
+    ours.partial_fit(X, y, sample_weight=sample_weight)
+    theirs.partial_fit(X, y, sample_weight=sample_weight)
     return ours, theirs
 
 
-@pytest.mark.parametrize("kind", ["binary", "multiclass", "regression"])
-def test_one_sgd_step_equals_scikit_learns(blobs, kind):
+@pytest.mark.parametrize(("kind", "alpha", "weighted"), [
+    ("binary", 0.0, False), ("multiclass", 0.0, False), ("regression", 0.0, False),
+    ("multiclass", 0.5, False), ("regression", 0.5, True), ("binary", 0.5, True)])
+def test_one_sgd_step_equals_scikit_learns(blobs, kind, alpha, weighted):
+    """Full batch: loss (with the alpha penalty) and the step agree to rounding."""
     X, y = blobs
     settings = dict(hidden_layer_sizes=(4, 3), activation="tanh", solver="sgd", momentum=0.0,
-                    learning_rate_init=0.1, batch_size=len(X), shuffle=False, alpha=0.0)
+                    learning_rate_init=0.1, batch_size=len(X), shuffle=False, alpha=alpha)
+    weights = {"sample_weight": np.linspace(0.5, 2.0, len(X))} if weighted else {}
     if kind == "regression":
         pair = MLPRegressor(**settings), reference.MLPRegressor(**settings)
-        ours, theirs = one_step_each(*pair, X, X[:, 0] - X[:, 1])
+        ours, theirs = one_step_each(*pair, X, X[:, 0] - X[:, 1], **weights)
     else:
         targets = (y == 0).astype(int) if kind == "binary" else y
         pair = MLPClassifier(**settings), reference.MLPClassifier(**settings)
-        ours, theirs = one_step_each(*pair, X, targets, classes=np.unique(targets))
+        ours, theirs = one_step_each(*pair, X, targets, classes=np.unique(targets), **weights)
     assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-12)
     for mine, other in zip(ours.coefs_ + ours.intercepts_,
                            theirs.coefs_ + theirs.intercepts_, strict=True):
         np.testing.assert_allclose(mine, other, rtol=1e-12, atol=1e-15)
+
+
+def trained_from_same_weights(settings, X, y, classifier=True):
+    """Both libraries from identical weights (a first short fit sets the shapes), then a
+    warm-started fit; scikit-learn's stopping counters are reset as a fresh fit has them."""
+    ours_class, theirs_class = (MLPClassifier, reference.MLPClassifier) if classifier else \
+        (MLPRegressor, reference.MLPRegressor)
+    ours = ours_class(**settings, max_iter=1).fit(X, y)
+    theirs = theirs_class(**settings, max_iter=1).fit(X, y)
+    same_weights(ours, theirs, seed=11)
+    theirs.best_loss_, theirs._no_improvement_count, theirs.loss_curve_ = np.inf, 0, []
+    ours.loss_curve_ = []
+    for model in (ours, theirs):
+        model.set_params(warm_start=True, max_iter=300)
+        model.fit(X, y)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("settings", [
+    dict(solver="sgd", momentum=0.0, learning_rate_init=0.05, tol=1e-3),
+    dict(solver="sgd", momentum=0.9, learning_rate_init=0.02, tol=1e-3, n_iter_no_change=4),
+    dict(solver="sgd", learning_rate="adaptive", momentum=0.5, learning_rate_init=0.2,
+         n_iter_no_change=3, tol=1e-3),
+    dict(solver="adam", learning_rate_init=0.01, tol=1e-3),
+])
+def test_full_batch_training_stops_where_scikit_learn_stops(blobs, settings):
+    """The same trajectory, the same tol / n_iter_no_change stop, the same adaptive rates."""
+    X, y = blobs
+    common = dict(hidden_layer_sizes=(6,), activation="tanh", batch_size=len(X),
+                  shuffle=False, alpha=1e-3, random_state=0)
+    ours, theirs = trained_from_same_weights({**common, **settings}, X, y)
+    assert ours.n_iter_ == theirs.n_iter_ < 300
+    # Adam differs in the last digits: glassnet adds epsilon to sqrt(v_hat) (Kingma & Ba),
+    # scikit-learn to sqrt(v).
+    tolerance = 1e-4 if settings["solver"] == "adam" else 1e-9
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=tolerance)
+    for mine, other in zip(ours.coefs_, theirs.coefs_, strict=True):
+        np.testing.assert_allclose(mine, other, rtol=tolerance * 100, atol=1e-10)
+    if settings.get("learning_rate") == "adaptive":
+        rates = ours.history_["learning_rate"]
+        assert rates[-1] < rates[0] / 5  # lowered at least twice, by 5 each time
+        assert theirs._optimizer.learning_rate == pytest.approx(ours.optimizer_.learning_rate)
+
+
+def test_adaptive_rate_ends_training_below_its_floor(blobs):
+    X, y = blobs
+    model = fast_classifier(solver="sgd", learning_rate="adaptive", n_iter_no_change=1,
+                            tol=10.0, max_iter=100, learning_rate_init=0.01).fit(X, y)
+    rates = model.history_["learning_rate"]
+    # Epoch 1 sets the best; every later one stalls (tol=10), so the rate is divided by 5 at
+    # the end of epochs 3, 5, ..., 13 (down to 0.01 / 5**6 = 6.4e-7 <= 1e-6), and the plateau
+    # at epoch 15 stops training instead: scikit-learn's MLP stops there too.
+    assert model.history_.stopped_early and model.n_iter_ == 15
+    assert rates[-1] == pytest.approx(0.01 / 5**6) == model.optimizer_.learning_rate
+    shared = {key: value for key, value in model.get_params().items()
+              if key not in ("dropout", "class_weight", "dtype")}
+    assert reference.MLPClassifier(**shared).fit(X, y).n_iter_ == 15
+
+
+def test_invscaling_rates_follow_scikit_learns_formula(blobs):
+    X, y = blobs
+    model = fast_classifier(solver="sgd", learning_rate="invscaling", power_t=0.5,
+                            learning_rate_init=0.1, batch_size=40, max_iter=4,
+                            n_iter_no_change=np.inf).fit(X, y)
+    expected = [0.1 / (epoch * len(X) + 1) ** 0.5 for epoch in range(4)]
+    np.testing.assert_allclose(model.history_["learning_rate"], expected)
+    model.partial_fit(X, y)  # continues from t_ samples seen, as scikit-learn does
+    assert model.history_["learning_rate"] == [pytest.approx(0.1 / (model.t_ - len(X) + 1)
+                                                             ** 0.5)]
+
+
+def test_lbfgs_matches_scikit_learns_from_the_same_weights(blobs):
+    X, y = blobs
+    settings = dict(hidden_layer_sizes=(5,), activation="tanh", solver="lbfgs", alpha=0.01,
+                    random_state=0)
+    ours = MLPClassifier(**settings, max_iter=1).fit(X, y)
+    theirs = reference.MLPClassifier(**settings, max_iter=1).fit(X, y)
+    same_weights(ours, theirs, seed=3)
+    for model in (ours, theirs):
+        model.set_params(warm_start=True, max_iter=40).fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-8)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-6)
+
+
+def test_early_stopping_keeps_the_best_validation_weights(blobs, monkeypatch):
+    from glassnet.sklearn import training
+
+    X, y = blobs
+    seen = {}
+
+    def recording_split(*arrays, **options):
+        parts = training.__dict__["split_library"](*arrays, **options)
+        seen["X"], seen["y"] = parts[1], parts[3]
+        return parts
+
+    monkeypatch.setitem(training.__dict__, "split_library", training.train_test_split)
+    monkeypatch.setattr(training, "train_test_split", recording_split)
+    model = fast_classifier(early_stopping=True, validation_fraction=0.25, n_iter_no_change=5,
+                            max_iter=300, learning_rate_init=0.05).fit(X, y)
+    scores = model.validation_scores_
+    assert model.best_loss_ is None and len(scores) == model.n_iter_ < 300
+    assert model.best_validation_score_ == max(scores)
+    labels = model.predict_proba(seen["X"]).argmax(axis=1) == seen["y"].argmax(axis=1)
+    assert labels.mean() == model.best_validation_score_
+    assert len(seen["X"]) == 30
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
+        model.partial_fit(X, y)
+
+
+def test_early_stopping_regressor_scores_r2(blobs):
+    X, _ = blobs
+    model = MLPRegressor(hidden_layer_sizes=(8,), early_stopping=True, random_state=0,
+                         max_iter=50, learning_rate_init=0.01).fit(X, X[:, 0] * 2)
+    assert model.best_validation_score_ == max(model.validation_scores_) > 0.5
+    with pytest.raises(ValueError, match="validation_fraction=0.005 leaves 1 validation"):
+        MLPRegressor(early_stopping=True, validation_fraction=0.005).fit(X, X[:, 0])
+
+
+def test_class_weight_equals_the_same_sample_weights(blobs):
+    X, y = blobs
+    labels = np.array(["ant", "bee", "cat"])[y]
+    weighted = fast_classifier(class_weight={"ant": 3.0, "cat": 0.5}).fit(X, labels)
+    per_row = np.select([labels == "ant", labels == "cat"], [3.0, 0.5], 1.0)
+    by_rows = fast_classifier().fit(X, labels, sample_weight=per_row)
+    np.testing.assert_allclose(weighted.predict_proba(X), by_rows.predict_proba(X), rtol=1e-10)
+    counts = np.bincount(y)
+    balanced = fast_classifier(class_weight="balanced").fit(X, labels)
+    by_rows = fast_classifier().fit(X, labels, sample_weight=len(y) / (3 * counts[y]))
+    np.testing.assert_allclose(balanced.predict_proba(X), by_rows.predict_proba(X), rtol=1e-10)
+    with pytest.raises(ValueError, match="class_weight has the label 'dog'"):
+        fast_classifier(class_weight={"dog": 2.0}).fit(X, labels)
+
+
+def test_zero_sample_weight_equals_dropping_the_rows(blobs):
+    X, y = blobs
+    weights = (np.arange(len(y)) % 3 != 0).astype(float)
+    weighted = fast_classifier().fit(X, y, sample_weight=weights)
+    dropped = fast_classifier().fit(X[weights > 0], y[weights > 0])
+    np.testing.assert_allclose(weighted.predict_proba(X), dropped.predict_proba(X), rtol=1e-10)
+
+
+def test_dropout_layers_train_and_predict_deterministically(blobs):
+    from glassnet.layers import Dropout
+
+    X, y = blobs
+    model = fast_classifier(dropout=0.3, max_iter=100).fit(X, y)
+    assert sum(isinstance(layer, Dropout) for layer in model.network_.layers) == 1
+    np.testing.assert_array_equal(model.predict_proba(X), model.predict_proba(X))
+    assert model.score(X, y) > 0.7
+    with pytest.raises(ValueError, match="dropout=0.3 needs solver 'adam' or 'sgd'"):
+        fast_classifier(dropout=0.3, solver="lbfgs").fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
+def test_divergence_is_a_value_error_naming_the_learning_rate():
+    X = np.random.default_rng(0).normal(size=(50, 3)) * 1000
+    with pytest.raises(ValueError, match="diverged .* learning_rate_init=1.0"):
+        MLPRegressor(solver="sgd", learning_rate_init=1.0).fit(X, X.sum(axis=1))

@@ -7,8 +7,10 @@ No training loop lives here. Imports scikit-learn, numpy and glassnet.
 
 L2: scikit-learn adds (alpha / (2 s)) * sum ||W||^2 to each batch's loss, s being the
 batch's total sample weight (its size without weights); glassnet's ``l2`` is one number for
-the whole fit, so it is set to alpha / (batch_size * mean sample weight): the same for full
-batches and L-BFGS, and for minibatches except scikit-learn's shorter last batch.
+the whole fit, so it is set to alpha / (batch_size * mean weight): the same for full
+batches and L-BFGS, and for minibatches except scikit-learn's shorter last batch. The weight
+of a row is sample_weight * class_weight, so a class weight acts exactly as the same sample
+weights (and integer weights as repeated rows).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from glassnet.callbacks import Callback, EarlyStopping, Monitor
 from glassnet.optimizers import SGD, Adam
 from glassnet.schedules import InverseScaling, ReduceOnPlateau
 from glassnet.training import fit
+from glassnet.training_data import class_weights
 
 RATE_FLOOR = 1e-6  # scikit-learn's "adaptive" stops at a plateau once the rate is this low
 
@@ -54,6 +57,7 @@ class RateFloor(Callback):
 
     def on_epoch_end(self, state):
         if state.optimizer.learning_rate < self.rate <= RATE_FLOOR:
+            state.optimizer.learning_rate = self.rate  # stopping, not lowering, as scikit-learn
             state.stop_training = True
 
 
@@ -114,6 +118,16 @@ def split_for_validation(estimator, X, targets, weights, rng):
     return (*training, None)[:3], validation
 
 
+def combined_weights(estimator, targets, weights):
+    """sample_weight times class_weight per row (glassnet's ``class_weights``), so that the
+    L2 scale below sees the same total weight either way; None when there are neither."""
+    class_weight = estimator._class_weight_indices()
+    if class_weight is None:
+        return weights
+    per_row = class_weights(class_weight, estimator.loss_function_, targets)
+    return per_row if weights is None else weights * per_row
+
+
 def fit_stochastic(estimator, X, targets, weights, rng, incremental: bool):
     """Minibatch training: ``max_iter`` epochs (one for partial_fit) through ``training.fit``."""
     from glassnet.sklearn.base import batch_size_for
@@ -123,7 +137,7 @@ def fit_stochastic(estimator, X, targets, weights, rng, incremental: bool):
     optimizer = getattr(estimator, "optimizer_", None) if incremental else None
     if optimizer is None:
         optimizer = estimator.optimizer_ = make_optimizer(estimator)
-    validation = None
+    validation, weights = None, combined_weights(estimator, targets, weights)
     if estimator.early_stopping:
         (X, targets, weights), validation = split_for_validation(estimator, X, targets,
                                                                  weights, rng)
@@ -135,8 +149,7 @@ def fit_stochastic(estimator, X, targets, weights, rng, incremental: bool):
                   callbacks=callbacks_for(estimator, incremental),
                   validation_data=validation,
                   metrics={"score": estimator._score_outputs} if validation else (),
-                  sample_weight=weights, class_weight=estimator._class_weight_indices(),
-                  l2=estimator.alpha / (batch_size * mean_weight))
+                  sample_weight=weights, l2=estimator.alpha / (batch_size * mean_weight))
     estimator._finish(history, len(X), incremental)
     return history
 
@@ -145,12 +158,12 @@ def fit_lbfgs_solver(estimator, X, targets, weights):
     """Full-batch L-BFGS through ``glassnet.solvers.fit_lbfgs``; l2 = alpha / total weight."""
     from glassnet.solvers import fit_lbfgs
 
+    weights = combined_weights(estimator, targets, weights)
     total_weight = len(X) if weights is None else float(np.sum(weights))
     history = fit_lbfgs(estimator.network_, X, targets, estimator.loss_function_,
                         max_iterations=estimator.max_iter, tolerance=estimator.tol,
                         l2=estimator.alpha / total_weight, sample_weight=weights,
                         callbacks=[PrintLosses()] if estimator.verbose else [],
-                        class_weight=estimator._class_weight_indices(),
                         max_evaluations=estimator.max_fun)
     estimator._finish(history, len(X), incremental=False)
     return history
