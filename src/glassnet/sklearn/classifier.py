@@ -36,16 +36,13 @@ class MLPClassifier(ClassifierMixin, MultilayerPerceptron):
         The network's float type; None follows X (float32 stays float32, anything else
         becomes float64), as scikit-learn's MLP does.
 
-    Where glassnet's conventions differ from scikit-learn's MLP (the same ``random_state``
-    therefore gives different, equally good, weights):
-
-    - Weights start Glorot-uniform, U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), for
-      every activation (scikit-learn uses 2 instead of 6 for "logistic"); biases start at 0
-      (scikit-learn draws them from the same uniform).
-    - Multi-label: the loss is the binary cross-entropy averaged over the labels (scikit-learn
-      sums it over the labels), so ``loss_`` is scikit-learn's divided by the label count.
-    - Sparse X is accepted and turned into a dense array once per call.
-    - ``activation`` also accepts glassnet's other activations ("leaky_relu", ...).
+    Where glassnet differs from scikit-learn's MLP, see ``glassnet.sklearn`` (the package
+    docstring): mainly the starting weights (so the same ``random_state`` gives different,
+    equally good, weights), Adam's epsilon, and for multi-label targets the loss, which is
+    the binary cross-entropy averaged over the labels (scikit-learn sums it), so ``loss_``
+    is scikit-learn's divided by the label count. The training objective, for rows of
+    weight w_i = sample_weight_i * class_weight[y_i] in a batch B, is
+        L = sum_B w_i l_i / sum_B w_i + alpha / (2 * batch_size * mean w) * sum ||W||^2.
 
     Fitted attributes: classes_, n_features_in_, feature_names_in_ (DataFrames), loss_,
     loss_curve_, validation_scores_, best_loss_, best_validation_score_, n_iter_, t_,

@@ -29,10 +29,11 @@ class MLPRegressor(RegressorMixin, MultilayerPerceptron):
     dtype : None, "float32" or "float64", default None
         The network's float type; None follows X (float32 stays float32).
 
-    Where glassnet differs from scikit-learn's MLP: weights start Glorot-uniform and biases
-    at 0 (so the same ``random_state`` gives different weights); sparse X is made dense;
-    ``activation`` also accepts glassnet's other activations. The loss is
-    L = 1/2 * mean over samples and outputs of (prediction - target)^2, as in scikit-learn.
+    Where glassnet differs from scikit-learn's MLP, see ``glassnet.sklearn`` (the package
+    docstring). The loss, for rows of weight w_i in a batch B with K outputs, is
+        L = sum_B w_i (1/2K) sum_k (prediction_ik - target_ik)^2 / sum_B w_i
+            + alpha / (2 * batch_size * mean w) * sum ||W||^2,
+    which is scikit-learn's "squared_error" with its alpha penalty.
 
     Fitted attributes: n_features_in_, feature_names_in_ (DataFrames), loss_, loss_curve_,
     validation_scores_, best_loss_, best_validation_score_, n_iter_, t_, coefs_ and
