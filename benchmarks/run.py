@@ -80,7 +80,8 @@ def machine(modules) -> dict:
     with open("/proc/cpuinfo") as cpuinfo:
         cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo
                     if line.startswith("model name")), platform.processor())
-    blas = next(pool for pool in threadpool_info() if pool["user_api"] == "blas")
+    pools = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    blas = next((pool for pool in pools if "numpy" in pool["filepath"]), pools[0])
     versions = {module.NAME: module.version() for module in modules}
     versions["numpy"] = np.__version__
     return {"date": datetime.date.today().isoformat(), "cpu": cpu, "cores": os.cpu_count(),
@@ -124,7 +125,8 @@ def time_workloads(names, modules, repeats: int) -> dict:
                 if round_number > 0:
                     times[name].setdefault(library, []).append(seconds)
                 answers[name][library] = answer
-        print(f"round {round_number} of {repeats} done", file=sys.stderr)
+        print(f"round {round_number} of {repeats} done; seconds so far: {json.dumps(times)}",
+              file=sys.stderr)
     return summarise(names, modules, times, answers)
 
 
@@ -135,7 +137,7 @@ def summarise(names, modules, times, answers) -> dict:
         entry = {"title": workload.title, "work_flop": workload.work, "libraries": {}}
         reference = answers[name].get("glassnet")
         for library, _ in contestants(name, modules):
-            seconds, answer = times[name][library], answers[name][library] = answers[name][library]
+            seconds, answer = times[name][library], answers[name][library]
             figures = {"seconds": seconds, "median_seconds": statistics.median(seconds)}
             if isinstance(answer, np.ndarray):  # W4: every library must agree with glassnet
                 figures["largest_difference"] = float(np.abs(answer - reference).max())
