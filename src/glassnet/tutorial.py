@@ -198,8 +198,9 @@ def record_losses(history, errors, started: float, stamps, start: int, learning_
     samples = errors.shape[1]
     losses = (0.5 * (errors**2).sum(axis=2)).sum(axis=1)  # per iteration, as SquaredError
     losses = (losses + 0.0) * samples / samples            # fit: (L + penalty) * n / n
-    previous = started
-    for index, (loss, stamp) in enumerate(zip(losses.tolist(), stamps, strict=True)):
-        history.append({"epoch": start + index + 1, "loss": loss,
-                        "learning_rate": learning_rate, "time": stamp - previous})
-        previous = stamp
+    times = np.diff([started, *stamps]).tolist()           # each iteration's wall time
+    epochs = range(start + 1, start + len(stamps) + 1)
+    history.records.extend({"epoch": epoch, "loss": loss, "learning_rate": learning_rate,
+                            "time": seconds}
+                           for epoch, loss, seconds in zip(epochs, losses.tolist(), times,
+                                                           strict=True))
