@@ -45,7 +45,7 @@ def reset_peak() -> bool:
         return False
 
 
-def runner(library: str):
+def runner(library: str, threads: int):
     if library == "glassnet":
         import glassnet_runs
 
@@ -57,22 +57,15 @@ def runner(library: str):
     if library == "PyTorch":
         import torch_runs
 
-        torch_runs.set_threads(blas_threads())
+        torch_runs.set_threads(threads)
         return torch_runs.run_mnist
     raise SystemExit(f"library must be one of {LIBRARIES}, got {library!r}")
 
 
-def blas_threads() -> int:
-    from threadpoolctl import threadpool_info
-
-    counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-    return max(counts, default=1)
-
-
-def measure(library: str) -> dict:
+def measure(library: str, threads: int) -> dict:
     from workloads import mnist_shaped_data
 
-    run = runner(library)
+    run = runner(library, threads)
     data = mnist_shaped_data()
     data_mib = (data[0].nbytes + data[1].nbytes) / 2**20
     release_free_memory()
@@ -86,6 +79,12 @@ def measure(library: str) -> dict:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        raise SystemExit(f"usage: python benchmarks/memory.py {{{','.join(LIBRARIES)}}}")
-    print(json.dumps(measure(sys.argv[1])))
+    if len(sys.argv) not in (2, 3):
+        raise SystemExit(f"usage: python benchmarks/memory.py {{{','.join(LIBRARIES)}}} "
+                         "[threads]")
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    count = int(sys.argv[2]) if len(sys.argv) == 3 else max(
+        pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas")
+    with threadpool_limits(limits=count, user_api="blas"):
+        print(json.dumps(measure(sys.argv[1], count)))

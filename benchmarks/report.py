@@ -52,7 +52,9 @@ def markdown(results: dict) -> str:
     lines = [f"Measured {machine['date']} on {machine['cpu']} ({machine['cores']} cores), "
              f"Python {machine['python']}, {machine['blas']}; "
              + ", ".join(f"{name} {version}" for name, version in machine["versions"].items())
-             + f". Median of {results['repeats']} alternating repeats. numpy matrix-multiply "
+             + f". Median of {results['repeats']} alternating repeats, "
+             f"{results.get('threads', '?')} thread(s) for numpy's BLAS and PyTorch alike. "
+             f"numpy matrix-multiply "
              f"limit (2048 x 2048): float32 {results['limit']['float32'] / 1e9:.1f} GFLOP/s, "
              f"float64 {results['limit']['float64'] / 1e9:.1f} GFLOP/s.", "",
              "| workload | library | median time (s) | glassnet / library | share of limit "

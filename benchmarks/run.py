@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 OPENBLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
-def peers(names) -> list:
+def peers(names, threads: int) -> list:
     """The runner modules of every library asked for that is installed."""
     modules = [glassnet_runs]
     if "scikit-learn" in names:
@@ -46,7 +46,7 @@ def peers(names) -> list:
         try:
             import torch_runs
 
-            torch_runs.set_threads(blas_threads())
+            torch_runs.set_threads(threads)
             modules.append(torch_runs)
         except ImportError:
             print("PyTorch is not installed: skipped", file=sys.stderr)
@@ -149,11 +149,12 @@ def summarise(names, modules, times, answers) -> dict:
     return summary
 
 
-def memory(libraries) -> dict:
+def memory(libraries, threads: int) -> dict:
     """M3 in a fresh process per library (so one library's memory never counts for another)."""
     results = {}
     for library in libraries:
-        completed = subprocess.run([sys.executable, str(HERE / "memory.py"), library],
+        completed = subprocess.run([sys.executable, str(HERE / "memory.py"), library,
+                                    str(threads)],
                                    capture_output=True, text=True, check=True)
         results[library] = json.loads(completed.stdout.strip().splitlines()[-1])
     return results
@@ -172,19 +173,32 @@ def main(argv=None) -> dict:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--workloads", default="W1,W2,W3,W4,M3")
     parser.add_argument("--libraries", default="scikit-learn,PyTorch")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for numpy's BLAS and PyTorch alike (default: numpy's)")
     parser.add_argument("--output", default=str(HERE / "results"))
     arguments = parser.parse_args(argv)
     if arguments.repeats < 1:
         parser.error(f"--repeats must be >= 1, got {arguments.repeats}")
+    threads = arguments.threads or blas_threads()
+    if threads < 1:
+        parser.error(f"--threads must be >= 1, got {threads}")
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=threads, user_api="blas"):
+        results = measure(arguments, threads)
+    write(results, Path(arguments.output))
+    return results
+
+
+def measure(arguments, threads: int) -> dict:
     names = [name for name in arguments.workloads.split(",") if name in workloads.WORKLOADS]
-    modules = peers(arguments.libraries.split(","))
-    results = {"machine": machine(modules), "repeats": arguments.repeats,
+    modules = peers(arguments.libraries.split(","), threads)
+    results = {"machine": machine(modules), "repeats": arguments.repeats, "threads": threads,
                "limit": {"float32": matmul_rate(np.float32), "float64": matmul_rate(np.float64)}}
     results["workloads"] = time_workloads(names, modules, arguments.repeats)
     if "M3" in arguments.workloads.split(","):
-        results["memory"] = memory([module.NAME for module in modules])
+        results["memory"] = memory([module.NAME for module in modules], threads)
     add_shares(results)
-    write(results, Path(arguments.output))
     return results
 
 
