@@ -93,7 +93,7 @@ class MultilayerPerceptron(BaseEstimator):
         first = not hasattr(self, "network_") or not (self.warm_start or incremental)
         dtype = (np.float64, np.float32) if first else self.network_.dtype
         X, targets = self._validate_input(X, y, incremental, reset=first, dtype=dtype)
-        weights = self._sample_weight(sample_weight, targets)
+        weights = check_sample_weight(sample_weight, len(targets))
         # None: a fresh unseeded generator (glassnet never draws from numpy's global state)
         rng = np.random.RandomState() if self.random_state is None else check_random_state(
             self.random_state)
@@ -112,9 +112,6 @@ class MultilayerPerceptron(BaseEstimator):
             raise ValueError("training produced non-finite weights; scale the inputs (for "
                              "example with StandardScaler) or lower learning_rate_init")
         return self
-
-    def _sample_weight(self, sample_weight, targets):
-        return check_sample_weight(sample_weight, len(targets))
 
     def _class_weight_indices(self):
         """class_weight for glassnet's fit (labels 0..classes-1); None for regression."""
