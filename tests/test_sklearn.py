@@ -510,3 +510,20 @@ def test_divergence_is_a_value_error_naming_the_learning_rate():
     X = np.random.default_rng(0).normal(size=(50, 3)) * 1000
     with pytest.raises(ValueError, match="diverged .* learning_rate_init=1.0"):
         MLPRegressor(solver="sgd", learning_rate_init=1.0).fit(X, X.sum(axis=1))
+
+
+def test_verbose_early_stopping_prints_the_validation_score(blobs, capsys):
+    X, y = blobs
+    fast_classifier(max_iter=2, verbose=True, early_stopping=True).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Iteration 1, loss = ")
+    assert lines[1].startswith("Validation score: ")
+
+
+def test_multilabel_partial_fit_needs_no_classes(blobs):
+    X, y = blobs
+    targets = np.column_stack([y == 0, y == 2]).astype(int)
+    model = fast_classifier().partial_fit(X, targets)
+    assert model.classes_.tolist() == [0, 1] and model.predict(X).shape == targets.shape
+    with pytest.raises(ValueError, match="class_weight needs one class per sample"):
+        fast_classifier(class_weight={0: 2.0}).fit(X, targets)
