@@ -171,12 +171,12 @@ def neuron_steps(weights, inputs, targets, learning_rate, errors, gradient) -> l
     ones = np.ones(targets.shape)  # 1 as an array: a Python 1.0 costs a conversion per call
     limit = np.full(targets.shape, np.log(np.finfo(np.float64).max) - 1.0)  # sigmoid's cap
     inputs_transposed, clock, stamps = inputs.T, time.perf_counter, []
+    negated_inputs = -inputs  # (-X) w is -(X w) exactly: negation commutes with rounding
     step = gradient if learning_rate == 1 else np.empty_like(gradient)
-    dot, negative, minimum, exp, add = np.dot, np.negative, np.minimum, np.exp, np.add
+    dot, minimum, exp, add = np.dot, np.minimum, np.exp, np.add
     divide, subtract, multiply = np.divide, np.subtract, np.multiply
     for error in errors:  # the output array goes last (positional: cheaper than out=)
-        dot(inputs, weights, sums)                          # z = X w
-        negative(sums, sums)
+        dot(negated_inputs, weights, sums)                  # -z = -(X w)
         minimum(sums, limit, out=sums)
         exp(sums, sums)
         add(ones, sums, sums)
