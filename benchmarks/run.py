@@ -120,11 +120,14 @@ def time_workloads(names, modules, repeats: int) -> dict:
         for name in names:
             pairs = contestants(name, modules)
             shift = round_number % len(pairs)
-            for library, run in pairs[shift:] + pairs[:shift]:
-                seconds, answer = run(data.get(name))
-                if round_number > 0:
-                    times[name].setdefault(library, []).append(seconds)
-                answers[name][library] = answer
+            # A short workload runs several interleaved passes per round, so that a slow
+            # moment of a shared machine falls on every library alike.
+            for _ in range(workloads.WORKLOADS[name].passes_per_round):
+                for library, run in pairs[shift:] + pairs[:shift]:
+                    seconds, answer = run(data.get(name))
+                    if round_number > 0:
+                        times[name].setdefault(library, []).append(seconds)
+                    answers[name][library] = answer
         print(f"round {round_number} of {repeats} done; seconds so far: {json.dumps(times)}",
               file=sys.stderr)
     return summarise(names, modules, times, answers)

@@ -28,6 +28,7 @@ class Workload:
     batch_size: int | None
     dtype: type
     training: bool = True
+    passes_per_round: int = 1
 
     @property
     def weights(self) -> int:
@@ -42,7 +43,7 @@ class Workload:
 
 WORKLOADS = {
     "W1": Workload("W1", "tutorial neuron, 15,000 full-batch iterations, float64",
-                   (3, 1), 4, 15000, None, np.float64),
+                   (3, 1), 4, 15000, None, np.float64, passes_per_round=5),
     "W2": Workload("W2", "2,000 x 64, 10 classes, (100,) ReLU, Adam, batch 200, 50 epochs, "
                    "float64", (64, 100, 10), 2000, 50, 200, np.float64),
     "W3": Workload("W3", "60,000 x 784, 10 classes, (256, 128) ReLU, Adam, batch 128, "
