@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from glassnet import tutorial
-from glassnet.activations import softmax
+from glassnet.activations import row_maximum, softmax
 from glassnet.callbacks import Callback
 from glassnet.losses import SoftmaxCrossEntropy, SquaredError
 from glassnet.network import mlp
@@ -175,6 +175,21 @@ def test_fused_softmax_cross_entropy_gradient_is_softmax_minus_one_hot(rng):
     expected = (softmax(logits) - np.eye(5)[labels]) / 8
     assert np.array_equal(first, expected)
     assert np.array_equal(second, expected)  # the cache is used once, then recomputed
+
+
+@pytest.mark.parametrize("shape", [(300, 10), (5, 1), (4, 16), (6, 17), (9, 40)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_in_place_softmax_and_row_maximum_equal_the_textbook(shape, dtype, rng):
+    logits = (rng.standard_normal(shape) * 30).astype(dtype)
+    largest = logits.max(axis=1, keepdims=True)
+    exponentials = np.exp(logits - largest)
+    expected = exponentials / exponentials.sum(axis=1, keepdims=True)
+    assert np.array_equal(row_maximum(logits), largest)
+    result = softmax(logits)
+    assert result.dtype == dtype and np.array_equal(result, expected)
+    with_nan = logits.copy()
+    with_nan[0, -1] = np.nan
+    assert np.isnan(row_maximum(with_nan)[0, 0])
 
 
 def test_float32_training_stays_float32(rng):

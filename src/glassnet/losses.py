@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from glassnet.activations import sigmoid, softmax
+from glassnet.activations import row_maximum, sigmoid, softmax
 
 
 class Loss:
@@ -182,7 +182,7 @@ class SoftmaxCrossEntropy(Loss):
         return super().prepare_targets(targets, predictions)
 
     def per_sample(self, predictions, targets):
-        largest = predictions.max(axis=1, keepdims=True)
+        largest = row_maximum(predictions)
         exponentials = np.exp(predictions - largest)
         sums = exponentials.sum(axis=1, keepdims=True)
         # softmax(z) = exponentials / sums: kept so the gradient needs no second exp.
