@@ -69,3 +69,12 @@ def test_name_of_refuses_unregistered_values():
         name_of("activation", layers.Dense)
     with pytest.raises(ValueError, match="is not a registered initializer"):
         name_of("initializer", lambda shape, rng, dtype: None)
+
+
+def test_layer_names_resolve_regardless_of_case():
+    from glassnet.layers import Dense
+
+    assert resolve("layer", "dense") is Dense
+    assert resolve("layer", " DENSE ") is Dense
+    with pytest.raises(ValueError, match="unknown layer 'densely'"):
+        resolve("layer", "densely")

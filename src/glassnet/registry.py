@@ -74,10 +74,9 @@ def resolve(kind: str, name):
     table = KINDS[kind]
     if not isinstance(name, str):
         return name
-    key = name.strip()
-    if key not in table:
-        key = key.lower()
-    if key not in table:
+    folded = {key.lower(): key for key in table}  # "Dense", "dense" and "DENSE" alike
+    key = folded.get(name.strip().lower())
+    if key is None:
         known = ", ".join(sorted(table))
         raise ValueError(f"unknown {kind} {name!r}; known: {known}")
     return table[key]
