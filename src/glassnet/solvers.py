@@ -64,7 +64,7 @@ class Objective:
         data = self.data
         outputs = self.network.forward(data.inputs, training=True)
         value = self.loss.forward(outputs, data.targets, data.weights) + self.penalty.value()
-        self.network.backward(self.loss.backward())
+        self.network.backward(self.loss.backward(), input_gradient=False)
         gradients = self.network.gradients()
         self.penalty.add_gradients(gradients)
         self.last, self.value, self.gradient = vector.copy(), float(value), self.pack(gradients)
