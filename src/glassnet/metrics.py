@@ -21,25 +21,13 @@ def accuracy(targets, predictions) -> float:
 
 def mean_squared_error(targets, predictions) -> float:
     """MSE = mean over all elements of (prediction - target)^2 (no 1/2 here)."""
-    targets, predictions = np.asarray(targets, float), np.asarray(predictions, float)
-    if targets.ndim == 1:
-        targets = targets.reshape(-1, 1)
-    if predictions.ndim == 1:
-        predictions = predictions.reshape(-1, 1)
-    if targets.shape != predictions.shape:
-        raise ValueError(f"targets have shape {targets.shape} but predictions have shape "
-                         f"{predictions.shape}")
+    targets, predictions = as_columns(targets, predictions)
     return float(np.mean((predictions - targets) ** 2))
 
 
 def mean_absolute_error(targets, predictions) -> float:
     """MAE = mean over all elements of |prediction - target|."""
-    targets, predictions = np.asarray(targets, float), np.asarray(predictions, float)
-    targets = targets.reshape(-1, 1) if targets.ndim == 1 else targets
-    predictions = predictions.reshape(-1, 1) if predictions.ndim == 1 else predictions
-    if targets.shape != predictions.shape:
-        raise ValueError(f"targets have shape {targets.shape} but predictions have shape "
-                         f"{predictions.shape}")
+    targets, predictions = as_columns(targets, predictions)
     return float(np.mean(np.abs(predictions - targets)))
 
 
@@ -69,12 +57,7 @@ def r2_score(targets, predictions) -> float:
     1 is perfect, 0 is no better than predicting the mean; a constant target gives 1 when
     predicted exactly, else 0 (as scikit-learn does).
     """
-    targets, predictions = np.asarray(targets, float), np.asarray(predictions, float)
-    targets = targets.reshape(-1, 1) if targets.ndim == 1 else targets
-    predictions = predictions.reshape(-1, 1) if predictions.ndim == 1 else predictions
-    if targets.shape != predictions.shape:
-        raise ValueError(f"targets have shape {targets.shape} but predictions have shape "
-                         f"{predictions.shape}")
+    targets, predictions = as_columns(targets, predictions)
     residual = ((targets - predictions) ** 2).sum(axis=0)
     total = ((targets - targets.mean(axis=0)) ** 2).sum(axis=0)
     safe_total = np.where(total > 0, total, 1.0)
@@ -114,3 +97,14 @@ def as_labels(values) -> np.ndarray:
         is_probability = column.dtype.kind == "f" and not np.all(column == np.round(column))
         return (column > 0.5).astype(np.int64) if is_probability else column
     return values.argmax(axis=1)
+
+
+def as_columns(targets, predictions) -> tuple[np.ndarray, np.ndarray]:
+    """Both as float arrays (samples, outputs), a 1-D one as one column; shapes must agree."""
+    targets, predictions = np.asarray(targets, float), np.asarray(predictions, float)
+    targets = targets.reshape(-1, 1) if targets.ndim == 1 else targets
+    predictions = predictions.reshape(-1, 1) if predictions.ndim == 1 else predictions
+    if targets.shape != predictions.shape:
+        raise ValueError(f"targets have shape {targets.shape} but predictions have shape "
+                         f"{predictions.shape}")
+    return targets, predictions
