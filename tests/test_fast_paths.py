@@ -97,6 +97,25 @@ def test_dense_without_input_gradient_gives_the_same_parameter_gradients(rng):
         assert np.array_equal(value, full[name]), name
 
 
+def test_training_backward_stops_at_the_first_layer_with_parameters(rng):
+    from glassnet.network import Sequential
+    from glassnet.preprocessing import Standardize
+
+    inputs, upstream = rng.standard_normal((6, 5)), rng.standard_normal((6, 3))
+    standardize = Standardize.fit(inputs)
+    network = Sequential([standardize, *mlp([5, 4, 3], activation="tanh", rng=rng).layers])
+    network.forward(inputs, training=True)
+    assert network.backward(upstream).shape == (6, 5)
+    full = {name: value.copy() for name, value in network.gradients().items()}
+    calls = []
+    standardize.backward = lambda grad_output: calls.append(grad_output)
+    network.forward(inputs, training=True)
+    assert network.backward(upstream, input_gradient=False) is None
+    assert calls == []  # Standardize has nothing to learn: its backward is not run
+    for name, value in network.gradients().items():
+        assert np.array_equal(value, full[name]), name
+
+
 def test_dense_reuses_its_gradient_arrays_and_they_hold_the_formula(rng):
     network = mlp([3, 2], rng=rng, dtype=np.float32)
     layer = network.layers[0]

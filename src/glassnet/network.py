@@ -47,11 +47,17 @@ class Sequential:
         """dL/d inputs from dL/d outputs; fills each layer's ``grads`` on the way.
 
         ``input_gradient=False`` (for training, where the inputs are data) returns None and
-        spares a first Dense layer its G @ weights.T, the largest product of many networks.
+        stops at the first layer with parameters: layers before it (Standardize) have nothing
+        to learn, and a first Dense layer is spared its G @ weights.T, the largest product of
+        many networks.
         """
-        for layer in reversed(self.layers[1:]):
+        layers = self.layers
+        if not input_gradient:
+            start = next((i for i, layer in enumerate(layers) if getattr(layer, "params", None)), 0)
+            layers = layers[start:]
+        for layer in reversed(layers[1:]):
             grad_output = layer.backward(grad_output)
-        first = self.layers[0]
+        first = layers[0]
         if not input_gradient and isinstance(first, Dense):
             return first.backward(grad_output, input_gradient=False)
         grad_output = first.backward(grad_output)
