@@ -3,16 +3,21 @@ boundary (or prediction surface) with the data points.
 
 matplotlib (the ``plot`` extra) is imported only when a picture is asked for, and only its
 object API (``matplotlib.figure.Figure`` with the Agg canvas): no window, no pyplot global
-state, so it works on a server. Imports numpy; matplotlib lazily.
+state, so it works on a server. The file goes through ``files.write_atomically`` in the
+format its name asks for. Imports numpy and ``files``; matplotlib lazily.
 """
 
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
+from glassnet.files import write_atomically
+
 INSTALL_HINT = 'plots need matplotlib: pip install "glassnet[plot]"'
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
 def import_matplotlib():
@@ -104,9 +109,19 @@ def padded_range(values: np.ndarray, count: int) -> np.ndarray:
     return np.linspace(low - margin, high + margin, count)
 
 
+def figure_format(path) -> str:
+    """'png', 'svg' or 'pdf' from the name's suffix (any case); ValueError for another."""
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"{os.fspath(path)}: a picture's name must end in "
+                         f"{', '.join(FORMATS)} (the format it is written in)")
+    return FORMATS[suffix]
+
+
 def save_figure(model, path, table=None, targets=None) -> None:
-    """Write a PNG: the loss curves, and the decision boundary when ``table`` is given and
-    the model has two number features."""
+    """Write the loss curves, and the decision boundary when ``table`` is given and the
+    model has two number features, as PNG, SVG or PDF (from the name), atomically."""
+    image_format = figure_format(path)
     Figure, FigureCanvasAgg = import_matplotlib()
     boundary = table is not None and can_draw_boundary(model)
     figure = Figure(figsize=(11.0 if boundary else 6.0, 4.5))
@@ -119,4 +134,4 @@ def save_figure(model, path, table=None, targets=None) -> None:
     if boundary:
         plot_boundary(model, table, targets, axes[1])
     figure.tight_layout()
-    figure.savefig(path, format="png", dpi=100)
+    write_atomically(path, lambda file: figure.savefig(file, format=image_format, dpi=100))

@@ -14,6 +14,7 @@ import sys
 import numpy as np
 
 from glassnet.callbacks import ProgressBar
+from glassnet.cli.arguments import finite_float, hidden_sizes, positive_float, positive_int
 from glassnet.cli.errors import UsageError
 from glassnet.losses import SquaredError
 from glassnet.optimizers import GradientDescent
@@ -37,42 +38,6 @@ EXPLAIN_STEPS = [
     ("adjustment", "adjustment = learning_rate * X.T @ (errors * o * (1 - o))"),
     ("new_weights", "new weights = w + adjustment"),
 ]
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text!r}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    value = finite_float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-    return value
-
-
-def finite_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not np.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return value
-
-
-def hidden_sizes(text: str) -> list[int]:
-    """'8,4' -> [8, 4]."""
-    try:
-        return [positive_int(part.strip()) for part in text.split(",")]
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(
-            f"expected layer sizes like 4 or 8,4, got {text!r}") from None
 
 
 def add_parsers(subparsers) -> None:

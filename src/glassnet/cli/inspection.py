@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from glassnet.cli.arguments import positive_int
 from glassnet.cli.data import read_table
-from glassnet.cli.demo import positive_int
-from glassnet.cli.errors import EXIT_CANNOT_WRITE, CommandError
-from glassnet.cli.predict import model_inputs, open_model, true_targets
-from glassnet.cli.train import check_writable
+from glassnet.cli.errors import CommandError
+from glassnet.cli.outputs import check_outputs, check_picture_name, draw
+from glassnet.cli.predict import model_inputs, open_model, picture_data, true_targets
 from glassnet.gradcheck import check_gradients
 
 TOLERANCE = 1e-6
@@ -35,11 +35,12 @@ def add_parsers(subparsers) -> None:
     gradcheck.add_argument("--rows", type=positive_int, default=20,
                            help="how many rows to use (default 20)")
     gradcheck.set_defaults(run=run_gradcheck)
-    plot = subparsers.add_parser("plot", help="draw a model's loss curves to a PNG",
+    plot = subparsers.add_parser("plot", help="draw a model's loss curves (PNG, SVG or PDF)",
                                  description="Draw the loss curves (and, with --data, the "
                                              "decision boundary of a two-feature model).")
     plot.add_argument("model", metavar="MODEL")
-    plot.add_argument("-o", "--output", required=True, metavar="FILE.png")
+    plot.add_argument("-o", "--output", required=True, metavar="FILE.png",
+                      help="picture to write: .png, .svg or .pdf")
     plot.add_argument("--data", metavar="DATA.csv", help="points for the decision boundary")
     plot.set_defaults(run=run_plot)
 
@@ -91,29 +92,10 @@ def run_gradcheck(arguments) -> int:
 
 
 def run_plot(arguments) -> int:
+    check_picture_name("-o", arguments.output)
+    check_outputs([("MODEL", arguments.model), ("--data", arguments.data)],
+                  [("-o", arguments.output)])
     model = open_model(arguments.model)
     table = read_table(arguments.data) if arguments.data else None
-    draw(model, arguments.output, table)
+    draw(model, arguments.output, *picture_data(model, table))
     return 0
-
-
-def draw(model, path: str, table=None) -> None:
-    """Write the model's picture to ``path``; CommandError if matplotlib or the file fails."""
-    from glassnet.plotting import can_draw_boundary, save_figure
-
-    check_writable("-o", path)
-    points = targets = None
-    if table is not None and can_draw_boundary(model):
-        model_inputs(model, table)  # checks the columns and their values
-        points = {name: table.frame[name].to_numpy(dtype=float)
-                  for name in model.preprocessing.names}
-        has_target = model.training.get("target") in table.columns
-        targets = true_targets(model, table) if has_target else None
-    try:
-        save_figure(model, path, points, targets)
-    except ImportError as error:
-        raise CommandError(str(error), 1) from None
-    except OSError as error:
-        raise CommandError(f"{path}: cannot write ({error.strerror or error})",
-                           EXIT_CANNOT_WRITE) from None
-    print(f"Picture saved to {path}")

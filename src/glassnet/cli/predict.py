@@ -9,14 +9,11 @@ model holds its column names, categories and scaling.
 
 from __future__ import annotations
 
-import io
-import os
-import sys
-
 import numpy as np
 
 from glassnet.cli.data import check_missing, number_mask, read_table
-from glassnet.cli.errors import EXIT_CANNOT_WRITE, EXIT_DATA, EXIT_NO_INPUT, CommandError
+from glassnet.cli.errors import EXIT_DATA, EXIT_NO_INPUT, CommandError
+from glassnet.cli.outputs import check_outputs, write_csv
 from glassnet.cli.report import classification_scores, format_scores, regression_scores
 from glassnet.metrics import confusion_matrix
 from glassnet.preprocessing import CategoryError, ColumnEncoder
@@ -28,7 +25,8 @@ def add_parsers(subparsers) -> None:
                                     description=__doc__.split("\n\n")[0])
     predict.add_argument("model", metavar="MODEL", help="model file written by train")
     predict.add_argument("data", metavar="DATA.csv", help="CSV file with the feature columns")
-    predict.add_argument("-o", "--output", metavar="OUT.csv", help="default: standard output")
+    predict.add_argument("-o", "--output", metavar="OUT.csv",
+                         help="file to write, or - for standard output (the default)")
     predict.add_argument("--proba", action="store_true",
                          help="add a probability column per class")
     predict.add_argument("--keep-columns", action="store_true",
@@ -81,6 +79,8 @@ def model_inputs(model, table) -> np.ndarray:
 
 
 def run_predict(arguments) -> int:
+    check_outputs([("MODEL", arguments.model), ("DATA.csv", arguments.data)],
+                  [("-o", arguments.output)])
     model = open_model(arguments.model)
     table = read_table(arguments.data)
     inputs = model_inputs(model, table)
@@ -115,30 +115,6 @@ def probabilities_of(model, inputs: np.ndarray) -> np.ndarray:
     if probabilities.shape[1] == 1:
         probabilities = np.hstack([1.0 - probabilities, probabilities])
     return probabilities
-
-
-def write_csv(frame, path: str | None) -> None:
-    """To standard output, or atomically to ``path`` (a temporary file, then a rename)."""
-    if path is None:
-        try:
-            frame.to_csv(sys.stdout, index=False)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `glassnet predict ... | head`: the reader has gone
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return
-    temporary = os.path.join(os.path.dirname(os.path.abspath(path)),
-                             f".{os.path.basename(path)}.tmp")
-    try:
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False)
-        with open(temporary, "w", encoding="utf-8", newline="") as file:
-            file.write(buffer.getvalue())
-        os.replace(temporary, path)
-    except OSError as error:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise CommandError(f"{path}: cannot write ({error.strerror or error})",
-                           EXIT_CANNOT_WRITE) from None
 
 
 def run_evaluate(arguments) -> int:
@@ -182,6 +158,20 @@ def true_targets(model, table) -> np.ndarray:
         raise CommandError(f"{table.where(row, target)}: class {values.iloc[row]!r} is not "
                            f"one the model knows ({', '.join(position)})", EXIT_DATA)
     return codes
+
+
+def picture_data(model, table) -> tuple[dict | None, object]:
+    """The points (name -> values) and true targets (or None) ``outputs.draw`` shows for a
+    table, when the model has two number features; (None, None) otherwise."""
+    from glassnet.plotting import can_draw_boundary
+
+    if table is None or not can_draw_boundary(model):
+        return None, None
+    model_inputs(model, table)  # checks the columns and their values
+    points = {name: table.frame[name].to_numpy(dtype=float)
+              for name in model.preprocessing.names}
+    has_target = model.training.get("target") in table.columns
+    return points, true_targets(model, table) if has_target else None
 
 
 def label_text(value) -> str:

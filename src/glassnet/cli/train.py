@@ -10,8 +10,6 @@ stored in the model, so ``glassnet predict`` needs only a raw CSV file.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -20,14 +18,16 @@ import numpy as np
 
 from glassnet import registry
 from glassnet.callbacks import EarlyStopping, ProgressBar
+from glassnet.cli.arguments import fraction, hidden_sizes, positive_float, positive_int
 from glassnet.cli.data import (
     check_missing,
     is_number_column,
     number_mask,
     read_table,
 )
-from glassnet.cli.demo import hidden_sizes, positive_float, positive_int
 from glassnet.cli.errors import EXIT_CANNOT_WRITE, EXIT_DATA, CommandError, UsageError
+from glassnet.cli.outputs import STANDARD_STREAM, check_outputs, check_picture_name, draw
+from glassnet.cli.predict import picture_data
 from glassnet.cli.report import describe_start, report_training
 from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
 from glassnet.model import Model
@@ -37,13 +37,6 @@ from glassnet.serialization import save
 from glassnet.training import TrainingDiverged, fit
 
 MAX_INTEGER_CLASSES = 20
-
-
-def fraction(text: str) -> float:
-    value = positive_float(text) if text.strip() not in ("0", "0.0") else 0.0
-    if value >= 1:
-        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
-    return value
 
 
 def add_parsers(subparsers) -> None:
@@ -68,7 +61,8 @@ def add_parsers(subparsers) -> None:
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     train.add_argument("-o", "--output", default="model.glassnet", metavar="MODEL",
                        help="model file to write (default model.glassnet)")
-    train.add_argument("--plot", metavar="FILE.png", help="draw the loss curves into a PNG")
+    train.add_argument("--plot", metavar="FILE.png",
+                       help="draw the loss curves into a picture (.png, .svg or .pdf)")
     train.set_defaults(run=run_train)
 
 
@@ -108,9 +102,7 @@ def run_train(arguments) -> int:
     save_model(model, arguments.output)
     print(f"Model saved to {arguments.output}")
     if arguments.plot:
-        from glassnet.cli.inspection import draw
-
-        draw(model, arguments.plot, table)
+        draw(model, arguments.plot, *picture_data(model, table))
     return 0
 
 
@@ -118,9 +110,12 @@ def check_arguments(arguments) -> None:
     """Refuse a bad seed, or an output that cannot be written, before any work."""
     if arguments.seed < 0:
         raise UsageError(f"--seed must be >= 0, got {arguments.seed}")
-    for option, path in (("-o", arguments.output), ("--plot", arguments.plot)):
-        if path is not None:
-            check_writable(option, path)
+    if arguments.output == STANDARD_STREAM:
+        raise UsageError("-o: a model is written to a file, not to standard output")
+    if arguments.plot:
+        check_picture_name("--plot", arguments.plot)
+    check_outputs([("DATA.csv", arguments.data)],
+                  [("-o", arguments.output), ("--plot", arguments.plot)])
     if arguments.plot:
         from glassnet.plotting import import_matplotlib
 
@@ -128,15 +123,6 @@ def check_arguments(arguments) -> None:
             import_matplotlib()
         except ImportError as error:
             raise CommandError(str(error), 1) from None
-
-
-def check_writable(option: str, path: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise CommandError(f"{path}: is a folder; {option} needs a file name", EXIT_CANNOT_WRITE)
-    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
-        raise CommandError(f"{path}: cannot write there (folder {folder} is missing or "
-                           f"read-only)", EXIT_CANNOT_WRITE)
 
 
 def feature_columns(table, target: str) -> list[str]:
