@@ -81,7 +81,7 @@ def test_demo_interactive_end_of_input_is_clean(capsys, monkeypatch):
     (["demo", "--learning-rate", "nan"], "expected a finite number, got 'nan'"),
     (["demo", "--hidden", "4,x"], "expected layer sizes like 4 or 8,4, got '4,x'"),
     (["demo", "--seed", "-3"], "--seed must be >= 0, got -3"),
-    (["demo", "--explain", "--hidden", "4"], "drop --hidden"),
+    (["demo", "--explain", "--interactive"], "drop --interactive"),
     (["think", "1", "0"], "required"),
     (["think", "1", "0", "z"], "expected a number, got 'z'"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),

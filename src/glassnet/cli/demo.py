@@ -9,7 +9,9 @@ iteration N step by step from the library's own forward and backward passes.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import textwrap
 
 import numpy as np
 
@@ -134,8 +136,10 @@ def ask_inputs():
 
 
 def run_explain(arguments) -> int:
-    if arguments.hidden is not None or arguments.interactive:
-        raise UsageError("--explain shows the one-neuron network; drop --hidden/--interactive")
+    if arguments.interactive:
+        raise UsageError("--explain shows one training step; drop --interactive")
+    if arguments.hidden is not None:
+        return explain_layers(arguments)
     neuron = NeuralNetwork(seed=arguments.seed)
     if arguments.explain > 1:
         neuron.train(TRAINING_INPUTS, TRAINING_OUTPUTS, arguments.explain - 1,
@@ -146,4 +150,26 @@ def run_explain(arguments) -> int:
     for step, (key, label) in enumerate(EXPLAIN_STEPS, start=1):
         show(f"{step}. {label}:", numbers[key])
     print(f"loss 1/2 sum (y - o)^2 before the update: {float(numbers['loss']):.8f}")
+    return 0
+
+
+def explain_layers(arguments) -> int:
+    """Iteration N of the network with hidden layers, layer by layer, from a trace of the
+    step as fit runs it, wrapped to the terminal's width."""
+    from glassnet.tracing import trace_step
+
+    if arguments.seed < 0:
+        raise UsageError(f"--seed must be >= 0, got {arguments.seed}")
+    network = layered_network(arguments.hidden, seed=arguments.seed)
+    loss, optimizer = SquaredError(reduction="sum"), GradientDescent(arguments.learning_rate)
+    if arguments.explain > 1:
+        fit(network, TRAINING_INPUTS, TRAINING_OUTPUTS, loss, optimizer,
+            epochs=arguments.explain - 1, shuffle=False)
+    trace = trace_step(network, TRAINING_INPUTS, TRAINING_OUTPUTS, loss, optimizer)
+    width = shutil.get_terminal_size().columns
+    print(textwrap.fill(
+        f"Iteration {arguments.explain} of 3 inputs -> hidden {arguments.hidden} (sigmoid) -> "
+        f"1 output (sigmoid), step by step (numbers from glassnet's own forward, backward and "
+        f"update calls, as fit makes them):", width=max(width - 1, 40)))
+    print(trace.explain(width))
     return 0
