@@ -49,7 +49,7 @@ def train_classifier(data, hidden, batch_size, epochs, dtype, score: bool = True
     loss = SoftmaxCrossEntropy()
     started = time.perf_counter()
     fit(network, inputs, labels, loss=loss, optimizer=Adam(1e-3), epochs=epochs,
-        batch_size=batch_size, shuffle=True, rng=0)
+        batch_size=batch_size, shuffle=True, rng=0, verbose=0)
     seconds = time.perf_counter() - started
     if not score:  # the memory workload measures fitting alone
         return seconds, None

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from glassnet.activations import ReLU, Sigmoid
-from glassnet.callbacks import Callback, Diagnostics, EarlyStopping
+from glassnet.callbacks import Callback, EarlyStopping
+from glassnet.diagnostics import Diagnostics
 from glassnet.layers import Dense
 from glassnet.losses import SoftmaxCrossEntropy, SquaredError
 from glassnet.network import Sequential, mlp

@@ -11,7 +11,8 @@ import threading
 import numpy as np
 import pytest
 
-from glassnet.callbacks import Callback, Diagnostics, EarlyStopping
+from glassnet.callbacks import Callback, EarlyStopping
+from glassnet.diagnostics import Diagnostics
 from glassnet.layers import Dense, Dropout
 from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
 from glassnet.network import Sequential, mlp
@@ -38,7 +39,8 @@ def objective(network, inputs, targets, l2):
 def test_lbfgs_reaches_the_loss_of_long_full_batch_gradient_descent():
     inputs, targets = logistic_problem()
     descent = Sequential([Dense(3, 1, rng=0)])
-    fit(descent, inputs, targets, BinaryCrossEntropy(), SGD(1.0), epochs=1000, l2=0.05)
+    fit(descent, inputs, targets, BinaryCrossEntropy(), SGD(1.0), epochs=1000, l2=0.05,
+        batch_size=None)
     quasi_newton = Sequential([Dense(3, 1, rng=0)])
     history = fit_lbfgs(quasi_newton, inputs, targets, BinaryCrossEntropy(), l2=0.05,
                         tolerance=1e-10)

@@ -10,13 +10,16 @@ import numpy as np
 import pytest
 
 from glassnet.activations import Identity, Sigmoid
-from glassnet.callbacks import Callback
+from glassnet.callbacks import Callback, EarlyStopping
+from glassnet.gradcheck import numerical_gradient, relative_error
 from glassnet.layers import Dense
 from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
 from glassnet.metrics import accuracy
 from glassnet.network import Sequential, mlp
 from glassnet.optimizers import SGD, Adam
-from glassnet.training import History, fit
+from glassnet.regularization import weight_decay
+from glassnet.schedules import StepDecay
+from glassnet.training import DEFAULT_BATCH_SIZE, History, fit, training_step
 
 XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_TARGETS = np.array([0.0, 1.0, 1.0, 0.0])
@@ -415,3 +418,85 @@ def test_fit_refuses_bad_arguments(arguments, error, message):
         fit(network, loss=SquaredError(), optimizer=SGD(0.1), **call)
     for name, value in network.parameters().items():  # refused before any step
         np.testing.assert_array_equal(value, before[name])
+
+
+def reference_problem():
+    """Three classes, 60 rows, weights 0.5..2: the problem of the reference values below."""
+    rng = np.random.default_rng(0)
+    inputs = rng.normal(size=(60, 4))
+    labels = (inputs[:, 0] + inputs[:, 1] > 0).astype(int) + (inputs[:, 2] > 1)
+    return inputs, labels, np.linspace(0.5, 2, 60)
+
+
+def test_fit_gives_the_numbers_of_the_loop_before_training_step():
+    # Computed by fit as it was before training_step and CallbackList (repr of each float):
+    # minibatches, shuffling, L2, sample weights, a validation split and a metric.
+    inputs, labels, weights = reference_problem()
+    network = mlp([4, 5, 3], rng=0)
+    history = fit(network, inputs, labels, SoftmaxCrossEntropy(), Adam(0.01), epochs=3,
+                  batch_size=16, rng=1, l2=0.01, sample_weight=weights,
+                  validation_split=0.2, metrics=["accuracy"])
+    assert history["loss"] == [0.9345953509827652, 0.8796528208137063, 0.823116944735108]
+    assert history["val_loss"] == [0.8468317919287566, 0.7546507047906171,
+                                   0.6819053212223593]
+    assert float(network.parameters()["layers.0.weights"].sum()) == 0.42368066660576426
+
+
+def test_training_step_is_fits_step():
+    # One full-batch epoch of fit is training_step followed by the optimizer's step.
+    inputs, labels, weights = reference_problem()
+    by_fit, by_hand = mlp([4, 5, 3], rng=0), mlp([4, 5, 3], rng=0)
+    history = fit(by_fit, inputs, labels, SoftmaxCrossEntropy(), SGD(0.1), epochs=1,
+                  batch_size=None, shuffle=False, l2=0.01, sample_weight=weights)
+    loss = SoftmaxCrossEntropy()
+    targets = loss.prepare_targets(labels, np.empty((60, 3)))
+    penalty = weight_decay(0.01, by_hand.parameters())
+    value = training_step(by_hand, loss, inputs, targets, weights, penalty)
+    SGD(0.1).step(by_hand.parameters(), by_hand.gradients())
+    assert history["loss"] == [value]
+    for name, array in by_fit.parameters().items():
+        np.testing.assert_array_equal(array, by_hand.parameters()[name])
+
+
+def test_training_step_fills_the_gradients_of_loss_plus_penalty():
+    inputs, labels, _ = reference_problem()
+    network, loss = mlp([4, 3, 3], rng=2), SoftmaxCrossEntropy()
+    targets = loss.prepare_targets(labels, np.empty((60, 3)))
+    penalty = weight_decay(0.1, network.parameters())
+    training_step(network, loss, inputs, targets, None, penalty)
+    analytic = {name: value.copy() for name, value in network.gradients().items()}
+    for name, parameter in network.parameters().items():
+        numerical = numerical_gradient(
+            lambda: loss.forward(network.forward(inputs, training=True), targets)
+            + penalty.value(), parameter)
+        assert relative_error(analytic[name], numerical) < 1e-6
+
+
+def test_fit_trains_minibatches_of_32_by_default():
+    seen = []
+
+    class BatchSizes(Callback):
+        def on_batch_end(self, state):
+            seen.append(state.samples_seen)
+
+    inputs, labels, _ = reference_problem()
+    history = fit(mlp([4, 3, 3], rng=0), inputs, labels, "softmax_cross_entropy", epochs=1,
+                  callbacks=[BatchSizes()])
+    assert DEFAULT_BATCH_SIZE == 32
+    assert seen == [32, 60]  # 60 rows: batches of 32 and 28
+    assert len(history) == 1
+
+
+def test_fit_takes_names_and_gives_what_the_objects_give():
+    inputs, labels, _ = reference_problem()
+    by_name, by_object = mlp([4, 3, 3], rng=0), mlp([4, 3, 3], rng=0)
+    named = fit(by_name, inputs, labels, "softmax_cross_entropy", "adam", epochs=3, rng=0,
+                metrics=["accuracy"], validation_split=0.25,
+                callbacks=["early_stopping", "step_decay"])
+    built = fit(by_object, inputs, labels, SoftmaxCrossEntropy(), Adam(), epochs=3, rng=0,
+                metrics=[accuracy], validation_split=0.25,
+                callbacks=[EarlyStopping(), StepDecay()])
+    assert named["loss"] == built["loss"] and named["val_accuracy"] == built["val_accuracy"]
+    assert named["learning_rate"] == [0.001] * 3
+    for name, array in by_name.parameters().items():
+        np.testing.assert_array_equal(array, by_object.parameters()[name])

@@ -26,7 +26,7 @@ def three_classes(samples: int = 30, seed: int = 0):
 def trained(inputs, targets, loss, seed=0, **arguments) -> dict[str, np.ndarray]:
     network = mlp([inputs.shape[1], 5, 3 if isinstance(loss, SoftmaxCrossEntropy) else 1],
                   activation="tanh", rng=seed)
-    arguments = {"epochs": 25, **arguments}
+    arguments = {"epochs": 25, "batch_size": None, **arguments}  # full batch
     fit(network, inputs, targets, loss, arguments.pop("optimizer", SGD(0.3)), **arguments)
     return network.parameters()
 

@@ -14,7 +14,8 @@ from glassnet.activations import (
     Softplus,
     Tanh,
 )
-from glassnet.callbacks import Callback, Diagnostics, EarlyStopping, ProgressBar
+from glassnet.callbacks import Callback, EarlyStopping, ProgressBar
+from glassnet.diagnostics import Diagnostics
 from glassnet.gradcheck import check_gradients, numerical_gradient
 from glassnet.initializers import glorot_uniform, he_normal, uniform_symmetric, zeros
 from glassnet.layers import Dense, Dropout

@@ -1,12 +1,18 @@
 """Callbacks: objects the training loop calls at fixed points, to watch or steer training.
 
 A callback overrides any of ``on_train_begin``, ``on_epoch_begin``, ``on_batch_begin``,
-``on_batch_end``, ``on_epoch_end``, ``on_train_end``; each receives the ``Training`` state of
+``on_batch_end``, ``on_epoch_end``, ``on_train_end``; each receives the ``TrainingState`` of
 ``training.fit`` (network, loss, optimizer, history, epoch, batch, batches, batch_loss, logs,
 samples_seen, inputs) and may set ``state.stop_training = True``. At ``on_epoch_end``,
 ``state.logs`` is already the epoch's record in the History, so keys added to it are kept.
-The loop only walks the list it is given. Imports numpy, tqdm, ``activations``,
-``validation``.
+``CallbackList`` walks a list of them, so the loops in ``training`` and ``solvers`` call
+each hook once. Imports numpy, tqdm and ``validation``; ``Diagnostics`` lives in
+``diagnostics``, the ``verbose=`` output of ``fit`` in ``progress``.
+
+Keras's ``TerminateOnNaN`` has no counterpart here because it is built in: ``fit`` checks
+every batch's loss and gradients before its step (``safeguards.DivergenceGuard``) and stops
+with ``TrainingDiverged`` at the first non-finite one, the network keeping its last finite
+weights; ``fit_lbfgs`` does the same per iteration.
 """
 
 from __future__ import annotations
@@ -17,8 +23,7 @@ import time
 
 import numpy as np
 
-from glassnet.activations import ReLU, Sigmoid, Tanh
-from glassnet.validation import check_fraction, check_positive
+from glassnet.validation import check_positive
 
 
 class Callback:
@@ -35,6 +40,58 @@ class Callback:
     def on_epoch_end(self, state) -> None: ...
 
     def on_train_end(self, state) -> None: ...
+
+
+HOOKS = ("on_train_begin", "on_epoch_begin", "on_batch_begin", "on_batch_end", "on_epoch_end",
+         "on_train_end")
+
+
+class CallbackList(Callback):
+    """Several callbacks as one: each hook calls that hook of every callback, in order."""
+
+    def __init__(self, callbacks=()):
+        if not isinstance(callbacks, list | tuple | CallbackList):
+            raise TypeError(f"callbacks must be a list of Callback objects, got "
+                            f"{callbacks!r:.80}")
+        self.callbacks = list(callbacks)
+        for callback in self.callbacks:
+            missing = [hook for hook in HOOKS if not callable(getattr(callback, hook, None))]
+            if missing:
+                raise TypeError(f"callback {callback!r:.80} lacks {', '.join(missing)}; "
+                                "subclass glassnet.callbacks.Callback")
+
+    def __iter__(self):
+        return iter(self.callbacks)
+
+    def __len__(self) -> int:
+        return len(self.callbacks)
+
+    def on_train_begin(self, state) -> None:
+        for callback in self.callbacks:
+            callback.on_train_begin(state)
+
+    def on_epoch_begin(self, state) -> None:
+        for callback in self.callbacks:
+            callback.on_epoch_begin(state)
+
+    def on_batch_begin(self, state) -> None:
+        for callback in self.callbacks:
+            callback.on_batch_begin(state)
+
+    def on_batch_end(self, state) -> None:
+        for callback in self.callbacks:
+            callback.on_batch_end(state)
+
+    def on_epoch_end(self, state) -> None:
+        for callback in self.callbacks:
+            callback.on_epoch_end(state)
+
+    def on_train_end(self, state) -> None:
+        for callback in self.callbacks:
+            callback.on_train_end(state)
+
+    def __repr__(self) -> str:
+        return f"CallbackList({self.callbacks!r})"
 
 
 class ProgressBar(Callback):
@@ -151,70 +208,3 @@ class EarlyStopping(Callback):
     def __repr__(self):
         return (f"EarlyStopping(monitor={self.tracker.key!r}, patience={self.patience}, "
                 f"min_delta={self.tracker.min_delta})")
-
-
-class Diagnostics(Callback):
-    """Why isn't it learning? Records per layer, every epoch, under ``layers.<i>.<name>``:
-
-        weight_norm    ||W|| after the epoch's last step
-        gradient_norm  ||dL/dW|| of that step (with the L2 term, if any)
-        update_ratio   ||W_after - W_before|| / ||W_before|| of that step (healthy: ~1e-3)
-        dead_share     ReLU: share of units that output 0 for every row of a sample
-        saturated_share  Sigmoid/Tanh: share of outputs with |tanh| > saturation (sigmoid:
-                       |2 o - 1| > saturation), where the gradient nearly vanishes
-
-    The unit shares come from one evaluation-mode pass over up to ``sample_size`` rows
-    spread through the training inputs. Costs one weight copy and that pass per epoch.
-    """
-
-    def __init__(self, sample_size: int = 1000, saturation: float = 0.99):
-        self.sample_size = check_positive("sample_size", sample_size, integer=True)
-        self.saturation = check_fraction("saturation", saturation, allow_zero=False)
-        self.before: dict[str, np.ndarray] | None = None
-        self.step: dict[str, float] = {}
-
-    def on_batch_begin(self, state):
-        if state.batch == state.batches - 1:
-            self.before = {name: value.copy() for name, value in weights_of(state.network)}
-
-    def on_batch_end(self, state):
-        if self.before is None:
-            return
-        gradients = state.network.gradients()
-        for name, weights in weights_of(state.network):
-            layer, before = name.rsplit(".", 1)[0], self.before[name]
-            scale = float(np.linalg.norm(before))
-            change = float(np.linalg.norm(weights - before))
-            self.step[f"{layer}.weight_norm"] = float(np.linalg.norm(weights))
-            self.step[f"{layer}.gradient_norm"] = float(np.linalg.norm(gradients[name]))
-            self.step[f"{layer}.update_ratio"] = change / scale if scale > 0 else math.inf
-        self.before = None
-
-    def on_epoch_end(self, state):
-        state.logs.update(self.step)
-        self.step = {}
-        if state.inputs is not None:
-            stride = max(1, len(state.inputs) // self.sample_size)
-            sample = state.inputs[::stride][:self.sample_size]
-            state.logs.update(unit_shares(state.network, sample, self.saturation))
-
-
-def weights_of(network):
-    """(name, array) for every parameter array named ``weights``."""
-    return [(name, value) for name, value in network.parameters().items()
-            if name.rsplit(".", 1)[-1] == "weights"]
-
-
-def unit_shares(network, inputs: np.ndarray, saturation: float) -> dict[str, float]:
-    """Dead-ReLU and saturated-Sigmoid/Tanh shares, layer by layer, for ``inputs``."""
-    shares = {}
-    for index, layer in enumerate(network.layers):
-        inputs = layer.forward(inputs, training=False)
-        if isinstance(layer, ReLU):
-            shares[f"layers.{index}.dead_share"] = float(np.mean(np.all(inputs <= 0, axis=0)))
-        elif isinstance(layer, Sigmoid):
-            saturated = np.abs(2 * inputs - 1) > saturation
-            shares[f"layers.{index}.saturated_share"] = float(np.mean(saturated))
-        elif isinstance(layer, Tanh):
-            shares[f"layers.{index}.saturated_share"] = float(np.mean(np.abs(inputs) > saturation))
-    return shares

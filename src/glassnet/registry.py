@@ -2,13 +2,24 @@
 classes and functions.
 
 A name never reaches ``getattr``, ``eval`` or ``import``: it is looked up in these dicts and
-an unknown name raises ValueError listing the known ones. Imports the numpy-only modules and
-``layers``; imported by ``network`` and everything above it.
+an unknown name raises ValueError listing the known ones. Imports the numpy-only modules,
+``layers`` and the callbacks and schedules (which import nothing above them); imported by
+``network`` and everything above it.
 """
 
 from __future__ import annotations
 
-from glassnet import activations, initializers, layers, losses, metrics, optimizers
+from glassnet import (
+    activations,
+    callbacks,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    optimizers,
+    schedules,
+)
+from glassnet.diagnostics import Diagnostics
 from glassnet.preprocessing import Standardize
 
 ACTIVATIONS = {
@@ -55,6 +66,21 @@ METRICS = {
     "mean_absolute_error": metrics.mean_absolute_error,
 }
 
+SCHEDULES = {
+    "constant": schedules.Constant,
+    "step_decay": schedules.StepDecay,
+    "exponential_decay": schedules.ExponentialDecay,
+    "inverse_scaling": schedules.InverseScaling,
+    "reduce_on_plateau": schedules.ReduceOnPlateau,
+}
+
+CALLBACKS = {
+    "early_stopping": callbacks.EarlyStopping,
+    "progress_bar": callbacks.ProgressBar,
+    "diagnostics": Diagnostics,
+    **SCHEDULES,
+}
+
 KINDS = {
     "activation": ACTIVATIONS,
     "loss": LOSSES,
@@ -62,6 +88,8 @@ KINDS = {
     "optimizer": OPTIMIZERS,
     "layer": LAYERS,
     "metric": METRICS,
+    "callback": CALLBACKS,
+    "schedule": SCHEDULES,
 }
 
 

@@ -19,7 +19,8 @@ from glassnet.layers import Dropout
 from glassnet.regularization import weight_decay
 from glassnet.safeguards import Interruption, TrainingDiverged
 from glassnet.schedules import Schedule
-from glassnet.training import Training, check_callbacks
+from glassnet.training import TrainingState, training_step
+from glassnet.training_arguments import as_callbacks, as_loss
 from glassnet.training_data import training_and_validation
 from glassnet.validation import as_rng, check_positive
 
@@ -37,7 +38,8 @@ class Objective:
     """f(theta) = loss + L2 penalty and its gradient, theta = every parameter flattened.
 
     scipy works on one float64 vector; ``load`` copies it into the network's arrays (cast to
-    the network's dtype) and each call runs forward and backward on the full data set.
+    the network's dtype) and each call runs ``training_step`` (fit's per-batch step) on the
+    full data set.
     """
 
     def __init__(self, network, loss, data, penalty):
@@ -62,12 +64,10 @@ class Objective:
             return self.value, self.gradient
         self.load(vector)
         data = self.data
-        outputs = self.network.forward(data.inputs, training=True)
-        value = self.loss.forward(outputs, data.targets, data.weights) + self.penalty.value()
-        self.network.backward(self.loss.backward(), input_gradient=False)
-        gradients = self.network.gradients()
-        self.penalty.add_gradients(gradients)
-        self.last, self.value, self.gradient = vector.copy(), float(value), self.pack(gradients)
+        value = training_step(self.network, self.loss, data.inputs, data.targets, data.weights,
+                              self.penalty)
+        gradient = self.pack(self.network.gradients())
+        self.last, self.value, self.gradient = vector.copy(), float(value), gradient
         return self.value, self.gradient
 
 
@@ -78,7 +78,7 @@ class Stop(Exception):  # noqa: N818 (a signal between our callback and fit_lbfg
 def fit_lbfgs(network, inputs, targets, loss, max_iterations: int = 200,
               tolerance: float = 1e-4, l2: float = 0.0, sample_weight=None, callbacks=(),
               *, validation_data=None, metrics=(), class_weight=None,
-              max_evaluations: int = 15000) -> History:
+              max_evaluations: int = 15000, verbose: int | str = "auto") -> History:
     """Train ``network`` in place by full-batch L-BFGS-B and return its History.
 
     Minimises L = sum_i w_i l_i / sum_i w_i + (l2 / 2) sum ||W||^2 (see ``fit`` for the
@@ -88,11 +88,13 @@ def fit_lbfgs(network, inputs, targets, loss, max_iterations: int = 200,
     ``tol``). Each iteration is an "epoch" in the History and for callbacks (one batch each,
     ``learning_rate`` nan); learning-rate schedules do not apply. Dropout is refused: L-BFGS
     needs a deterministic objective. Ctrl-C or a callback's stop leaves the last iterate.
+    ``loss``, ``metrics`` and ``callbacks`` take registry names as ``fit`` does; ``verbose``
+    as ``fit``'s, one line per iteration.
     """
     check_positive("max_iterations", max_iterations, integer=True)
     check_positive("tolerance", tolerance, allow_zero=True)
     check_positive("max_evaluations", max_evaluations, integer=True)
-    callbacks = check_callbacks(callbacks)
+    loss, callbacks = as_loss(loss), as_callbacks(callbacks, verbose)
     refuse_unsuitable(network, callbacks)
     try:
         from scipy.optimize import minimize
@@ -103,8 +105,8 @@ def fit_lbfgs(network, inputs, targets, loss, max_iterations: int = 200,
         validation_data=validation_data, sample_weight=sample_weight, class_weight=class_weight)
     objective = Objective(network, loss, data, weight_decay(l2, network.parameters()))
     run = Iterations(objective, Evaluation(network, loss, metrics, data, validation),
-                     Training(network, loss, LBFGS(), History(), max_iterations, batches=1,
-                              inputs=data.inputs), callbacks)
+                     TrainingState(network, loss, LBFGS(), History(), max_iterations,
+                                   batches=1, inputs=data.inputs), callbacks)
     run.minimize(minimize, {"maxiter": max_iterations, "maxfun": max_evaluations,
                             "gtol": tolerance})
     return run.state.history
@@ -138,20 +140,16 @@ class Iterations:
                 self.state.history.interrupted = True
             finally:
                 self.objective.load(self.accepted)
-                for callback in self.callbacks:
-                    callback.on_train_end(self.state)
+                self.callbacks.on_train_end(self.state)
 
     def begin(self) -> None:
-        for callback in self.callbacks:
-            callback.on_train_begin(self.state)
+        self.callbacks.on_train_begin(self.state)
         self.next_epoch()
 
     def next_epoch(self) -> None:
         self.started = time.perf_counter()
-        for callback in self.callbacks:
-            callback.on_epoch_begin(self.state)
-        for callback in self.callbacks:
-            callback.on_batch_begin(self.state)
+        self.callbacks.on_epoch_begin(self.state)
+        self.callbacks.on_batch_begin(self.state)
 
     def iteration_ended(self, vector: np.ndarray) -> None:
         state = self.state
@@ -160,13 +158,11 @@ class Iterations:
             raise self.diverged()
         self.accepted = vector.copy()
         state.samples_seen += len(state.inputs)
-        for callback in self.callbacks:
-            callback.on_batch_end(state)
+        self.callbacks.on_batch_end(state)
         state.logs = self.evaluation({"epoch": state.epoch + 1, "loss": state.batch_loss})
         state.logs.update(learning_rate=math.nan, time=time.perf_counter() - self.started)
         state.history.append(state.logs)
-        for callback in self.callbacks:
-            callback.on_epoch_end(state)
+        self.callbacks.on_epoch_end(state)
         if self.interruption.requested or state.stop_training:
             state.history.interrupted = self.interruption.requested
             state.history.stopped_early = not self.interruption.requested

@@ -1,12 +1,14 @@
 """The one training loop: ``fit(network, inputs, targets, loss, optimizer, ...) -> History``.
 
-Per epoch: one permutation of the sample indices; per batch: forward, loss (+ L2 penalty),
-backward, a finiteness check, optimizer step. Everything optional comes in as small objects
-(``training_data``, ``regularization``, ``evaluation``, ``safeguards``) or as callbacks
-(early stopping, schedules, diagnostics, progress); the loop itself never prints. Imports
-numpy and those core modules; works on any network with forward/backward/parameters/
-gradients/check_inputs, whose backward takes ``input_gradient=False`` (the gradient with
-respect to the data is never needed here, and skipping it spares the largest product).
+``training_step`` is the per-batch work, shared by ``fit`` and ``solvers.fit_lbfgs``:
+forward, loss (+ L2 penalty), backward, gradients. ``fit`` adds, per batch, a finiteness
+check and the optimizer step, and per epoch one permutation of the sample indices and the
+epoch's record. Everything optional comes in as small objects (``training_data``,
+``regularization``, ``evaluation``, ``safeguards``) or as callbacks (early stopping,
+schedules, diagnostics, progress), walked by one ``CallbackList``; the loop itself never
+prints. Works on any network with forward/backward/parameters/gradients/check_inputs, whose
+backward takes ``input_gradient=False`` (the gradient with respect to the data is never
+needed here, and skipping it spares the largest product).
 """
 
 from __future__ import annotations
@@ -14,18 +16,23 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from glassnet.callbacks import CallbackList
 from glassnet.evaluation import Evaluation
 from glassnet.history import History
-from glassnet.regularization import weight_decay
+from glassnet.regularization import NoPenalty, weight_decay
 from glassnet.safeguards import DivergenceGuard, Interruption, TrainingDiverged
+from glassnet.training_arguments import DEFAULT_BATCH_SIZE, training_objects
 from glassnet.training_data import Batches, prepare_targets, training_and_validation
 from glassnet.validation import as_rng, check_positive
 
-__all__ = ["History", "Training", "TrainingDiverged", "fit", "prepare_targets"]
+__all__ = ["DEFAULT_BATCH_SIZE", "History", "TrainingDiverged", "TrainingState", "fit",
+           "prepare_targets", "training_step"]
 
 
 @dataclass
-class Training:
+class TrainingState:
     """What callbacks see while ``fit`` runs (epoch and batch count from 0 here)."""
 
     network: object
@@ -43,27 +50,53 @@ class Training:
     inputs: object = None  # the training inputs (samples, features), after any split
 
 
-def fit(network, inputs, targets, loss, optimizer, epochs: int = 1,
-        batch_size: int | None = None, shuffle: bool = True, rng=None, callbacks=(),
-        validation_data=None, validation_split: float = 0.0, metrics=(),
-        sample_weight=None, class_weight=None, l2: float = 0.0) -> History:
+NO_PENALTY = NoPenalty()
+
+
+def training_step(network, loss, inputs: np.ndarray, targets: np.ndarray,
+                  weights: np.ndarray | None = None, penalty=NO_PENALTY) -> float:
+    """One forward and backward pass in training mode; returns L and fills the gradients.
+
+    L = loss(network(inputs), targets, weights) + penalty, where inputs (batch, features),
+    targets (batch, outputs), weights (batch,) or None. Afterwards ``network.gradients()``
+    holds dL/dparameter for every parameter (the penalty's share added in place). No step is
+    taken: ``fit`` hands the gradients to its optimizer, ``fit_lbfgs`` to scipy.
+    """
+    outputs = network.forward(inputs, training=True)
+    value = loss.forward(outputs, targets, weights) + penalty.value()
+    network.backward(loss.backward(), input_gradient=False)  # the inputs are data
+    penalty.add_gradients(network.gradients())
+    return value
+
+
+def fit(network, inputs, targets, loss, optimizer="adam", epochs: int = 1,
+        batch_size: int | None = DEFAULT_BATCH_SIZE, shuffle: bool = True, rng=None,
+        callbacks=(), validation_data=None, validation_split: float = 0.0, metrics=(),
+        sample_weight=None, class_weight=None, l2: float = 0.0,
+        verbose: int | str = "auto") -> History:
     """Train ``network`` in place by minibatch gradient descent and return its History.
 
     inputs (samples, features); targets (samples, outputs) or, for 1 output or class labels,
-    (samples,). ``batch_size=None`` uses the whole set each step (full batch). ``rng`` (seed
-    or generator) draws the validation split and the shuffling; by default the network's own.
+    (samples,). ``loss``, ``optimizer``, ``metrics`` and ``callbacks`` (schedules too) are
+    objects or registry names ("softmax_cross_entropy", "adam", "accuracy",
+    "early_stopping"); a name builds the object with its defaults. ``batch_size`` rows per
+    step, 32 by default (Keras's default: many noisy steps per epoch, which train and
+    generalise better than one full-batch step, at a size BLAS still runs well);
+    ``batch_size=None`` uses the whole set each step (full batch). ``rng`` (seed or
+    generator) draws the validation split and the shuffling; by default the network's own.
     ``validation_data=(inputs, targets[, sample_weight])`` or ``validation_split`` (a
-    fraction, stratified by class for classification losses) adds ``val_loss``; ``metrics``
-    (names such as "accuracy", or functions (targets, predictions) -> float) are recorded on
-    both. ``sample_weight`` (samples,) and ``class_weight`` (dict or "balanced") weigh the
-    loss: L = sum_i w_i l_i / sum_i w_i per batch. ``l2`` adds (l2 / 2) sum ||W||^2 over the
-    weights, not the biases (``regularization`` relates it to scikit-learn's alpha).
+    fraction, stratified by class for classification losses) adds ``val_loss``; metrics are
+    recorded on both. ``sample_weight`` (samples,) and ``class_weight`` (dict or
+    "balanced") weigh the loss: L = sum_i w_i l_i / sum_i w_i per batch. ``l2`` adds
+    (l2 / 2) sum ||W||^2 over the weights, not the biases. ``verbose``: 0 silent, 1 a
+    progress bar and one line per epoch, 2 one line per epoch, "auto" (default) 1 in a
+    terminal or notebook and 0 otherwise (``progress.Progress``).
 
     A non-finite loss or gradient raises ``TrainingDiverged`` before its step; Ctrl-C, or a
     KeyboardInterrupt raised by a callback, ends training with ``history.interrupted``.
     """
     check_positive("epochs", epochs, integer=True, allow_zero=True)
-    callbacks = check_callbacks(callbacks)
+    loss, optimizer, callbacks = training_objects(loss, optimizer, callbacks, verbose)
     rng = as_rng(rng) if rng is not None else getattr(network, "rng", as_rng(None))
     training, validation = training_and_validation(
         network, loss, inputs, targets, rng, validation_data=validation_data,
@@ -72,84 +105,72 @@ def fit(network, inputs, targets, loss, optimizer, epochs: int = 1,
     batch_size = len(training) if batch_size is None else check_positive(
         "batch_size", batch_size, integer=True)
     batches = Batches(training, batch_size, shuffle)
-    state = Training(network, loss, optimizer, History(), epochs, batches=len(batches),
-                     inputs=training.inputs)
+    state = TrainingState(network, loss, optimizer, History(), epochs, batches=len(batches),
+                          inputs=training.inputs)
     guard = DivergenceGuard(network.parameters())
-    parts = (batches, rng, weight_decay(l2, network.parameters()),
-             Evaluation(network, loss, metrics, training, validation), guard)
-    for callback in callbacks:
-        callback.on_train_begin(state)
+    callbacks.on_train_begin(state)
     try:
-        run_interruptibly(state, parts, callbacks)
+        with Interruption() as interruption:
+            run_interruptibly(state, batches, rng=rng, interruption=interruption,
+                              penalty=weight_decay(l2, network.parameters()),
+                              evaluation=Evaluation(network, loss, metrics, training,
+                                                    validation),
+                              guard=guard, callbacks=callbacks)
         guard.check_weights(state)
     finally:
-        for callback in callbacks:
-            callback.on_train_end(state)
+        callbacks.on_train_end(state)
     return state.history
 
 
-def run_interruptibly(state, parts, callbacks) -> None:
+def run_interruptibly(state: TrainingState, batches: Batches, *, interruption: Interruption,
+                      **parts) -> None:
     """``run`` with Ctrl-C turned into a stop after the batch; a KeyboardInterrupt from a
     callback also ends training, marked interrupted (a second Ctrl-C goes through)."""
-    with Interruption() as interruption:
-        try:
-            run(state, *parts, interruption, callbacks)
-        except KeyboardInterrupt:
-            if interruption.forced:
-                raise
-            state.history.interrupted = True
+    try:
+        run(state, batches, interruption=interruption, **parts)
+    except KeyboardInterrupt:
+        if interruption.forced:
+            raise
+        state.history.interrupted = True
 
 
-def run(state, batches, rng, penalty, evaluation, guard, interruption, callbacks) -> None:
+def run(state: TrainingState, batches: Batches, *, rng, penalty, evaluation: Evaluation,
+        guard: DivergenceGuard, interruption: Interruption, callbacks: CallbackList) -> None:
     """The epochs: batches, then the epoch's record, then the stop conditions."""
-    network, loss, optimizer, epochs = state.network, state.loss, state.optimizer, state.epochs
-    parameters = network.parameters()
-    for state.epoch in range(epochs):
-        for callback in callbacks:
-            callback.on_epoch_begin(state)
+    for epoch in range(state.epochs):
+        state.epoch = epoch
+        callbacks.on_epoch_begin(state)
         started = time.perf_counter()
-        total = seen = 0.0
-        for state.batch, (inputs, targets, weights, size) in enumerate(batches.epoch(rng)):
-            for callback in callbacks:
-                callback.on_batch_begin(state)
-            outputs = network.forward(inputs, training=True)
-            state.batch_loss = loss.forward(outputs, targets, weights) + penalty.value()
-            network.backward(loss.backward(), input_gradient=False)  # inputs are data
-            gradients = network.gradients()
-            penalty.add_gradients(gradients)
-            guard.check(state.batch_loss, gradients, state)
-            optimizer.step(parameters, gradients)
-            total += state.batch_loss * size
-            seen += size
-            state.samples_seen += len(inputs)
-            for callback in callbacks:
-                callback.on_batch_end(state)
-            if interruption.requested or state.stop_training:
-                break
-        state.logs = {"epoch": state.epoch + 1, "loss": total / seen}
-        evaluation(state.logs)
-        state.logs["learning_rate"] = optimizer.learning_rate
+        loss = run_epoch(state, batches, rng, penalty, guard, interruption, callbacks)
+        state.logs = evaluation({"epoch": state.epoch + 1, "loss": loss})
+        state.logs["learning_rate"] = state.optimizer.learning_rate
         state.logs["time"] = time.perf_counter() - started
         state.history.append(state.logs)
-        for callback in callbacks:
-            callback.on_epoch_end(state)
-        if interruption.requested:
-            state.history.interrupted = True
-            break
-        if state.stop_training:
-            state.history.stopped_early = True
+        callbacks.on_epoch_end(state)
+        if interruption.requested or state.stop_training:
+            state.history.interrupted = interruption.requested
+            state.history.stopped_early = not interruption.requested
             break
 
 
-def check_callbacks(callbacks) -> list:
-    """A list of callbacks, each with the hooks of ``callbacks.Callback``."""
-    if not isinstance(callbacks, list | tuple):
-        raise TypeError(f"callbacks must be a list of Callback objects, got {callbacks!r:.80}")
-    hooks = ("on_train_begin", "on_epoch_begin", "on_batch_begin", "on_batch_end",
-             "on_epoch_end", "on_train_end")
-    for callback in callbacks:
-        missing = [hook for hook in hooks if not callable(getattr(callback, hook, None))]
-        if missing:
-            raise TypeError(f"callback {callback!r:.80} lacks {', '.join(missing)}; subclass "
-                            "glassnet.callbacks.Callback")
-    return list(callbacks)
+def run_epoch(state: TrainingState, batches: Batches, rng, penalty, guard: DivergenceGuard,
+              interruption: Interruption, callbacks: CallbackList) -> float:
+    """One pass over the batches; returns the epoch's loss, sum_b L_b W_b / sum_b W_b with
+    W_b the batch's total weight (its row count without sample weights)."""
+    network, loss, optimizer = state.network, state.loss, state.optimizer
+    parameters = network.parameters()
+    total = seen = 0.0
+    for state.batch, batch in enumerate(batches.epoch(rng)):
+        callbacks.on_batch_begin(state)
+        state.batch_loss = training_step(network, loss, batch.inputs, batch.targets,
+                                         batch.weights, penalty)
+        gradients = network.gradients()
+        guard.check(state.batch_loss, gradients, state)
+        optimizer.step(parameters, gradients)
+        total += state.batch_loss * batch.total_weight
+        seen += batch.total_weight
+        state.samples_seen += len(batch.inputs)
+        callbacks.on_batch_end(state)
+        if interruption.requested or state.stop_training:
+            break
+    return total / seen

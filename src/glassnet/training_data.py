@@ -9,6 +9,7 @@ nothing and training equals training without them. Imports numpy, ``losses``, ``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -193,12 +194,19 @@ def without_zero_weights(data: Dataset) -> Dataset:
     return data if kept.all() else data.subset(np.flatnonzero(kept))
 
 
-class Batches:
-    """Cuts a Dataset into batches, in a new order each epoch when ``shuffle``.
+class Batch(NamedTuple):
+    """One batch: inputs (rows, features), targets (rows, outputs), weights (rows,) or None,
+    and total_weight = sum of the weights (the row count when there are none), which is what
+    the epoch's mean loss weighs the batch's loss by."""
 
-    Yields (inputs, targets, weights or None, size), where size is the number of rows, or
-    their total weight, which is what the epoch's mean loss weighs each batch by.
-    """
+    inputs: np.ndarray
+    targets: np.ndarray
+    weights: np.ndarray | None
+    total_weight: float
+
+
+class Batches:
+    """Cuts a Dataset into ``Batch``es, in a new order each epoch when ``shuffle``."""
 
     def __init__(self, data: Dataset, batch_size: int, shuffle: bool):
         self.data, self.batch_size = data, min(batch_size, len(data))
@@ -214,7 +222,7 @@ class Batches:
             rows = slice(start, start + size) if order is None else order[start:start + size]
             inputs, targets = data.inputs[rows], data.targets[rows]
             if data.weights is None:
-                yield inputs, targets, None, len(inputs)
+                yield Batch(inputs, targets, None, len(inputs))
             else:
                 weights = data.weights[rows]
-                yield inputs, targets, weights, float(weights.sum())
+                yield Batch(inputs, targets, weights, float(weights.sum()))

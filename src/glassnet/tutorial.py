@@ -51,7 +51,8 @@ class NeuralNetwork:
         check_positive("training_iterations", training_iterations, integer=True,
                        allow_zero=True)
         loss, optimizer = SquaredError(reduction="sum"), GradientDescent(learning_rate)
-        arguments = dict(loss=loss, optimizer=optimizer, batch_size=None, shuffle=False)
+        arguments = dict(loss=loss, optimizer=optimizer, batch_size=None, shuffle=False,
+                         verbose=0)
         if callbacks:
             return fit(self.network, training_inputs, training_outputs,
                        epochs=training_iterations, callbacks=callbacks, **arguments)

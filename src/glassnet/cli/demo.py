@@ -91,7 +91,7 @@ def train(arguments):
     print(f"Network: 3 inputs -> hidden {arguments.hidden} (sigmoid) -> 1 output (sigmoid)")
     history = fit(network, TRAINING_INPUTS, TRAINING_OUTPUTS, SquaredError(reduction="sum"),
                   GradientDescent(arguments.learning_rate), epochs=arguments.iterations,
-                  shuffle=False, callbacks=progress)
+                  batch_size=None, shuffle=False, callbacks=progress, verbose=0)
     print(f"Loss 1/2 sum (y - o)^2 after training: {history['loss'][-1]:.8g}")
     return lambda values: network.forward(np.asarray(values, float).reshape(1, -1))[0]
 

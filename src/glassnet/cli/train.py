@@ -219,7 +219,7 @@ def train_network(network, problem, inputs, targets, rows, arguments):
             return fit(network, inputs[training_rows], targets[training_rows], problem.loss,
                        optimizer, epochs=arguments.epochs, batch_size=arguments.batch_size,
                        rng=arguments.seed, callbacks=callbacks, validation_data=validation,
-                       metrics=metrics)
+                       metrics=metrics, verbose=0)
     except TrainingDiverged as error:
         raise CommandError(f"training diverged ({error}); try a smaller --learning-rate; "
                            f"{arguments.output} was not written", EXIT_DATA) from None

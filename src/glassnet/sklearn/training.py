@@ -149,7 +149,8 @@ def fit_stochastic(estimator, X, targets, weights, rng, incremental: bool):
                   callbacks=callbacks_for(estimator, incremental),
                   validation_data=validation,
                   metrics={"score": estimator._score_outputs} if validation else (),
-                  sample_weight=weights, l2=estimator.alpha / (batch_size * mean_weight))
+                  sample_weight=weights, l2=estimator.alpha / (batch_size * mean_weight),
+                  verbose=0)
     estimator._finish(history, len(X), incremental)
     return history
 
@@ -164,6 +165,6 @@ def fit_lbfgs_solver(estimator, X, targets, weights):
                         max_iterations=estimator.max_iter, tolerance=estimator.tol,
                         l2=estimator.alpha / total_weight, sample_weight=weights,
                         callbacks=[PrintLosses()] if estimator.verbose else [],
-                        max_evaluations=estimator.max_fun)
+                        max_evaluations=estimator.max_fun, verbose=0)
     estimator._finish(history, len(X), incremental=False)
     return history
