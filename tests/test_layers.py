@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from glassnet.gradcheck import numerical_gradient, relative_error
 from glassnet.initializers import uniform_symmetric
-from glassnet.layers import Dense
+from glassnet.layers import Dense, Dropout, Layer
 
 PROPERTY = settings(max_examples=40, deadline=None)
 
@@ -138,3 +138,60 @@ def test_shapes_are_kept(batch, in_features, out_features, bias):
     assert outputs.shape == (batch, out_features)
     assert grad_inputs.shape == (batch, in_features)
     assert all(layer.grads[name].shape == value.shape for name, value in layer.params.items())
+
+
+# The layer protocol (Layer): every built-in layer follows it, so nothing has to probe.
+
+def every_layer(rng):
+    from glassnet.registry import LAYERS
+
+    arguments = {"Dense": (3, 3), "Dropout": (0.5,),
+                 "Standardize": (np.zeros(3), np.ones(3))}
+    with_rng = {"Dense", "Dropout"}
+    return [(name, cls(*arguments.get(name, ()), **({"rng": rng} if name in with_rng else {})))
+            for name, cls in sorted(LAYERS.items())]
+
+
+def test_every_registered_layer_follows_the_protocol(rng):
+    for name, layer in every_layer(rng):
+        assert isinstance(layer, Layer), name
+        assert set(layer.grads) == set(layer.params) and isinstance(layer.buffers, dict)
+        shapes = type(layer).array_shapes(layer.config())
+        assert shapes == {key: value.shape for key, value in
+                          {**layer.params, **layer.buffers}.items()}, name
+        inputs = rng.standard_normal((4, 3))
+        outputs = layer.forward(inputs, training=True)
+        assert layer.backward(np.ones_like(outputs), input_gradient=False) is None, name
+        assert layer.backward(np.ones_like(outputs)).shape == inputs.shape, name
+
+
+def test_widths_are_declared_or_none(rng):
+    widths = {name: (layer.in_features, layer.out_features) for name, layer in every_layer(rng)}
+    assert widths["Dense"] == (3, 3) and widths["Standardize"] == (3, 3)
+    assert widths["ReLU"] == (None, None) and widths["Dropout"] == (None, None)
+    assert Dropout.needs_rng and not Dense.needs_rng and not Layer.needs_rng
+
+
+def test_dense_array_shapes_come_from_the_config_alone():
+    assert Dense.array_shapes({"in_features": 2, "out_features": 5}) == {
+        "weights": (2, 5), "bias": (5,)}
+    assert Dense.array_shapes({"in_features": 2, "out_features": 5, "bias": False}) == {
+        "weights": (2, 5)}
+    for sizes in [(0, 5), (2, True), (2, 2.0), (2, 2**31), (None, 3)]:
+        config = dict(zip(("in_features", "out_features"), sizes, strict=True))
+        with pytest.raises(ValueError, match="in_features and out_features must be whole"):
+            Dense.array_shapes(config)
+
+
+def test_backward_before_forward_says_so_and_names_the_layer(rng):
+    for name, layer in every_layer(rng):
+        if name in ("Identity", "Standardize"):  # they cache nothing: backward needs no forward
+            continue
+        with pytest.raises(RuntimeError, match=f"{type(layer).__name__}: backward called "
+                                               f"before forward"):
+            layer.backward(np.ones((2, 3)))
+
+
+def test_a_missing_attribute_is_still_an_attribute_error(rng):
+    with pytest.raises(AttributeError, match="no attribute 'colour'"):
+        Dense(2, 2, rng=rng).colour  # noqa: B018

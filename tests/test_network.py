@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 from glassnet.activations import Identity, ReLU, Sigmoid, Tanh
 from glassnet.gradcheck import check_gradients, numerical_gradient, relative_error
-from glassnet.layers import Dense
+from glassnet.layers import Dense, Dropout
 from glassnet.losses import SquaredError
 from glassnet.network import Sequential, mlp
+from glassnet.preprocessing import Standardize
 
 PROPERTY = settings(max_examples=30, deadline=None)
 
@@ -221,3 +222,53 @@ def test_network_keeps_shapes_and_dtype(sizes, batch, activation, dtype):
     grad_inputs = network.backward(np.ones_like(outputs))
     assert outputs.shape == (batch, sizes[-1]) and outputs.dtype == dtype
     assert grad_inputs.shape == (batch, sizes[0]) and grad_inputs.dtype == dtype
+
+
+def test_sequential_refuses_a_class_where_an_instance_belongs():
+    with pytest.raises(TypeError, match=r"layer 1 is the class ReLU, not a layer instance: "
+                                        r"write ReLU\(\)"):
+        Sequential([Dense(2, 3), ReLU])
+    with pytest.raises(TypeError, match="layer 0 is the class int"):
+        Sequential([int])
+
+
+def test_sequential_refuses_duck_typed_objects_that_are_not_layers():
+    class Lookalike:
+        def forward(self, inputs, training=False):
+            return inputs
+
+        def backward(self, grad_output):
+            return grad_output
+
+    with pytest.raises(TypeError, match="glassnet.layers.Layer subclass"):
+        Sequential([Lookalike()])
+
+
+def test_widths_that_do_not_chain_are_refused_naming_both_layers():
+    with pytest.raises(ValueError, match=r"layer 2 \(Dense\(4, 1\)\) takes 4 features but the "
+                                         r"layer before gives 3 \(layer 0, Dense\(2, 3\)\)"):
+        Sequential([Dense(2, 3), ReLU(), Dense(4, 1)])
+    with pytest.raises(ValueError, match=r"layer 1 \(Dense\(3, 1\)\) takes 3 .* gives 2 "
+                                         r"\(layer 0, Standardize\(2 features\)\)"):
+        Sequential([Standardize([0.0, 0.0], [1.0, 1.0]), Dense(3, 1)])
+    assert Sequential([Dense(2, 3), Dropout(0.5), ReLU(), Dense(3, 1)]).out_features == 1
+
+
+def test_backward_before_forward_names_the_layer():
+    network = mlp([2, 3, 1], rng=0)
+    with pytest.raises(RuntimeError, match="Identity|Dense: backward called before forward"):
+        network.backward(np.ones((4, 1)))
+
+
+def test_backward_without_input_gradient_returns_none_and_fills_gradients(rng):
+    network = Sequential([Standardize([1.0, 2.0], [2.0, 4.0]), Dense(2, 3, rng=rng), ReLU(),
+                          Dense(3, 1, rng=rng)])
+    inputs = rng.standard_normal((5, 2))
+    network.forward(inputs, training=True)
+    full = network.backward(np.ones((5, 1)))
+    expected = {name: value.copy() for name, value in network.gradients().items()}
+    network.forward(inputs, training=True)
+    assert full.shape == (5, 2) and network.backward(np.ones((5, 1)),
+                                                     input_gradient=False) is None
+    for name, value in network.gradients().items():
+        np.testing.assert_array_equal(value, expected[name])

@@ -13,6 +13,7 @@ from glassnet.validation import (
     check_fraction,
     check_positive,
     check_same_length,
+    printable,
 )
 
 
@@ -129,3 +130,31 @@ def test_check_same_length():
     check_same_length("inputs", np.zeros((3, 2)), "targets", np.zeros(3))
     with pytest.raises(ValueError, match="inputs has 3 samples but targets has 2"):
         check_same_length("inputs", np.zeros((3, 2)), "targets", np.zeros(2))
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("plain label", "plain label"),
+    ("red\x1b[31mALERT", "red\\x1b[31mALERT"),
+    ("two\nlines\r\ttab", "two\\nlines\\r\\ttab"),
+    ("nul\x00 del\x7f c1\x9b", "nul\\x00 del\\x7f c1\\x9b"),
+    ("bidi\u202eevil", "bidi\\u202eevil"),
+    ("caf\u00e9 \u03bb", "caf\u00e9 \u03bb"),
+    (1.5, "1.5"),
+])
+def test_printable_escapes_control_characters(raw, shown):
+    assert printable(raw) == shown
+
+
+def test_printable_truncates_to_the_limit_without_cutting_an_escape():
+    assert printable("a" * 100, limit=10) == "aaaaaaa..."
+    assert printable("a" * 10, limit=10) == "a" * 10
+    assert printable("ab\x1b" * 5, limit=10) == "ab\\x1ba..."
+    assert printable("abc\x1b" * 5, limit=9) == "abc..."
+    huge = "\x1b" * 10**6
+    text = printable(huge, limit=20)
+    assert len(text) <= 20 and "\x1b" not in text and text.endswith("...")
+
+
+def test_printable_refuses_a_tiny_limit():
+    with pytest.raises(ValueError, match="limit must be a whole number >= 3, got 2"):
+        printable("abc", limit=2)

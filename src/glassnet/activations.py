@@ -1,8 +1,8 @@
 """Activation layers: element-wise (or row-wise, for Softmax) functions without parameters.
 
-Each class keeps its forward formula and its derivative a few lines apart. They follow the
-layer protocol of ``layers.py`` (``forward``, ``backward``, empty ``params``/``grads``) and
-cache the one array their backward needs. Numpy only; imports nothing else from glassnet.
+Each class keeps its forward formula and its derivative a few lines apart. They are layers
+(``layers.Layer``: empty ``params``/``grads``/``buffers``, the width unchanged) and cache the
+array their backward needs. Imports numpy and ``layers.Layer`` only.
 """
 
 from __future__ import annotations
@@ -11,25 +11,21 @@ import numbers
 
 import numpy as np
 
+from glassnet.layers import Layer
 
-class Activation:
-    """Base class: no parameters; ``forward`` caches, ``backward`` applies the chain rule."""
 
-    def __init__(self):
-        self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
+class Activation(Layer):
+    """Base class: no parameters; ``forward`` caches, ``backward`` applies the chain rule.
 
-    def forward(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
+    Subclasses write ``derivative(grad_output)`` (dL/d inputs from the cached arrays);
+    ``backward`` adds the protocol's ``input_gradient`` switch around it.
+    """
+
+    def backward(self, grad_output: np.ndarray, input_gradient: bool = True):
+        return self.derivative(grad_output) if input_gradient else None
+
+    def derivative(self, grad_output: np.ndarray) -> np.ndarray:
         raise NotImplementedError
-
-    def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def __call__(self, inputs: np.ndarray) -> np.ndarray:
-        return self.forward(inputs)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
 
 
 def sigmoid(inputs: np.ndarray) -> np.ndarray:
@@ -50,11 +46,13 @@ def sigmoid(inputs: np.ndarray) -> np.ndarray:
 class Sigmoid(Activation):
     """o = 1 / (1 + exp(-x));  do/dx = o * (1 - o), computed from the cached output o."""
 
+    caches = ("outputs",)
+
     def forward(self, inputs, training=False):
         self.outputs = sigmoid(inputs)
         return self.outputs
 
-    def backward(self, grad_output):
+    def derivative(self, grad_output):
         # Grouped as the tutorial groups it: error * (o * (1 - o)), so its numbers match bit
         # for bit.
         return grad_output * (self.outputs * (1.0 - self.outputs))
@@ -63,27 +61,33 @@ class Sigmoid(Activation):
 class Tanh(Activation):
     """o = tanh(x);  do/dx = 1 - o^2, from the cached output."""
 
+    caches = ("outputs",)
+
     def forward(self, inputs, training=False):
         self.outputs = np.tanh(inputs)
         return self.outputs
 
-    def backward(self, grad_output):
+    def derivative(self, grad_output):
         return grad_output * (1.0 - self.outputs**2)
 
 
 class ReLU(Activation):
     """o = max(x, 0);  do/dx = 1 where x > 0, else 0 (the kink at 0 takes gradient 0)."""
 
+    caches = ("outputs",)
+
     def forward(self, inputs, training=False):
         self.outputs = np.maximum(inputs, 0)
         return self.outputs
 
-    def backward(self, grad_output):
+    def derivative(self, grad_output):
         return grad_output * (self.outputs > 0)
 
 
 class LeakyReLU(Activation):
     """o = x where x > 0, else slope * x;  do/dx = 1 or slope (slope at the kink x = 0)."""
+
+    caches = ("positive",)
 
     def __init__(self, slope: float = 0.01):
         super().__init__()
@@ -95,8 +99,11 @@ class LeakyReLU(Activation):
         self.positive = inputs > 0
         return np.where(self.positive, inputs, self.slope * inputs)
 
-    def backward(self, grad_output):
+    def derivative(self, grad_output):
         return np.where(self.positive, grad_output, self.slope * grad_output)
+
+    def config(self) -> dict:
+        return {"slope": self.slope}
 
     def __repr__(self):
         return f"LeakyReLU(slope={self.slope})"
@@ -108,7 +115,7 @@ class Identity(Activation):
     def forward(self, inputs, training=False):
         return inputs
 
-    def backward(self, grad_output):
+    def derivative(self, grad_output):
         return grad_output
 
 
@@ -138,11 +145,13 @@ class Softmax(Activation):
     ``losses.SoftmaxCrossEntropy``, whose fused gradient is cheaper and exact.
     """
 
+    caches = ("outputs",)
+
     def forward(self, inputs, training=False):
         self.outputs = softmax(inputs)
         return self.outputs
 
-    def backward(self, grad_output):
+    def derivative(self, grad_output):
         dot = (grad_output * self.outputs).sum(axis=1, keepdims=True)
         return self.outputs * (grad_output - dot)
 
@@ -153,6 +162,8 @@ class ELU(Activation):
     ``expm1`` of min(x, 0) keeps the negative side exact near 0 and never overflows for large
     positive x. Shapes (batch, features) -> (batch, features). Caches the output and its sign.
     """
+
+    caches = ("positive", "outputs")
 
     def __init__(self, alpha: float = 1.0):
         super().__init__()
@@ -167,7 +178,7 @@ class ELU(Activation):
         self.outputs = np.where(self.positive, inputs, negative_part)
         return self.outputs
 
-    def backward(self, grad_output):
+    def derivative(self, grad_output):
         return np.where(self.positive, grad_output, grad_output * (self.outputs + self.alpha))
 
     def config(self) -> dict:
@@ -184,11 +195,13 @@ class Softplus(Activation):
     Shapes (batch, features) -> (batch, features). Caches the inputs.
     """
 
+    caches = ("inputs",)
+
     def forward(self, inputs, training=False):
         self.inputs = inputs
         return np.maximum(inputs, 0) + np.log1p(np.exp(-np.abs(inputs)))
 
-    def backward(self, grad_output):
+    def derivative(self, grad_output):
         return grad_output * sigmoid(self.inputs)
 
 
@@ -205,6 +218,8 @@ class GELU(Activation):
     (batch, features) -> (batch, features). Caches the inputs and s.
     """
 
+    caches = ("inputs", "gate")
+
     coefficient = float(np.sqrt(2.0 / np.pi))
 
     def forward(self, inputs, training=False):
@@ -215,7 +230,7 @@ class GELU(Activation):
         self.gate = np.where(inputs > -1e5, gate, 0)
         return inputs * self.gate
 
-    def backward(self, grad_output):
+    def derivative(self, grad_output):
         capped = np.clip(self.inputs, -1e5, 1e5)
         slope = self.coefficient * (1 + 3 * 0.044715 * capped**2)
         derivative = self.gate + capped * 2 * self.gate * (1 - self.gate) * slope

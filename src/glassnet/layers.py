@@ -1,9 +1,9 @@
-"""Layers with parameters (and the layer protocol every layer follows).
+"""The layer protocol (``Layer``, written down once here) and the layers Dense and Dropout.
 
-The protocol: ``forward(inputs, training=False) -> outputs`` may cache what backward needs;
-``backward(grad_output) -> grad_input`` fills ``grads`` (same keys as ``params``) with
-dL/d parameter and returns dL/d inputs. Shapes are (batch, features) everywhere.
-Imports numpy, ``initializers`` and ``validation`` only.
+Every layer, built in or a user's, subclasses ``Layer``; the network, the model file and the
+registry rely on what it declares instead of probing. Shapes are (batch, features)
+everywhere. Imports numpy, ``initializers`` and ``validation`` only (``activations`` and
+``preprocessing`` import ``Layer`` from here).
 """
 
 from __future__ import annotations
@@ -14,7 +14,64 @@ from glassnet.initializers import glorot_uniform, zeros
 from glassnet.validation import as_rng, check_dtype, check_fraction, check_positive
 
 
-class Dense:
+class Layer:
+    """The protocol every layer follows, with defaults for a layer without arrays.
+
+    - ``params``: the trained arrays by name; ``grads``: dL/d each, same keys, filled by
+      ``backward``; ``buffers``: arrays saved in the model file but not trained (running
+      statistics), empty by default.
+    - ``forward(inputs, training=False) -> outputs`` may cache what backward needs (the
+      attribute names listed in ``caches``); ``training`` switches Dropout-like behaviour.
+    - ``backward(grad_output, input_gradient=True) -> grad_input``: fills ``grads`` and
+      returns dL/d inputs, or None when ``input_gradient`` is False (the inputs are data).
+    - ``config() -> dict``: JSON-safe constructor arguments that rebuild the layer's shape.
+    - ``array_shapes(config) -> {name: shape}`` (classmethod): the shapes of ``params`` and
+      ``buffers`` a config implies, known before anything is built (the loader checks every
+      array against them before reading its bytes).
+    - ``in_features`` / ``out_features``: the widths it takes and gives, None when the layer
+      neither fixes nor changes the width.
+    - ``needs_rng``: True for a layer that draws at training time; a Sequential then hands it
+      the network's ``rng`` unless it has its own.
+    """
+
+    needs_rng = False
+    caches: tuple[str, ...] = ()
+    in_features: int | None = None
+    out_features: int | None = None
+
+    def __init__(self):
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.buffers: dict[str, np.ndarray] = {}
+
+    def forward(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad_output: np.ndarray, input_gradient: bool = True):
+        raise NotImplementedError
+
+    def config(self) -> dict:
+        return {}
+
+    @classmethod
+    def array_shapes(cls, config: dict) -> dict[str, tuple[int, ...]]:
+        return {}
+
+    def __call__(self, inputs: np.ndarray) -> np.ndarray:
+        return self.forward(inputs)
+
+    def __getattr__(self, name: str):
+        # Reached only when an attribute is missing: a cache read before forward wrote it.
+        if name in type(self).caches:
+            raise RuntimeError(f"{type(self).__name__}: backward called before forward (no "
+                               f"cached {name}); run forward on a batch first")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Dense(Layer):
     """A fully connected layer: outputs = inputs @ weights + bias.
 
     Shapes: inputs (batch, in_features) -> outputs (batch, out_features);
@@ -24,6 +81,8 @@ class Dense:
         dL/d inputs  = G @ weights.T
     Caches ``inputs`` in forward for the weight gradient.
     """
+
+    caches = ("inputs",)
 
     def __init__(
         self,
@@ -39,6 +98,7 @@ class Dense:
         if not callable(initializer):
             raise TypeError(f"initializer must be a function (shape, rng, dtype), got "
                             f"{initializer!r}")
+        super().__init__()
         self.in_features, self.out_features = int(in_features), int(out_features)
         self.dtype = check_dtype(dtype)
         self.initializer = initializer
@@ -47,6 +107,20 @@ class Dense:
         if bias:
             self.params["bias"] = zeros((self.out_features,), dtype=self.dtype)
         self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
+
+    @classmethod
+    def array_shapes(cls, config: dict) -> dict[str, tuple[int, ...]]:
+        """weights (in_features, out_features) and, unless ``bias`` is false, bias
+        (out_features,); sizes must be whole numbers in [1, 2**31)."""
+        sizes = [config.get(key) for key in ("in_features", "out_features")]
+        if not all(isinstance(size, int) and not isinstance(size, bool) and 0 < size < 2**31
+                   for size in sizes):
+            raise ValueError(f"in_features and out_features must be whole numbers > 0, "
+                             f"got {sizes}")
+        shapes = {"weights": (sizes[0], sizes[1])}
+        if config.get("bias", True) is not False:
+            shapes["bias"] = (sizes[1],)
+        return shapes
 
     @property
     def weights(self) -> np.ndarray:
@@ -95,7 +169,7 @@ class Dense:
         return f"Dense({self.in_features}, {self.out_features}{bias})"
 
 
-class Dropout:
+class Dropout(Layer):
     """Inverted dropout: while training, each input is kept with probability 1 - rate.
 
         outputs = inputs * mask / (1 - rate),    mask_ij ~ Bernoulli(1 - rate)
@@ -109,13 +183,12 @@ class Dropout:
     """
 
     needs_rng = True
+    caches = ("scaled_mask",)
 
     def __init__(self, rate: float, rng=None):
+        super().__init__()
         self.rate = check_fraction("rate", rate)
         self.rng = None if rng is None else as_rng(rng)
-        self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
-        self.scaled_mask = None
 
     def forward(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
         if not training or self.rate == 0:
@@ -128,7 +201,9 @@ class Dropout:
         self.scaled_mask = keep.astype(inputs.dtype) / inputs.dtype.type(1 - self.rate)
         return inputs * self.scaled_mask
 
-    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+    def backward(self, grad_output: np.ndarray, input_gradient: bool = True):
+        if not input_gradient:
+            return None
         return grad_output if self.scaled_mask is None else grad_output * self.scaled_mask
 
     def config(self) -> dict:

@@ -151,10 +151,8 @@ def is_number_or_none(value) -> bool:
 
 
 def config_of(item) -> dict:
-    """A layer's or loss's constructor arguments: its ``config()``, or else the attributes
-    named like its constructor's parameters."""
-    if callable(getattr(item, "config", None)):
-        return item.config()
+    """A loss's constructor arguments: the attributes named like its constructor's
+    parameters (layers give theirs through ``Layer.config()``)."""
     parameters = inspect.signature(type(item)).parameters
     return {name: getattr(item, name) for name in parameters
             if name not in ("rng", "initializer") and hasattr(item, name)}

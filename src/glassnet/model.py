@@ -68,9 +68,7 @@ class Model:
     @property
     def outputs(self) -> int:
         """Number of network outputs (the last layer that declares out_features)."""
-        sizes = [layer.out_features for layer in self.network.layers
-                 if hasattr(layer, "out_features")]
-        return sizes[-1] if sizes else 0
+        return self.network.out_features or 0
 
     def encode(self, inputs) -> np.ndarray:
         """Raw inputs -> the network's input matrix (samples, features)."""

@@ -19,7 +19,6 @@ import zipfile
 import numpy as np
 
 from glassnet import registry
-from glassnet.layers import Dense
 from glassnet.manifest import (
     DIGEST_LENGTH,
     DIGEST_PREFIX,
@@ -58,7 +57,11 @@ def read_model(file) -> Model:
     unexpected = sorted(set(members) - used - {MANIFEST})
     if unexpected:
         raise ModelFileError(f"unexpected member(s) {unexpected}: not written by glassnet")
-    return build_model(Sequential(layers), manifest)
+    try:
+        network = Sequential(layers)
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(str(error)) from None
+    return build_model(network, manifest)
 
 
 def check_digest(file, size: int) -> None:
@@ -134,7 +137,7 @@ def build_layers(entries, dtype: np.dtype, archive, members) -> tuple[list, set[
     """The layers, each checked and filled with its arrays; and the members used."""
     if not isinstance(entries, list) or not entries:
         raise ModelFileError(f"layers must be a non-empty list, got {short(entries)}")
-    layers, used, width = [], set(), None
+    layers, used = [], set()
     for index, entry in enumerate(entries):
         where = f"layer {index}"
         name, config = check_entry(where, entry)
@@ -149,24 +152,16 @@ def build_layers(entries, dtype: np.dtype, archive, members) -> tuple[list, set[
             used.add(member)
         layer = construct(layer_class, config, f"{where} ({name})")
         install(layer, arrays, f"{where} ({name})")
-        width = check_width(layer, width, f"{where} ({name})")
         layers.append(layer)
     return layers, used
 
 
 def expected_shapes(layer_class, config: dict, where: str) -> dict[str, tuple[int, ...]]:
-    """The parameter shapes a layer's config implies, known before anything is built."""
-    if layer_class is not Dense:
-        return {}
-    sizes = [config.get(key) for key in ("in_features", "out_features")]
-    if not all(isinstance(size, int) and not isinstance(size, bool) and 0 < size < 2**31
-               for size in sizes):
-        raise ModelFileError(f"{where}: in_features and out_features must be whole numbers "
-                             f"> 0, got {sizes}")
-    shapes = {"weights": (sizes[0], sizes[1])}
-    if config.get("bias", True) is not False:
-        shapes["bias"] = (sizes[1],)
-    return shapes
+    """The array shapes a layer's config implies (``Layer.array_shapes``), before building."""
+    try:
+        return dict(layer_class.array_shapes(config))
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(f"{where}: {error}") from None
 
 
 def read_array(archive, members: dict, member: str, shape: tuple, dtype) -> np.ndarray:
@@ -211,12 +206,3 @@ def install(layer, arrays: dict, where: str) -> None:
                                  f"{params[name].shape}, the file gives {array.dtype} "
                                  f"{array.shape}")
         params[name] = array
-
-
-def check_width(layer, width: int | None, where: str) -> int | None:
-    """Each layer's in_features must equal the previous out_features."""
-    in_features = getattr(layer, "in_features", None)
-    if in_features is not None and width is not None and in_features != width:
-        raise ModelFileError(f"{where}: takes {in_features} features but the layer before "
-                             f"gives {width}")
-    return getattr(layer, "out_features", width)

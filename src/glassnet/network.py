@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.layers import Dense
+from glassnet.layers import Dense, Layer
 from glassnet.registry import resolve
-from glassnet.validation import as_float_array, as_rng, check_dtype, check_positive
+from glassnet.validation import (
+    as_float_array,
+    as_rng,
+    check_dtype,
+    check_positive,
+    printable,
+)
 
 # predict works through the rows in chunks whose widest activations take about this many
 # bytes: small enough to stay in a core's L2 cache, large enough for BLAS to run at speed.
@@ -31,11 +37,11 @@ class Sequential:
         if not self.layers:
             raise ValueError("a Sequential network needs at least one layer, got none")
         for index, layer in enumerate(self.layers):
-            if not (hasattr(layer, "forward") and hasattr(layer, "backward")):
-                raise TypeError(f"layer {index} ({layer!r}) has no forward/backward methods")
+            check_layer(index, layer)
+        check_widths(self.layers)
         self.rng = as_rng(rng)
         for layer in self.layers:  # layers that draw at training time share this one rng
-            if getattr(layer, "needs_rng", False) and layer.rng is None:
+            if layer.needs_rng and layer.rng is None:
                 layer.rng = self.rng
 
     def forward(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
@@ -53,15 +59,13 @@ class Sequential:
         """
         layers = self.layers
         if not input_gradient:
-            start = next((i for i, layer in enumerate(layers) if getattr(layer, "params", None)), 0)
+            start = next((i for i, layer in enumerate(layers) if layer.params), 0)
             layers = layers[start:]
         for layer in reversed(layers[1:]):
             grad_output = layer.backward(grad_output)
-        first = layers[0]
-        if not input_gradient and isinstance(first, Dense):
-            return first.backward(grad_output, input_gradient=False)
-        grad_output = first.backward(grad_output)
-        return grad_output if input_gradient else None
+        if input_gradient:
+            return layers[0].backward(grad_output)
+        return layers[0].backward(grad_output, input_gradient=False)
 
     __call__ = forward
 
@@ -79,10 +83,22 @@ class Sequential:
     def n_parameters(self) -> int:
         return sum(value.size for value in self.parameters().values())
 
+    def buffers(self) -> dict[str, np.ndarray]:
+        """Every saved but untrained array (running statistics) by name, as ``parameters()``."""
+        return {f"layers.{i}.{name}": value
+                for i, layer in enumerate(self.layers) for name, value in layer.buffers.items()}
+
     @property
     def in_features(self) -> int | None:
-        return next((layer.in_features for layer in self.layers if hasattr(layer, "in_features")),
-                    None)
+        """The width of the inputs: the first layer that fixes one (None if none does)."""
+        return next((layer.in_features for layer in self.layers
+                     if layer.in_features is not None), None)
+
+    @property
+    def out_features(self) -> int | None:
+        """The width of the outputs: the last layer that fixes one (None if none does)."""
+        return next((layer.out_features for layer in reversed(self.layers)
+                     if layer.out_features is not None), None)
 
     @property
     def dtype(self):
@@ -112,8 +128,8 @@ class Sequential:
 
     def chunk_rows(self, dtype) -> int:
         """Rows per chunk in ``predict``: CACHE_BYTES over the widest layer's row, >= 64."""
-        widths = [getattr(layer, name, 0) for layer in self.layers
-                  for name in ("in_features", "out_features")]
+        widths = [width or 0 for layer in self.layers
+                  for width in (layer.in_features, layer.out_features)]
         row_bytes = max(widths + [1]) * np.dtype(dtype).itemsize
         return max(64, CACHE_BYTES // row_bytes)
 
@@ -129,6 +145,31 @@ class Sequential:
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"Sequential([\n  {inner},\n])"
+
+
+def check_layer(index: int, layer) -> None:
+    """A layer instance, not its class (``ReLU`` for ``ReLU()``) nor anything else."""
+    if isinstance(layer, type):
+        hint = f": write {layer.__name__}()" if issubclass(layer, Layer) else ""
+        raise TypeError(f"layer {index} is the class {layer.__name__}, not a layer instance"
+                        f"{hint}")
+    if not isinstance(layer, Layer):
+        missing = "" if hasattr(layer, "forward") and hasattr(layer, "backward") \
+            else " has no forward/backward methods:"
+        raise TypeError(f"layer {index} ({printable(repr(layer))}){missing} a layer must be an "
+                        f"instance of a glassnet.layers.Layer subclass")
+
+
+def check_widths(layers: list) -> None:
+    """Each layer that fixes its input width must take what the layer before it gives."""
+    previous, width = None, None
+    for index, layer in enumerate(layers):
+        if layer.in_features is not None and width is not None and layer.in_features != width:
+            raise ValueError(f"layer {index} ({printable(repr(layer))}) takes "
+                             f"{layer.in_features} features but the layer before gives {width} "
+                             f"(layer {previous[0]}, {printable(repr(previous[1]))})")
+        if layer.out_features is not None:
+            previous, width = (index, layer), layer.out_features
 
 
 def mlp(sizes, activation="relu", output_activation="identity", bias: bool = True,

@@ -5,17 +5,19 @@ parameters) that puts every feature on the same scale; it sits first in a networ
 saved model standardizes new data by itself. ``ColumnEncoder`` turns named columns of raw
 values (numbers, or strings such as ``"red"``) into the numeric matrix a network takes:
 number columns pass through, string columns become one-hot blocks, with the categories
-learned from the training data and stored in the model. Imports numpy and ``validation``.
+learned from the training data and stored in the model. Imports numpy, ``layers.Layer``
+and ``validation``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from glassnet.layers import Layer
 from glassnet.validation import as_float_array, check_dtype
 
 
-class Standardize:
+class Standardize(Layer):
     """outputs = (inputs - mean) / scale, column by column, with mean and scale fixed.
 
     ``Standardize.fit(inputs)`` takes mean = column means and scale = column standard
@@ -36,8 +38,7 @@ class Standardize:
             index = int(np.argmax(self.scale <= 0))
             raise ValueError(f"scale must be > 0, got {float(self.scale[index])!r} at index "
                              f"{index}")
-        self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
+        super().__init__()
 
     @classmethod
     def fit(cls, inputs, dtype=np.float64) -> Standardize:
@@ -61,8 +62,8 @@ class Standardize:
     def forward(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
         return (inputs - self.mean) / self.scale
 
-    def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        return grad_output / self.scale
+    def backward(self, grad_output: np.ndarray, input_gradient: bool = True):
+        return grad_output / self.scale if input_gradient else None
 
     def config(self) -> dict:
         """The constructor arguments, JSON-safe (Python floats keep float64 values exactly)."""

@@ -106,7 +106,7 @@ def describe(model: Model) -> tuple[dict, dict[str, np.ndarray]]:
     for name, array in arrays.items():
         if not np.isfinite(array).all():
             raise ValueError(f"cannot save: parameter {name} holds NaN or infinity")
-    layers = [{"name": registry.name_of("layer", layer), "config": config_of(layer)}
+    layers = [{"name": registry.name_of("layer", layer), "config": layer.config()}
               for layer in network.layers]
     loss = None if model.loss is None else {"name": registry.name_of("loss", model.loss),
                                             "config": config_of(model.loss)}

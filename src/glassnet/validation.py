@@ -7,6 +7,7 @@ bad value, so a user sees at once what to change.
 from __future__ import annotations
 
 import numbers
+import unicodedata
 
 import numpy as np
 
@@ -124,3 +125,42 @@ def check_same_length(first_name: str, first, second_name: str, second) -> None:
         raise ValueError(
             f"{first_name} has {len(first)} samples but {second_name} has {len(second)}"
         )
+
+
+ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+UNPRINTABLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}  # controls, format (bidi, zero-width), surrogates
+
+
+def printable(value, limit: int = 80) -> str:
+    """``value`` as text safe for a terminal, at most ``limit`` characters.
+
+    Text read from a file or typed by a user (labels, layer names, column names) may hold
+    escape sequences that would recolour, move or rewrite the terminal: every control
+    character (C0, DEL, C1, ESC, Unicode format and line separators) is written as an escape
+    (``\\x1b``, ``\\n``, ``\\u202e``). Longer results are cut to ``limit`` characters ending in
+    ``...``. Only the first ``limit`` characters of ``value`` are looked at.
+    """
+    if isinstance(limit, bool) or not isinstance(limit, numbers.Integral) or limit < 3:
+        raise ValueError(f"limit must be a whole number >= 3, got {limit!r}")
+    text = value if isinstance(value, str) else str(value)
+    pieces = [escape(character) for character in text[:limit + 1]]
+    if len(text) <= limit and sum(map(len, pieces)) <= limit:
+        return "".join(pieces)
+    kept, length = [], len("...")
+    for piece in pieces:  # whole escapes only: never cut "\x1b" to "\x1"
+        if length + len(piece) > limit:
+            break
+        kept.append(piece)
+        length += len(piece)
+    return "".join(kept) + "..."
+
+
+def escape(character: str) -> str:
+    """One character, escaped when a terminal would act on it instead of showing it."""
+    if character in ESCAPES:
+        return ESCAPES[character]
+    if unicodedata.category(character) not in UNPRINTABLE:
+        return character
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 \
+        else f"\\U{code:08x}"
