@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from glassnet.gradcheck import numerical_gradient, relative_error
 from glassnet.initializers import uniform_symmetric
-from glassnet.layers import Dense, Dropout, Layer
+from glassnet.layers import Dense, Dropout, ForwardFirstError, Layer
 
 PROPERTY = settings(max_examples=40, deadline=None)
 
@@ -195,3 +195,10 @@ def test_backward_before_forward_says_so_and_names_the_layer(rng):
 def test_a_missing_attribute_is_still_an_attribute_error(rng):
     with pytest.raises(AttributeError, match="no attribute 'colour'"):
         Dense(2, 2, rng=rng).colour  # noqa: B018
+
+
+def test_a_missing_cache_is_also_an_attribute_error_for_getattr_with_a_default(rng):
+    layer = Dropout(0.5, rng=rng)
+    assert getattr(layer, "scaled_mask", "absent") == "absent"
+    with pytest.raises(ForwardFirstError, match="Dropout: backward called before forward"):
+        layer.backward(np.ones((2, 2)))

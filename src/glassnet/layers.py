@@ -14,6 +14,11 @@ from glassnet.initializers import glorot_uniform, zeros
 from glassnet.validation import as_rng, check_dtype, check_fraction, check_positive
 
 
+class ForwardFirstError(RuntimeError, AttributeError):
+    """``backward`` ran before ``forward`` had cached what it needs. A RuntimeError that says
+    so; also an AttributeError, so ``getattr(layer, cache, default)`` still gives the default."""
+
+
 class Layer:
     """The protocol every layer follows, with defaults for a layer without arrays.
 
@@ -63,7 +68,7 @@ class Layer:
     def __getattr__(self, name: str):
         # Reached only when an attribute is missing: a cache read before forward wrote it.
         if name in type(self).caches:
-            raise RuntimeError(f"{type(self).__name__}: backward called before forward (no "
+            raise ForwardFirstError(f"{type(self).__name__}: backward called before forward (no "
                                f"cached {name}); run forward on a batch first")
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
