@@ -10,7 +10,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
-from glassnet.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, sigmoid
+from glassnet.activations import (
+    ELU,
+    GELU,
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Softplus,
+    Tanh,
+    sigmoid,
+)
 from glassnet.gradcheck import numerical_gradient, relative_error
 
 ACTIVATIONS = [Sigmoid, Tanh, ReLU, LeakyReLU, Identity, Softmax]
@@ -165,3 +176,58 @@ def test_softmax_rows_sum_to_one(inputs):
     outputs = Softmax().forward(inputs)
     assert (outputs >= 0).all()
     np.testing.assert_allclose(outputs.sum(axis=1), 1.0, atol=1e-12)
+
+
+def away_from(values: np.ndarray, kinks, distance: float = 1e-3) -> np.ndarray:
+    """Move entries lying within ``distance`` of a kink out of the way of finite differences."""
+    for kink in kinks:
+        close = np.abs(values - kink) < distance
+        values[close] = kink + 2 * distance
+    return values
+
+@pytest.mark.parametrize("activation", [ELU(), ELU(alpha=0.5), Softplus(), GELU()],
+                         ids=repr)
+def test_activation_gradient_matches_finite_differences(activation, rng):
+    inputs = away_from(rng.normal(scale=3.0, size=(5, 4)), kinks=[0.0])
+    upstream = rng.normal(size=(5, 4))
+    activation.forward(inputs)
+    analytic = activation.backward(upstream)
+    numerical = numerical_gradient(lambda: float((activation.forward(inputs) * upstream).sum()),
+                                   inputs)
+    assert relative_error(analytic, numerical) < 1e-6
+
+def test_activation_values_worked_out_by_hand():
+    inputs = np.array([[-1.0, 0.0, 2.0]])
+    np.testing.assert_allclose(ELU(alpha=2.0).forward(inputs), [[2 * (np.exp(-1) - 1), 0, 2]])
+    np.testing.assert_allclose(Softplus().forward(inputs),
+                               [[np.log(1 + np.exp(-1)), np.log(2), np.log(1 + np.exp(2))]])
+    u = np.sqrt(2 / np.pi) * (2.0 + 0.044715 * 8.0)
+    np.testing.assert_allclose(GELU().forward(inputs),
+                               [[-0.5 * (1 + np.tanh(np.sqrt(2 / np.pi) * (-1 - 0.044715))),
+                                 0.0, 2.0 * 0.5 * (1 + np.tanh(u))]])
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("activation", [ELU(), Softplus(), GELU()], ids=repr)
+def test_activations_finite_and_exact_at_the_extremes(activation, dtype, no_float_warnings):
+    largest = float(np.finfo(dtype).max)
+    inputs = np.array([[-largest, -1e4, -40.0, 40.0, 1e4, largest]], dtype=dtype)
+    outputs = activation.forward(inputs)
+    gradient = activation.backward(np.ones_like(inputs))
+    assert outputs.dtype == dtype and gradient.dtype == dtype
+    assert np.isfinite(outputs).all() and np.isfinite(gradient).all()
+    # Far right every one of them is the identity with slope 1.
+    np.testing.assert_array_equal(outputs[0, -3:], inputs[0, -3:])
+    np.testing.assert_array_equal(gradient[0, -3:], 1)
+    floor = -1.0 if isinstance(activation, ELU) else 0.0
+    np.testing.assert_allclose(outputs[0, :2], floor, atol=1e-30)
+
+def test_softplus_gradient_is_the_sigmoid(rng):
+    inputs = rng.normal(size=(3, 2))
+    layer = Softplus()
+    layer.forward(inputs)
+    np.testing.assert_array_equal(layer.backward(np.ones_like(inputs)), sigmoid(inputs))
+
+@pytest.mark.parametrize("alpha", [0, -1.0, float("nan"), "1", True])
+def test_elu_refuses_bad_alpha(alpha):
+    with pytest.raises(ValueError, match="alpha"):
+        ELU(alpha=alpha)

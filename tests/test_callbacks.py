@@ -1,17 +1,14 @@
-"""EarlyStopping (patience, min_delta, modes, restoring the best weights) and Diagnostics
-(norms, update ratio, dead ReLU and saturated units), and their refusal of bad arguments."""
+"""EarlyStopping (patience, min_delta, modes, restoring the best weights), a callback's
+stop in the middle of an epoch, and refusal of bad arguments."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from glassnet.activations import ReLU, Sigmoid
 from glassnet.callbacks import Callback, EarlyStopping
-from glassnet.diagnostics import Diagnostics
-from glassnet.layers import Dense
 from glassnet.losses import SoftmaxCrossEntropy, SquaredError
-from glassnet.network import Sequential, mlp
+from glassnet.network import mlp
 from glassnet.optimizers import SGD, Adam
 from glassnet.training import fit
 
@@ -27,7 +24,6 @@ class Scripted(Callback):
         self.weights.append({name: value.copy()
                              for name, value in state.network.parameters().items()})
 
-
 def train(callbacks, epochs: int = 20, **arguments):
     rng = np.random.default_rng(0)
     inputs = rng.standard_normal((30, 2))
@@ -37,7 +33,6 @@ def train(callbacks, epochs: int = 20, **arguments):
                   callbacks=callbacks, **arguments)
     return network, history
 
-
 def test_early_stopping_stops_after_patience_and_restores_the_best_weights():
     script = Scripted("score_loss", [5, 4, 3, 3.5, 3.2, 3.9, 4, 1, 1, 1])
     stopper = EarlyStopping(monitor="score_loss", patience=3)
@@ -46,7 +41,6 @@ def test_early_stopping_stops_after_patience_and_restores_the_best_weights():
     for name, value in network.parameters().items():
         np.testing.assert_array_equal(value, script.weights[2][name])  # end of epoch 3
         assert not np.array_equal(value, script.weights[-1][name])
-
 
 def test_restored_network_has_the_best_recorded_validation_loss():
     rng = np.random.default_rng(5)
@@ -62,7 +56,6 @@ def test_restored_network_has_the_best_recorded_validation_loss():
     assert loss(network.predict(valid_inputs), valid_targets) == min(history["val_loss"])
     assert history["val_loss"][-1] > min(history["val_loss"])
 
-
 def test_without_restoring_the_network_keeps_its_last_weights():
     script = Scripted("score_loss", [3, 2, 2.5, 2.6, 9, 9])
     network, history = train([script, EarlyStopping("score_loss", patience=2,
@@ -70,7 +63,6 @@ def test_without_restoring_the_network_keeps_its_last_weights():
     assert len(history) == 4
     for name, value in network.parameters().items():
         np.testing.assert_array_equal(value, script.weights[-1][name])
-
 
 def test_min_delta_and_the_direction_of_scores():
     small_gains = Scripted("score_loss", [1.0, 0.95, 0.96, 0.5])
@@ -83,18 +75,15 @@ def test_min_delta_and_the_direction_of_scores():
     stopper = EarlyStopping("custom", patience=2, mode="min")
     assert len(train([forced, stopper])[1]) == 3 and stopper.best_epoch == 1
 
-
 def test_nan_never_counts_as_an_improvement():
     script = Scripted("score_loss", [1.0, float("nan"), float("nan"), 0.5])
     stopper = EarlyStopping("score_loss", patience=2)
     assert len(train([script, stopper])[1]) == 3 and stopper.best_epoch == 1
 
-
 def test_monitoring_an_unrecorded_value_says_what_to_pass():
     with pytest.raises(ValueError, match="monitors 'val_loss', which was not recorded "
                                          r"\(pass validation_data or validation_split"):
         train([EarlyStopping()])
-
 
 def test_interrupted_training_also_gets_the_best_weights_back():
     class Interrupt(Callback):
@@ -108,7 +97,6 @@ def test_interrupted_training_also_gets_the_best_weights_back():
     for name, value in network.parameters().items():
         np.testing.assert_array_equal(value, script.weights[1][name])
 
-
 @pytest.mark.parametrize(("arguments", "error", "message"), [
     ({"patience": -1}, ValueError, "patience must be >= 0, got -1"),
     ({"patience": 2.5}, TypeError, "patience must be an integer, got 2.5"),
@@ -120,47 +108,6 @@ def test_interrupted_training_also_gets_the_best_weights_back():
 def test_early_stopping_refuses_bad_arguments(arguments, error, message):
     with pytest.raises(error, match=message):
         EarlyStopping(**arguments)
-
-
-def test_diagnostics_records_norms_and_the_update_ratio_of_the_last_step():
-    network, history = train([Diagnostics()], epochs=3, batch_size=8)
-    record = history.records[-1]
-    for layer in ("layers.0", "layers.2"):
-        assert {f"{layer}.weight_norm", f"{layer}.gradient_norm", f"{layer}.update_ratio"} \
-            <= set(record)
-    assert record["layers.1.saturated_share"] == 0.0  # small tanh inputs, far from +-1
-    weights, gradient = network.parameters()["layers.0.weights"], \
-        network.gradients()["layers.0.weights"]
-    before = weights + 0.1 * gradient  # plain SGD: W_after = W_before - 0.1 g
-    assert record["layers.0.weight_norm"] == pytest.approx(np.linalg.norm(weights))
-    assert record["layers.0.gradient_norm"] == pytest.approx(np.linalg.norm(gradient))
-    assert record["layers.0.update_ratio"] == pytest.approx(
-        0.1 * np.linalg.norm(gradient) / np.linalg.norm(before))
-
-
-def test_diagnostics_finds_dead_relu_units_and_saturated_sigmoids():
-    hidden = Dense(2, 4, rng=0)
-    hidden.params["bias"][...] = [0.0, 0.0, -100.0, -100.0]  # two units never fire
-    saturating = Dense(2, 3, rng=1)
-    saturating.params["weights"] *= 1000.0
-    network = Sequential([hidden, ReLU(), Dense(4, 1, rng=2)])
-    inputs = np.random.default_rng(0).standard_normal((50, 2))
-    history = fit(network, inputs, inputs[:, 0], SquaredError(), SGD(1e-6), epochs=1,
-                  callbacks=[Diagnostics()])
-    assert history["layers.1.dead_share"] == [0.5]
-    history = fit(Sequential([saturating, Sigmoid(), Dense(3, 1, rng=2)]), inputs, inputs[:, 0],
-                  SquaredError(), SGD(1e-6), epochs=1, callbacks=[Diagnostics(sample_size=20)])
-    assert history["layers.1.saturated_share"][0] > 0.9
-
-
-@pytest.mark.parametrize(("arguments", "error", "message"), [
-    ({"sample_size": 0}, ValueError, "sample_size must be > 0, got 0"),
-    ({"saturation": 1.5}, ValueError, r"saturation must be in \(0, 1\), got 1.5"),
-])
-def test_diagnostics_refuses_bad_arguments(arguments, error, message):
-    with pytest.raises(error, match=message):
-        Diagnostics(**arguments)
-
 
 def test_a_callback_may_stop_in_the_middle_of_an_epoch():
     class StopAtBatch(Callback):

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from glassnet.gradcheck import numerical_gradient, relative_error
 from glassnet.initializers import uniform_symmetric
 from glassnet.layers import Dense, Dropout, ForwardFirstError, Layer
+from glassnet.network import Sequential
 
 PROPERTY = settings(max_examples=40, deadline=None)
 
@@ -202,3 +203,60 @@ def test_a_missing_cache_is_also_an_attribute_error_for_getattr_with_a_default(r
     assert getattr(layer, "scaled_mask", "absent") == "absent"
     with pytest.raises(ForwardFirstError, match="Dropout: backward called before forward"):
         layer.backward(np.ones((2, 2)))
+def dropout_network(rate: float, seed: int = 0) -> Sequential:
+    return Sequential([Dense(4, 6, rng=seed), Dropout(rate), Dense(6, 2, rng=seed + 1)],
+                      rng=seed)
+
+def test_dropout_gradient_check_with_a_fixed_mask(rng):
+    network = dropout_network(0.4)
+    dropout = network.layers[1]
+    inputs, upstream = rng.normal(size=(5, 4)), rng.normal(size=(5, 2))
+
+    def objective() -> float:
+        dropout.rng = np.random.default_rng(7)  # the same mask on every call
+        return float((network.forward(inputs, training=True) * upstream).sum())
+
+    objective()
+    assert 0 < np.count_nonzero(dropout.scaled_mask) < dropout.scaled_mask.size
+    network.backward(upstream)
+    analytic = {name: grad.copy() for name, grad in network.gradients().items()}
+    for name, parameter in network.parameters().items():
+        numerical = numerical_gradient(objective, parameter)
+        assert relative_error(analytic[name], numerical) < 1e-6, name
+
+def test_dropout_is_the_identity_at_predict_time(rng):
+    network = dropout_network(0.5)
+    inputs = rng.normal(size=(8, 4))
+    without = Sequential([network.layers[0], network.layers[2]])
+    np.testing.assert_array_equal(network.predict(inputs), without.predict(inputs))
+    np.testing.assert_array_equal(network.layers[1].backward(np.ones((8, 6))), 1.0)
+
+def test_dropout_keeps_the_expected_activation_and_scales_kept_units():
+    layer = Dropout(0.25, rng=3)
+    outputs = layer.forward(np.ones((400, 50)), training=True)
+    assert set(np.unique(outputs)) == {0.0, 1 / 0.75}
+    assert np.mean(outputs == 0) == pytest.approx(0.25, abs=0.01)
+    assert outputs.mean() == pytest.approx(1.0, abs=0.02)
+
+def test_dropout_mask_comes_from_the_network_rng():
+    first = dropout_network(0.5, seed=4)
+    second = dropout_network(0.5, seed=4)
+    assert first.layers[1].rng is first.rng
+    inputs = np.ones((3, 4))
+    np.testing.assert_array_equal(first.forward(inputs, training=True),
+                                  second.forward(inputs, training=True))
+
+def test_dropout_keeps_float32(rng):
+    layer = Dropout(0.5, rng=0)
+    outputs = layer.forward(rng.normal(size=(4, 3)).astype(np.float32), training=True)
+    assert outputs.dtype == np.float32
+    assert layer.backward(np.ones((4, 3), np.float32)).dtype == np.float32
+
+@pytest.mark.parametrize("rate", [1.0, -0.1, 1.5, "0.5", None])
+def test_dropout_refuses_bad_rate(rate):
+    with pytest.raises((ValueError, TypeError), match="rate"):
+        Dropout(rate)
+
+def test_dropout_without_an_rng_says_where_to_get_one():
+    with pytest.raises(RuntimeError, match="rng"):
+        Dropout(0.5).forward(np.ones((2, 2)), training=True)

@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from glassnet.gradcheck import numerical_gradient, relative_error
-from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
+from glassnet.losses import (
+    BinaryCrossEntropy,
+    Huber,
+    MeanAbsoluteError,
+    SoftmaxCrossEntropy,
+    SquaredError,
+)
 
 PROPERTY = settings(max_examples=40, deadline=None)
 
@@ -73,9 +79,24 @@ def test_gradient_with_sample_weights(loss, rng):
 def test_squared_error_values():
     predictions = np.array([[1.0, 2.0], [3.0, 5.0]])
     targets = np.array([[0.0, 2.0], [1.0, 1.0]])
-    # squares: 1, 0, 4, 16 -> sum 21, mean over 4 elements 5.25
-    assert SquaredError("sum")(predictions, targets) == pytest.approx(0.5 * 21)
+    # squares: 1, 0, 4, 16 -> per-sample means over the 2 outputs 0.5 and 10, so the sum over
+    # samples is 10.5 and the mean over the 4 elements 5.25 ("sum" keeps the 1/K, issue 10)
+    assert SquaredError("sum")(predictions, targets) == pytest.approx(0.5 * 10.5)
     assert SquaredError("mean")(predictions, targets) == pytest.approx(0.5 * 5.25)
+
+
+@pytest.mark.parametrize("loss_class", [SquaredError, BinaryCrossEntropy, SoftmaxCrossEntropy,
+                                        MeanAbsoluteError, Huber])
+def test_sum_is_the_mean_times_the_total_weight_for_every_loss(loss_class, rng):
+    # "reduction" chooses only how samples combine: sum = mean * sum_i w_i, for any K.
+    predictions = rng.normal(size=(6, 3))
+    targets = np.eye(3)[rng.integers(0, 3, 6)]
+    weights = rng.uniform(0.5, 2.0, 6)
+    for sample_weight, total in ((None, 6.0), (weights, weights.sum())):
+        summed, averaged = loss_class(reduction="sum"), loss_class(reduction="mean")
+        value = summed(predictions, targets, sample_weight)
+        assert value == pytest.approx(averaged(predictions, targets, sample_weight) * total)
+        np.testing.assert_allclose(summed.backward(), averaged.backward() * total)
 
 
 def test_sample_weights_normalise_by_total_weight():
@@ -208,3 +229,46 @@ def test_softmax_cross_entropy_is_not_negative(logits, labels):
 def test_binary_cross_entropy_accepts_integer_probabilities():
     loss = BinaryCrossEntropy(from_logits=False)
     assert 0 <= loss(np.array([[1], [0]]), np.array([[1], [0]])) < 1e-9
+
+
+def away_from(values: np.ndarray, kinks, distance: float = 1e-3) -> np.ndarray:
+    """Move entries lying within ``distance`` of a kink out of the way of finite differences."""
+    for kink in kinks:
+        close = np.abs(values - kink) < distance
+        values[close] = kink + 2 * distance
+    return values
+
+@pytest.mark.parametrize("loss", [MeanAbsoluteError(), Huber(), Huber(delta=0.3),
+                                  Huber(reduction="sum")], ids=repr)
+def test_loss_gradient_matches_finite_differences(loss, rng):
+    targets = rng.normal(size=(6, 3))
+    residuals = away_from(rng.normal(scale=2.0, size=(6, 3)),
+                          kinks=[0.0, getattr(loss, "delta", 0.0), -getattr(loss, "delta", 0.0)])
+    predictions = targets + residuals
+    weights = rng.uniform(0.5, 2.0, size=6)
+    loss.forward(predictions, targets, sample_weight=weights)
+    analytic = loss.backward()
+    numerical = numerical_gradient(lambda: loss.forward(predictions, targets, weights),
+                                   predictions)
+    assert relative_error(analytic, numerical) < 1e-6
+
+def test_loss_values_worked_out_by_hand():
+    predictions = np.array([[0.0, 3.0], [1.0, 1.5]])
+    targets = np.array([[1.0, 0.0], [1.0, 1.0]])
+    # |r| per row: [1, 3] and [0, 0.5]; MAE per row: 2 and 0.25; mean 1.125
+    assert MeanAbsoluteError()(predictions, targets) == pytest.approx(1.125)
+    # Huber(delta=1): h = [0.5, 1 * (3 - 0.5)] and [0, 0.125]; per row 1.5 and 0.0625
+    assert Huber()(predictions, targets) == pytest.approx((1.5 + 0.0625) / 2)
+    # weighted: sum_i w_i l_i / sum_i w_i
+    assert Huber()(predictions, targets, np.array([3.0, 1.0])) == \
+        pytest.approx((3 * 1.5 + 0.0625) / 4)
+
+def test_mean_absolute_error_gradient_is_zero_at_the_kink():
+    loss = MeanAbsoluteError()
+    loss.forward(np.array([[1.0, 2.0]]), np.array([[1.0, 0.0]]))
+    np.testing.assert_array_equal(loss.backward(), [[0.0, 0.5]])
+
+@pytest.mark.parametrize("delta", [0, -2.0, float("inf"), None])
+def test_huber_refuses_bad_delta(delta):
+    with pytest.raises(ValueError, match="delta"):
+        Huber(delta=delta)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from glassnet import activations, initializers, layers, losses, optimizers
+from glassnet.activations import ELU, GELU, Softplus
+from glassnet.layers import Dense, Dropout
+from glassnet.losses import Huber, MeanAbsoluteError
 from glassnet.registry import KINDS, name_of, resolve
 
 
@@ -72,9 +75,19 @@ def test_name_of_refuses_unregistered_values():
 
 
 def test_layer_names_resolve_regardless_of_case():
-    from glassnet.layers import Dense
 
     assert resolve("layer", "dense") is Dense
     assert resolve("layer", " DENSE ") is Dense
     with pytest.raises(ValueError, match="unknown layer 'densely'"):
         resolve("layer", "densely")
+
+
+def test_new_pieces_are_registered():
+    assert resolve("activation", "elu") is ELU
+    assert resolve("activation", "softplus") is Softplus
+    assert resolve("activation", "gelu") is GELU
+    assert resolve("loss", "mean_absolute_error") is MeanAbsoluteError
+    assert resolve("loss", "huber") is Huber
+    assert resolve("layer", "Dropout") is Dropout
+    assert Dropout(0.25).config() == {"rate": 0.25}
+    assert ELU(alpha=0.5).config() == {"alpha": 0.5}

@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from glassnet.gradcheck import numerical_gradient, relative_error
+from glassnet.layers import Dense
+from glassnet.losses import SquaredError
+from glassnet.network import Sequential, mlp
+from glassnet.optimizers import SGD
 from glassnet.regularization import L1, L2, NoPenalty, Penalties, penalty
+from glassnet.training import fit
 
 
 def parameters(rng):
@@ -53,3 +58,34 @@ def test_penalty_picks_the_parts(rng):
 def test_bad_l1_is_refused(rng, l1):
     with pytest.raises((ValueError, TypeError), match="l1"):
         penalty(parameters(rng), l1=l1)
+
+
+def test_l2_gradient_matches_finite_differences(rng):
+    network = mlp([3, 4, 2], activation="tanh", rng=0)
+    loss, penalty = SquaredError(), L2(0.3, network.parameters())
+    inputs, targets = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
+
+    def objective() -> float:
+        return loss(network.forward(inputs, training=True), targets) + penalty.value()
+
+    objective()
+    network.backward(loss.backward())
+    gradients = network.gradients()
+    penalty.add_gradients(gradients)
+    analytic = {name: value.copy() for name, value in gradients.items()}
+    for name, parameter in network.parameters().items():
+        assert relative_error(analytic[name], numerical_gradient(objective, parameter)) < 1e-6
+
+def test_l2_decays_weights_not_biases_in_one_hand_worked_step():
+    layer = Dense(2, 1, rng=0)
+    layer.params["weights"][...] = [[2.0], [-1.0]]
+    layer.params["bias"][...] = [0.5]
+    inputs, targets = np.array([[1.0, 1.0]]), np.array([1.0])
+    # output 2 - 1 + 0.5 = 1.5, error 0.5; data gradients: weights [0.5, 0.5], bias 0.5
+    history = fit(Sequential([layer]), inputs, targets, SquaredError(), SGD(0.1), l2=0.2)
+    # loss = 1/2 * 0.5^2 + 0.2 / 2 * (4 + 1) = 0.125 + 0.5
+    assert history["loss"] == [pytest.approx(0.625)]
+    np.testing.assert_allclose(layer.weights, [[2 - 0.1 * (0.5 + 0.2 * 2)],
+                                               [-1 - 0.1 * (0.5 - 0.2 * 1)]])
+    np.testing.assert_allclose(layer.bias, [0.5 - 0.1 * 0.5])
+    assert set(L2(1.0, Sequential([layer]).parameters()).weights) == {"layers.0.weights"}

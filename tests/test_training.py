@@ -13,7 +13,13 @@ from glassnet.activations import Identity, Sigmoid
 from glassnet.callbacks import Callback, EarlyStopping
 from glassnet.gradcheck import numerical_gradient, relative_error
 from glassnet.layers import Dense
-from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
+from glassnet.losses import (
+    BinaryCrossEntropy,
+    Huber,
+    MeanAbsoluteError,
+    SoftmaxCrossEntropy,
+    SquaredError,
+)
 from glassnet.metrics import accuracy
 from glassnet.network import Sequential, mlp
 from glassnet.optimizers import SGD, Adam
@@ -500,3 +506,60 @@ def test_fit_takes_names_and_gives_what_the_objects_give():
     assert named["learning_rate"] == [0.001] * 3
     for name, array in by_name.parameters().items():
         np.testing.assert_array_equal(array, by_object.parameters()[name])
+
+
+def test_multi_label_classification_through_fit():
+    rng = np.random.default_rng(3)
+    inputs = rng.standard_normal((200, 3))
+    targets = np.column_stack([inputs[:, 0] > 0, inputs[:, 1] > 0, inputs.sum(axis=1) > 0])
+    network, loss = mlp([3, 16, 3], activation="tanh", rng=0), BinaryCrossEntropy()
+    history = fit(network, inputs, targets.astype(float), loss, Adam(0.02), epochs=60,
+                  batch_size=32, validation_split=0.2, rng=0)
+    predicted = loss.probabilities(network.predict(inputs)) > 0.5
+    assert predicted.shape == (200, 3)
+    assert np.mean(predicted == targets, axis=0).min() > 0.9
+    assert history["val_loss"][-1] < history["val_loss"][0]
+
+@pytest.mark.parametrize("loss", [SquaredError(), MeanAbsoluteError(), Huber(0.5)], ids=repr)
+def test_multi_output_regression_through_fit(loss):
+    rng = np.random.default_rng(4)
+    inputs = rng.standard_normal((100, 3))
+    targets = inputs @ np.array([[1.0, -2.0], [0.5, 0.0], [0.0, 1.5]]) + [0.5, -1.0]
+    network = mlp([3, 2], rng=0)
+    fit(network, inputs, targets, loss, Adam(0.01), epochs=300, batch_size=20)
+    assert np.abs(network.predict(inputs) - targets).max() < 0.05
+
+XOR = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 5)
+
+XOR_LABELS = np.array([0, 1, 1, 0] * 5)
+
+@pytest.mark.parametrize(("arguments", "error", "message"), [
+    ({"validation_split": 1.0}, ValueError, r"validation_split must be in \[0, 1\), got 1.0"),
+    ({"validation_split": -0.1}, ValueError, "validation_split must be in"),
+    ({"validation_split": "0.2"}, TypeError, "validation_split must be a number"),
+    ({"validation_split": 0.01}, ValueError, "validation_split=0.01 leaves 0 of 20 samples"),
+    ({"validation_split": 0.2, "validation_data": (XOR, XOR_LABELS)}, ValueError,
+     "give validation_data or validation_split, not both"),
+    ({"validation_data": XOR}, ValueError, r"validation_data must be \(inputs, targets\)"),
+    ({"validation_data": (XOR[:, :1], XOR_LABELS)}, ValueError,
+     "validation inputs must have 2 features"),
+    ({"validation_data": (XOR, XOR_LABELS[:3])}, ValueError,
+     "validation inputs has 20 samples but validation targets has 3"),
+    ({"validation_data": (XOR, XOR_LABELS, -np.ones(20))}, ValueError,
+     "validation sample_weight must be finite and >= 0, got -1.0 at index 0"),
+    ({"metrics": ["acc"]}, ValueError, "unknown metric 'acc'; known: accuracy"),
+    ({"metrics": [3]}, TypeError, "metrics must be names .* got 3"),
+    ({"metrics": 3}, TypeError, "metrics must be a list of names or functions, got 3"),
+    ({"metrics": {"loss": accuracy}}, ValueError, "metric name 'loss' is already taken"),
+    ({"l2": -1.0}, ValueError, "l2 must be >= 0, got -1.0"),
+    ({"l2": "big"}, TypeError, "l2 must be a number, got 'big'"),
+    ({"callbacks": Callback()}, TypeError, "callbacks must be a list of Callback objects"),
+    ({"callbacks": [object()]}, TypeError, "lacks on_train_begin"),
+])
+def test_fit_refuses_bad_new_arguments(arguments, error, message):
+    network = mlp([2, 3, 2], rng=0)
+    before = {name: value.copy() for name, value in network.parameters().items()}
+    with pytest.raises(error, match=message):
+        fit(network, XOR, XOR_LABELS, SoftmaxCrossEntropy(), SGD(0.1), epochs=2, **arguments)
+    for name, value in network.parameters().items():
+        np.testing.assert_array_equal(value, before[name])

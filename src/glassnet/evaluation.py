@@ -14,7 +14,6 @@ import numpy as np
 from glassnet.registry import resolve
 
 RESERVED = ("epoch", "loss", "learning_rate", "time")
-CHUNK = 8192  # rows per forward pass, to bound the memory of a large evaluation
 
 
 def resolve_metrics(metrics) -> dict:
@@ -40,11 +39,10 @@ def resolve_metrics(metrics) -> dict:
 
 
 def outputs_of(network, inputs: np.ndarray) -> np.ndarray:
-    """The network's outputs in evaluation mode, CHUNK rows at a time."""
-    if len(inputs) <= CHUNK:
-        return network.forward(inputs, training=False)
-    return np.concatenate([network.forward(inputs[start:start + CHUNK], training=False)
-                           for start in range(0, len(inputs), CHUNK)])
+    """The network's outputs in evaluation mode: ``network.predict`` (in chunks that bound
+    the memory), or one ``forward`` for a network without ``predict``."""
+    predict = getattr(network, "predict", None)
+    return network.forward(inputs, training=False) if predict is None else predict(inputs)
 
 
 class Evaluation:

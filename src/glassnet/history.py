@@ -3,6 +3,10 @@
 A record holds ``epoch``, ``loss``, ``learning_rate`` and ``time`` (wall seconds of the
 epoch), and when asked ``val_loss``, ``<metric>``, ``val_<metric>`` and what callbacks add
 (diagnostics). Imports only the standard library; ``training`` re-exports ``History``.
+
+One encoding for numbers that are not finite, in every file that holds a History (its JSON
+and the model file): the strings "nan", "inf" and "-inf", written by ``to_dict`` and read
+by ``from_dict``, which also reads null as nan (model files written before this encoding).
 """
 
 from __future__ import annotations
@@ -52,15 +56,16 @@ class History:
         return len(self.records)
 
     def to_dict(self) -> dict:
-        """Plain Python data: ``{"records": [...], "stopped_early": ..., "interrupted": ...}``."""
-        records = [{key: plain_number(key, value) for key, value in record.items()}
+        """Strict-JSON data: ``{"records": [...], "stopped_early": ..., "interrupted": ...}``;
+        each value an int or float, or "nan", "inf", "-inf" where it is not finite."""
+        records = [{key: json_number(plain_number(key, value)) for key, value in record.items()}
                    for record in self.records]
         return {"records": records, "stopped_early": self.stopped_early,
                 "interrupted": self.interrupted}
 
     @classmethod
     def from_dict(cls, data) -> History:
-        """The inverse of ``to_dict`` (also reads the strings "nan", "inf", "-inf")."""
+        """The inverse of ``to_dict``; also takes float nan and inf, and null as nan."""
         if not isinstance(data, dict) or not isinstance(data.get("records"), list):
             raise ValueError(f"data must be a dict with a list under 'records', got {data!r:.200}")
         records = []
@@ -76,12 +81,9 @@ class History:
         return cls(records, **flags)
 
     def to_json(self, path) -> None:
-        """Write ``to_dict()`` as JSON; non-finite numbers become "nan", "inf", "-inf"."""
-        data = self.to_dict()
-        for record in data["records"]:
-            record.update({key: json_number(value) for key, value in record.items()})
+        """Write ``to_dict()`` as strict JSON (non-finite numbers as "nan", "inf", "-inf")."""
         with open(path, "w", encoding="utf-8") as file:
-            json.dump(data, file, indent=1, allow_nan=False)
+            json.dump(self.to_dict(), file, indent=1, allow_nan=False)
 
     @classmethod
     def from_json(cls, path) -> History:
@@ -111,6 +113,8 @@ def plain_number(key: str, value) -> float | int:
 
 
 def read_number(key: str, value) -> float | int:
+    if value is None:
+        return math.nan
     if isinstance(value, str) and value in NON_FINITE:
         return NON_FINITE[value]
     return plain_number(key, value)

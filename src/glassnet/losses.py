@@ -2,14 +2,17 @@
 
 A loss follows a two-step protocol like a layer: ``forward(predictions, targets,
 sample_weight=None) -> float`` caches what ``backward() -> grad_predictions`` needs.
-Each loss only defines its per-sample value l_i and that value's gradient; the shared
-reduction turns them into
+Each loss only defines its per-sample value l_i (for K outputs, the mean over them of the
+per-output values) and that value's gradient; the shared reduction over the samples turns
+them into
 
     mean:  L = sum_i w_i l_i / sum_i w_i        (w_i = 1 without sample weights)
     sum:   L = sum_i w_i l_i
 
-so weighted losses are normalised by the total weight. Losses that take logits say so and
-document their fused gradient. Numpy only; imports only ``activations`` from glassnet.
+so weighted losses are normalised by the total weight. ``reduction`` means this one thing
+for every loss: it chooses how samples are combined, never how outputs are. Losses that
+take logits say so and document their fused gradient. Numpy only; imports only
+``activations`` from glassnet.
 """
 
 from __future__ import annotations
@@ -87,22 +90,17 @@ class SquaredError(Loss):
 
     The 1/2 cancels the 2 of the derivative, so the gradient is the plain error, as in the
     tutorial. With ``reduction="mean"`` this is scikit-learn's ``squared_loss``
-    (1/2 of the mean over all elements). With ``reduction="sum"`` the 1/K is dropped:
-    L = 1/2 * sum over every element, the tutorial's loss, whose gradient is
-    ``predictions - targets``.
+    (1/2 of the mean over all elements). With ``reduction="sum"``, L = 1/2 sum_i mean_k
+    (p_ik - t_ik)^2: summed over the samples, still averaged over the K outputs, as every
+    loss's "sum" is. The tutorial's one output makes that 1/2 sum_i (p_i - t_i)^2, whose
+    gradient is ``predictions - targets``.
     """
 
     def per_sample(self, predictions, targets):
-        squares = (predictions - targets) ** 2
-        if self.reduction == "sum":
-            return 0.5 * squares.sum(axis=1)
-        return 0.5 * squares.mean(axis=1)
+        return 0.5 * ((predictions - targets) ** 2).mean(axis=1)
 
     def per_sample_gradient(self, predictions, targets):
-        error = predictions - targets
-        if self.reduction == "sum":
-            return error
-        return error / predictions.shape[1]
+        return (predictions - targets) / predictions.shape[1]
 
 
 class BinaryCrossEntropy(Loss):

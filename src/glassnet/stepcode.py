@@ -93,9 +93,8 @@ def loss_lines(trace) -> list[str]:
     divide = f" / {float(samples)!r}" if mean else ""
     per_output = " / " + repr(outputs) if outputs > 1 or name != "SquaredError" else ""
     if name == "SquaredError":
-        reduce = "mean" if mean else "sum"
-        value = f"(0.5 * (({p} - {y}) ** 2).{reduce}(axis=1)).sum(){divide}"
-        gradient = f"({p} - {y}){per_output if mean else ''}{divide}"
+        value = f"(0.5 * (({p} - {y}) ** 2).mean(axis=1)).sum(){divide}"
+        gradient = f"({p} - {y}){per_output}{divide}"
     elif name == "SoftmaxCrossEntropy":
         return softmax_lines(p, divide)
     elif name == "BinaryCrossEntropy" and loss.from_logits:

@@ -164,7 +164,7 @@ def explain_layers(arguments) -> int:
     loss, optimizer = SquaredError(reduction="sum"), GradientDescent(arguments.learning_rate)
     if arguments.explain > 1:
         fit(network, TRAINING_INPUTS, TRAINING_OUTPUTS, loss, optimizer,
-            epochs=arguments.explain - 1, shuffle=False)
+            epochs=arguments.explain - 1, batch_size=None, shuffle=False, verbose=0)
     trace = trace_step(network, TRAINING_INPUTS, TRAINING_OUTPUTS, loss, optimizer)
     width = shutil.get_terminal_size().columns
     print(textwrap.fill(

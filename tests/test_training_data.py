@@ -1,27 +1,64 @@
-"""sample_weight, class_weight and L2 weight decay in fit: the equivalences the issue names
-(class weight = duplicated samples, weight 0 = dropped rows), the formulas, finite-difference
-checks of the penalty, and refusal of bad weights."""
+"""The data fit trains on: stratified, seeded validation splits; sample and class weights
+(duplicated rows, weight 0 dropped bit for bit, normalisation, "balanced"); bad weights."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from glassnet.gradcheck import numerical_gradient, relative_error
-from glassnet.layers import Dense
-from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
-from glassnet.network import Sequential, mlp
+from glassnet.callbacks import Callback
+from glassnet.losses import (
+    BinaryCrossEntropy,
+    SoftmaxCrossEntropy,
+    SquaredError,
+)
+from glassnet.network import mlp
 from glassnet.optimizers import SGD, Adam
-from glassnet.regularization import L2, weight_decay
+from glassnet.regularization import weight_decay
 from glassnet.training import fit
-from glassnet.training_data import class_weights
+from glassnet.training_data import Batches, Dataset, class_weights
 
+
+class Spy(Callback):
+    """Keeps the training inputs fit settled on (after any split)."""
+
+    def on_train_begin(self, state):
+        self.inputs = state.inputs.copy()
+
+def numbered(samples: int, labels: np.ndarray) -> np.ndarray:
+    """Inputs whose first column is the row number, so a split can be read back."""
+    return np.column_stack([np.arange(samples, dtype=float), labels.astype(float)])
+
+def split_of(labels, fraction, rng, loss=None):
+    samples = len(labels)
+    spy = Spy()
+    outputs = 2 if loss is None else 1
+    fit(mlp([2, outputs], rng=0), numbered(samples, labels), labels,
+        loss or SoftmaxCrossEntropy(), SGD(1e-9), epochs=1, validation_split=fraction, rng=rng,
+        callbacks=[spy])
+    training = spy.inputs[:, 0].astype(int)
+    return training, np.setdiff1d(np.arange(samples), training)
+
+def test_validation_split_is_stratified_seeded_and_disjoint():
+    labels = np.array([0] * 80 + [1] * 20)
+    training, validation = split_of(labels, 0.25, rng=1)
+    assert len(training) == 75 and len(validation) == 25
+    assert np.bincount(labels[validation]).tolist() == [20, 5]  # 25 % of each class
+    assert np.all(np.diff(training) > 0)  # training rows keep their order
+    again, _ = split_of(labels, 0.25, rng=1)
+    other, _ = split_of(labels, 0.25, rng=2)
+    np.testing.assert_array_equal(training, again)
+    assert not np.array_equal(training, other)
+
+def test_validation_split_for_regression_is_a_plain_seeded_share():
+    targets = np.linspace(0, 1, 40)
+    training, validation = split_of(targets, 0.1, rng=0, loss=SquaredError())
+    assert len(validation) == 4 and len(training) == 36
 
 def three_classes(samples: int = 30, seed: int = 0):
     rng = np.random.default_rng(seed)
     labels = np.arange(samples) % 3
     return rng.standard_normal((samples, 4)) + labels[:, None], labels
-
 
 def trained(inputs, targets, loss, seed=0, **arguments) -> dict[str, np.ndarray]:
     network = mlp([inputs.shape[1], 5, 3 if isinstance(loss, SoftmaxCrossEntropy) else 1],
@@ -29,7 +66,6 @@ def trained(inputs, targets, loss, seed=0, **arguments) -> dict[str, np.ndarray]
     arguments = {"epochs": 25, "batch_size": None, **arguments}  # full batch
     fit(network, inputs, targets, loss, arguments.pop("optimizer", SGD(0.3)), **arguments)
     return network.parameters()
-
 
 def test_class_weight_equals_duplicated_samples():
     inputs, labels = three_classes()
@@ -39,7 +75,6 @@ def test_class_weight_equals_duplicated_samples():
                          SoftmaxCrossEntropy())
     for name, value in weighted.items():
         np.testing.assert_allclose(value, duplicated[name], rtol=1e-10, atol=1e-12)
-
 
 def test_sample_weight_zero_equals_dropping_the_rows_bit_for_bit():
     inputs, labels = three_classes(40)
@@ -55,7 +90,6 @@ def test_sample_weight_zero_equals_dropping_the_rows_bit_for_bit():
         for name, value in with_zeros.items():
             np.testing.assert_array_equal(value, dropped[name])
 
-
 def test_weighted_loss_is_normalised_by_the_total_weight():
     inputs, labels = three_classes(12)
     weights = np.linspace(0.5, 3.0, 12)
@@ -65,7 +99,6 @@ def test_weighted_loss_is_normalised_by_the_total_weight():
     # L = sum_i w_i l_i / sum_i w_i, at the weights the (only) full batch started from
     assert history["loss"][0] == pytest.approx((weights * per_sample).sum() / weights.sum())
 
-
 def test_balanced_class_weight_is_n_over_classes_times_count():
     labels = np.array([0] * 6 + [1] * 3 + [2] * 1)
     weights = class_weights("balanced", SoftmaxCrossEntropy(), np.eye(3)[labels])
@@ -73,7 +106,6 @@ def test_balanced_class_weight_is_n_over_classes_times_count():
     np.testing.assert_allclose(weights, [expected[label] for label in labels])
     binary = class_weights({1: 4.0}, BinaryCrossEntropy(), np.array([[0.0], [1.0], [1.0]]))
     np.testing.assert_array_equal(binary, [1.0, 4.0, 4.0])
-
 
 def test_balanced_class_weight_trains_like_the_equivalent_dict():
     inputs, labels = three_classes(30)
@@ -85,39 +117,6 @@ def test_balanced_class_weight_trains_like_the_equivalent_dict():
     for name, value in balanced.items():
         np.testing.assert_allclose(value, as_dict[name], rtol=1e-12)
 
-
-def test_l2_gradient_matches_finite_differences(rng):
-    network = mlp([3, 4, 2], activation="tanh", rng=0)
-    loss, penalty = SquaredError(), L2(0.3, network.parameters())
-    inputs, targets = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
-
-    def objective() -> float:
-        return loss(network.forward(inputs, training=True), targets) + penalty.value()
-
-    objective()
-    network.backward(loss.backward())
-    gradients = network.gradients()
-    penalty.add_gradients(gradients)
-    analytic = {name: value.copy() for name, value in gradients.items()}
-    for name, parameter in network.parameters().items():
-        assert relative_error(analytic[name], numerical_gradient(objective, parameter)) < 1e-6
-
-
-def test_l2_decays_weights_not_biases_in_one_hand_worked_step():
-    layer = Dense(2, 1, rng=0)
-    layer.params["weights"][...] = [[2.0], [-1.0]]
-    layer.params["bias"][...] = [0.5]
-    inputs, targets = np.array([[1.0, 1.0]]), np.array([1.0])
-    # output 2 - 1 + 0.5 = 1.5, error 0.5; data gradients: weights [0.5, 0.5], bias 0.5
-    history = fit(Sequential([layer]), inputs, targets, SquaredError(), SGD(0.1), l2=0.2)
-    # loss = 1/2 * 0.5^2 + 0.2 / 2 * (4 + 1) = 0.125 + 0.5
-    assert history["loss"] == [pytest.approx(0.625)]
-    np.testing.assert_allclose(layer.weights, [[2 - 0.1 * (0.5 + 0.2 * 2)],
-                                               [-1 - 0.1 * (0.5 - 0.2 * 1)]])
-    np.testing.assert_allclose(layer.bias, [0.5 - 0.1 * 0.5])
-    assert set(L2(1.0, Sequential([layer]).parameters()).weights) == {"layers.0.weights"}
-
-
 def test_l2_shrinks_the_weights():
     inputs, labels = three_classes()
     plain = trained(inputs, labels, SoftmaxCrossEntropy(), epochs=60)
@@ -126,10 +125,9 @@ def test_l2_shrinks_the_weights():
         plain["layers.2.weights"])
     assert weight_decay(0.0, {}).value() == 0.0
 
-
 TARGETS = np.array([0, 1, 2, 0, 1, 2])
-INPUTS = np.arange(12.0).reshape(6, 2)
 
+INPUTS = np.arange(12.0).reshape(6, 2)
 
 @pytest.mark.parametrize(("arguments", "error", "message"), [
     ({"sample_weight": [1.0] * 5}, ValueError, r"sample_weight must be 6 numbers .* shape \(5,\)"),
@@ -149,7 +147,6 @@ def test_fit_refuses_bad_weights(arguments, error, message):
     with pytest.raises(error, match=message):
         fit(mlp([2, 3], rng=0), INPUTS, TARGETS, SoftmaxCrossEntropy(), SGD(0.1), **arguments)
 
-
 def test_class_weight_needs_class_labels():
     with pytest.raises(ValueError, match="class_weight needs one class label per sample"):
         fit(mlp([2, 1], rng=0), INPUTS, TARGETS.astype(float), SquaredError(), SGD(0.1),
@@ -158,3 +155,13 @@ def test_class_weight_needs_class_labels():
     with pytest.raises(ValueError, match="class_weight needs one class label per sample"):
         fit(mlp([2, 2], rng=0), INPUTS, multi_label, BinaryCrossEntropy(), SGD(0.1),
             class_weight={1: 2.0})
+
+
+def test_batches_name_the_weight_each_batch_carries():
+    data = Dataset(np.arange(10.0).reshape(5, 2), np.zeros((5, 1)), np.zeros(5))
+    batches = list(Batches(data, 2, shuffle=False).epoch(np.random.default_rng(0)))
+    assert [batch.total_weight for batch in batches] == [2, 2, 1]  # rows, unweighted
+    data.weights = np.array([0.5, 1.0, 2.0, 0.25, 3.0])
+    batches = list(Batches(data, 2, shuffle=False).epoch(np.random.default_rng(0)))
+    assert [batch.total_weight for batch in batches] == [1.5, 2.25, 3.0]
+    assert batches[0].weights.tolist() == [0.5, 1.0] and batches[2].inputs.tolist() == [[8, 9]]
