@@ -3,6 +3,8 @@ stability at |x| = 1e6 in float32 and float64, bad targets, and loss >= 0 (hypot
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -17,6 +19,9 @@ from glassnet.losses import (
     SoftmaxCrossEntropy,
     SquaredError,
 )
+from glassnet.network import mlp
+from glassnet.optimizers import SGD
+from glassnet.training import fit
 
 PROPERTY = settings(max_examples=40, deadline=None)
 
@@ -272,3 +277,47 @@ def test_mean_absolute_error_gradient_is_zero_at_the_kink():
 def test_huber_refuses_bad_delta(delta):
     with pytest.raises(ValueError, match="delta"):
         Huber(delta=delta)
+
+
+@pytest.mark.parametrize("from_logits", [True, False])
+def test_binary_cross_entropy_refuses_targets_outside_0_1(from_logits):
+    # Labels 0/1/2 used to train to a negative loss; now the loss says what to use instead.
+    loss = BinaryCrossEntropy(from_logits=from_logits)
+    predictions = np.full((4, 1), 0.5)
+    for targets in ([0, 1, 2, 0], [0.0, -0.5, 1.0, 1.0], [0.0, np.nan, 1.0, 1.0]):
+        with pytest.raises(ValueError, match=r"BinaryCrossEntropy needs targets in \[0, 1\] "
+                                             r".*use SoftmaxCrossEntropy"):
+            loss(predictions, np.asarray(targets, dtype=float))
+    assert loss(predictions, np.array([0.0, 0.3, 1.0, 0.7])) > 0  # probabilities are fine
+
+
+def test_fit_refuses_binary_cross_entropy_on_three_classes_before_any_step():
+    network = mlp([2, 1], rng=0)
+    before = network.parameters()["layers.0.weights"].copy()
+    with pytest.raises(ValueError, match=r"needs targets in \[0, 1\].*got 2.0"):
+        fit(network, np.eye(3, 2), np.array([0, 1, 2]), BinaryCrossEntropy(), SGD(0.1),
+            verbose=0)
+    np.testing.assert_array_equal(network.parameters()["layers.0.weights"], before)
+
+
+@pytest.mark.parametrize("loss", [SquaredError(), BinaryCrossEntropy(), SoftmaxCrossEntropy(),
+                                  MeanAbsoluteError(), Huber()], ids=repr)
+@pytest.mark.parametrize("shape", [(4, 1), (1, 4), (3,), (5,), ()])
+def test_every_loss_refuses_sample_weights_of_the_wrong_shape(loss, shape):
+    predictions, targets = np.full((4, 2), 0.25), np.array([[0.0, 1.0]] * 4)
+    with pytest.raises(ValueError, match=r"sample_weight must be 4 numbers of shape \(4,\), "
+                                         "one per sample; got float64 of shape "
+                                         + re.escape(str(shape))):
+        loss(predictions, targets, np.ones(shape))
+
+
+def test_a_column_of_weights_no_longer_gives_a_wrong_value():
+    # per-sample losses 1/2 * (1, 4, 9, 16) = 0.5, 2, 4.5, 8; weights 1, 2, 3, 4 (total 10):
+    # (0.5 + 4 + 13.5 + 32) / 10 = 5.0. A (4, 1) column used to broadcast to a 4 x 4 table.
+    predictions, targets = np.array([[1.0], [2.0], [3.0], [4.0]]), np.zeros((4, 1))
+    weights = np.array([1.0, 2.0, 3.0, 4.0])
+    assert SquaredError()(predictions, targets, weights) == pytest.approx(5.0, rel=1e-15)
+    with pytest.raises(ValueError, match=r"got float64 of shape \(4, 1\)"):
+        SquaredError()(predictions, targets, weights.reshape(-1, 1))
+    with pytest.raises(ValueError, match="got <U1 of shape"):
+        SquaredError()(predictions, targets, np.array(list("abcd")))

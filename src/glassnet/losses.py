@@ -53,10 +53,14 @@ class Loss:
         return targets
 
     def forward(self, predictions, targets, sample_weight=None) -> float:
-        """L (see the module docstring); caches the arrays for ``backward``."""
+        """L (see the module docstring); caches the arrays for ``backward``.
+
+        predictions (batch, outputs); targets as ``prepare_targets`` takes them;
+        sample_weight (batch,) or None (any other shape is refused: a column would broadcast).
+        """
         self.predictions = predictions
         self.targets = self.prepare_targets(targets, predictions)
-        self.sample_weight = sample_weight
+        self.sample_weight = check_weights(sample_weight, len(predictions))
         values = self.per_sample(predictions, self.targets)
         if sample_weight is not None:
             values = values * sample_weight
@@ -83,6 +87,17 @@ class Loss:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(reduction={self.reduction!r})"
+
+
+def check_weights(sample_weight, samples: int) -> np.ndarray | None:
+    """``sample_weight`` as a (samples,) array of numbers, or None."""
+    if sample_weight is None:
+        return None
+    weights = np.asarray(sample_weight)
+    if weights.shape != (samples,) or weights.dtype.kind not in "biuf":
+        raise ValueError(f"sample_weight must be {samples} numbers of shape ({samples},), one "
+                         f"per sample; got {weights.dtype} of shape {weights.shape}")
+    return weights
 
 
 class SquaredError(Loss):
@@ -120,6 +135,16 @@ class BinaryCrossEntropy(Loss):
         super().__init__(reduction)
         self.from_logits = from_logits
         self.eps = eps
+
+    def prepare_targets(self, targets, predictions):
+        """Targets in [0, 1] (labels 0/1 or probabilities) of the predictions' shape."""
+        targets = super().prepare_targets(targets, predictions)
+        if targets.size and not (targets.min() >= 0 and targets.max() <= 1):
+            outside = targets[(targets < 0) | (targets > 1) | np.isnan(targets)].flat[0]
+            raise ValueError(f"BinaryCrossEntropy needs targets in [0, 1] (0/1 labels or "
+                             f"probabilities), got {outside}; for classes 0..C-1 use "
+                             "SoftmaxCrossEntropy")
+        return targets
 
     def per_sample(self, predictions, targets):
         if self.from_logits:
