@@ -5,6 +5,7 @@ file is ever executed or allowed to allocate more than the file holds."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 import json
 import pickle
@@ -14,9 +15,12 @@ import zipfile
 import numpy as np
 import pytest
 
+from glassnet.layers import Dense
 from glassnet.losses import SoftmaxCrossEntropy
 from glassnet.model import Model
-from glassnet.network import mlp
+from glassnet.modelfile import DIGEST_PREFIX
+from glassnet.network import Sequential, mlp
+from glassnet.preprocessing import Standardize
 from glassnet.serialization import ModelFileError, describe, load, pack, pack_members, save
 
 
@@ -175,8 +179,8 @@ def test_compressed_members_are_refused(good, tmp_path):
         for name, data in members_of(good).items():
             archive.writestr(name, data)
     body = buffer.getvalue()[:-2]
-    from glassnet.serialization import DIGEST_PREFIX, hashlib  # the real checksum, so the
-    comment = DIGEST_PREFIX + hashlib.sha256(body).hexdigest().encode()  # zip check is hit
+    # the real checksum, so the zip check is hit
+    comment = DIGEST_PREFIX + hashlib.sha256(body).hexdigest().encode()
     refused(tmp_path, body + len(comment).to_bytes(2, "little") + comment, "compressed")
 
 
@@ -184,3 +188,133 @@ def test_non_json_manifests_are_refused(good, tmp_path):
     members = members_of(good)
     for text in (b"\xff\xfe not utf-8", b"{", b'{"format": NaN}', b"[1, 2]", b"[" * 100000):
         refused(tmp_path, pack_members(dict(members, **{"manifest.json": text})))
+
+
+# Reading stays bounded by the file: overlapping or outside members, non-regular files, huge
+# listings; text from the file is escaped; values that parse but make no sense are refused.
+
+def with_digest(body: bytes) -> bytes:
+    """An archive (without its comment) given glassnet's valid checksum comment."""
+    comment = DIGEST_PREFIX + hashlib.sha256(body).hexdigest().encode()
+    return body + len(comment).to_bytes(2, "little") + comment
+
+
+def central_entries(body: bytes) -> list[int]:
+    """Offsets of the central directory records in a zip body."""
+    offsets, position = [], body.find(b"PK\x01\x02")
+    while position != -1:
+        offsets.append(position)
+        position = body.find(b"PK\x01\x02", position + 46)
+    return offsets
+
+
+CENTRAL_FIELDS = {"offset": (42,), "size": (20, 24)}  # local header offset; both sizes
+
+
+def patched(good, record: int, field: str, value: int) -> bytes:
+    """The good file with one field of central directory record ``record`` changed."""
+    body = bytearray(good["bytes"][:-(len(DIGEST_PREFIX) + 64 + 2)])
+    start = central_entries(bytes(body))[record]
+    for position in CENTRAL_FIELDS[field]:
+        body[start + position:start + position + 4] = value.to_bytes(4, "little")
+    return with_digest(bytes(body))
+
+
+def test_two_members_pointing_at_the_same_bytes_are_refused(good, tmp_path):
+    # member 2 made to start where member 1 starts: the classic overlapping-member zip bomb
+    first = zipfile.ZipFile(io.BytesIO(good["bytes"])).infolist()[1].header_offset
+    message = refused(tmp_path, patched(good, 2, "offset", first), "overlaps member")
+    assert len(message.splitlines()) == 1
+
+
+def test_a_member_whose_size_reaches_into_the_next_one_is_refused(good, tmp_path):
+    manifest_size = zipfile.ZipFile(io.BytesIO(good["bytes"])).infolist()[0].file_size
+    refused(tmp_path, patched(good, 0, "size", manifest_size + 40), "overlaps member")
+
+
+def test_members_outside_the_file_are_refused(good, tmp_path):
+    refused(tmp_path, patched(good, 3, "offset", 2**31), "outside the archive")
+    refused(tmp_path, patched(good, 4, "size", 2**30), "beyond the archive")
+
+
+def test_a_hundred_thousand_stray_members_give_one_short_line(good, tmp_path):
+    members = members_of(good)
+    members.update({f"stray/{index}": b"" for index in range(100_000)})
+    message = refused(tmp_path, pack_members(members), "100000 unexpected member")
+    assert len(message) < 1000 and "\n" not in message and "and 99995 more" in message
+
+
+def test_a_fifo_and_a_folder_are_refused_before_reading(tmp_path):
+    import os
+
+    fifo = tmp_path / "model.glassnet"
+    os.mkfifo(fifo)  # nobody writes to it: reading it would wait for ever
+    with pytest.raises(ModelFileError, match="is a FIFO, not a model file"):
+        load(fifo)
+    with pytest.raises(ModelFileError, match="is a folder, not a model file"):
+        load(tmp_path)
+
+
+def test_control_characters_from_the_file_never_reach_a_message(good, tmp_path):
+    hostile = "\x1b]0;owned\x07\x1b[2J\r\n\x9b"
+    for change in (lambda m, a: m["layers"][1].update(name=hostile),
+                   lambda m, a: m.update(class_labels=[hostile, hostile, "c"]),
+                   lambda m, a: m["layers"][1].update(name=hostile * 100_000),
+                   lambda m, a: m.update(feature_names=[hostile, 5])):
+        message = refused(tmp_path, tampered(good, change))
+        assert not any(ord(character) < 32 or 0x7f <= ord(character) <= 0x9f
+                       for character in message), repr(message)
+        assert len(message) < 1000 and "\\x1b" in message
+
+
+@pytest.mark.parametrize("labels, shown", [([1, "1", "c"], "1 and '1'"),
+                                           ([1, 1.0, "c"], "1 and 1.0"),
+                                           ([1, True, "c"], "1 and True"),
+                                           (["c", "c", "d"], "'c' and 'c'")])
+def test_class_labels_that_collide_are_refused(labels, shown, good, tmp_path):
+    refused(tmp_path, tampered(good, lambda m, a: m.update(class_labels=labels)),
+            f"class_labels holds {shown}, the same label")
+
+
+def standardized_members(tmp_path) -> dict[str, bytes]:
+    network = Sequential([Standardize([1.0, 2.0], [0.5, 4.0]), Dense(2, 1, rng=0)])
+    save(network, tmp_path / "standardized.glassnet")
+    with zipfile.ZipFile(tmp_path / "standardized.glassnet") as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.mark.parametrize("scale, message", [("1e400", "scale contains a non-finite value"),
+                                            ("1e-310", "scale must be a normal number")])
+def test_standardize_scales_that_make_no_sense_are_refused(scale, message, tmp_path):
+    members = standardized_members(tmp_path)
+    text = members["manifest.json"].decode()
+    assert text.count("0.5") == 1  # the first scale, replaced as JSON text (1e400 parses to inf)
+    members["manifest.json"] = text.replace("0.5", scale).encode()
+    refused(tmp_path, pack_members(members), f"layer 0 \\(Standardize\\).*{message}")
+
+
+def test_a_target_scaling_that_does_not_fit_the_outputs_is_refused(good, tmp_path):
+    scaling = {"mean": [0.0, 1.0], "scale": [1.0, 2.0]}
+
+    def regression(manifest, arrays):
+        manifest.update(task="regression", class_labels=None, target_scaling=scaling,
+                        loss={"name": "squared_error", "config": {"reduction": "mean"}})
+
+    refused(tmp_path, tampered(good, regression), "target_scaling has 2 means but the network "
+                                                  "has 3 output")
+    refused(tmp_path, tampered(good, lambda m, a: m.update(target_scaling=scaling)),
+            "target_scaling is given for a 'classification' model")
+
+
+def test_a_format_1_file_written_before_the_layer_protocol_still_loads():
+    """tests/data/format1.glassnet was saved by glassnet before the model file modules were
+    reorganised (Standardize, LeakyReLU(0.2), Dropout, History with a NaN)."""
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    model = load(data / "format1.glassnet")
+    inputs = np.load(data / "format1_inputs.npy")
+    np.testing.assert_array_equal(model.network.predict(inputs),
+                                  np.load(data / "format1_outputs.npy"))
+    assert model.network.layers[2].slope == 0.2 and model.class_labels == ["low", "mid", "high"]
+    assert np.isnan(model.history["val_accuracy"][0]) and model.training == {"epochs": 3}

@@ -272,3 +272,40 @@ def test_backward_without_input_gradient_returns_none_and_fills_gradients(rng):
                                                      input_gradient=False) is None
     for name, value in network.gradients().items():
         np.testing.assert_array_equal(value, expected[name])
+
+
+def test_mlp_puts_dropout_after_each_hidden_activation_and_preprocessing_first():
+    scaler = Standardize([0.0, 1.0, 2.0], [1.0, 2.0, 3.0])
+    network = mlp([3, 5, 4, 2], activation="tanh", dropout=0.25, preprocessing=scaler, rng=0)
+    assert [type(layer).__name__ for layer in network.layers] == [
+        "Standardize", "Dense", "Tanh", "Dropout", "Dense", "Tanh", "Dropout", "Dense",
+        "Identity"]
+    assert network.layers[0] is scaler and network.layers[3].rate == 0.25
+    assert network.layers[3].rng is network.rng  # the network's rng draws every mask
+    plain = mlp([3, 5, 4, 2], activation="tanh", rng=0)
+    for name, value in plain.parameters().items():  # same seed, same weights
+        index = int(name.split(".")[1])
+        shifted = {0: 1, 2: 4, 4: 7}[index]
+        np.testing.assert_array_equal(
+            network.parameters()[name.replace(f"layers.{index}.", f"layers.{shifted}.")], value)
+
+
+def test_mlp_refuses_bad_dropout_and_preprocessing_of_the_wrong_width():
+    with pytest.raises(ValueError, match="dropout must be in"):
+        mlp([2, 3, 1], dropout=1.0)
+    with pytest.raises(ValueError, match=r"layer 1 \(Dense\(3, 4\)\) takes 3 features but the "
+                                         r"layer before gives 2"):
+        mlp([3, 4, 1], preprocessing=Standardize([0.0, 0.0], [1.0, 1.0]))
+    with pytest.raises(TypeError, match="write Standardize()"):
+        mlp([3, 4, 1], preprocessing=Standardize)
+
+
+@pytest.mark.parametrize("batch_size", [None, 1, 7, 64, 1000])
+def test_forward_in_chunks_equals_one_forward_pass(batch_size, rng):
+    network = mlp([4, 16, 3], activation="relu", dropout=0.5, rng=0)
+    inputs = rng.standard_normal((150, 4))
+    chunked = network.forward_in_chunks(inputs, batch_size)
+    # BLAS may round a 1-row product differently from a 150-row one: equal to the last bits
+    np.testing.assert_allclose(chunked, network.forward(inputs, training=False), rtol=1e-13,
+                               atol=1e-15)
+    np.testing.assert_array_equal(network.predict(inputs, batch_size), chunked)

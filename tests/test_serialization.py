@@ -4,6 +4,7 @@ atomic save (an error or a kill mid-save leaves the old file loadable)."""
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -201,3 +202,53 @@ def test_load_of_a_missing_file_is_the_usual_os_error(tmp_path):
 def test_save_into_a_missing_folder_fails_cleanly(tmp_path, rng):
     with pytest.raises(FileNotFoundError):
         save(mlp([2, 1], rng=rng), tmp_path / "no" / "model.glassnet")
+
+
+def test_save_goes_through_the_atomic_writer_and_never_replaces_a_fifo(tmp_path):
+    from glassnet.files import NotRegularFileError
+
+    fifo = tmp_path / "model.glassnet"
+    os.mkfifo(fifo)
+    with pytest.raises(NotRegularFileError, match="is a FIFO"):
+        save(mlp([2, 1], rng=0), fifo)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and list(tmp_path.iterdir()) == [fifo]
+
+
+def test_save_keeps_the_permission_bits_of_the_file_it_replaces(tmp_path):
+    path = tmp_path / "model.glassnet"
+    save(mlp([2, 1], rng=0), path)
+    os.chmod(path, 0o640)
+    save(mlp([2, 1], rng=1), path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+
+
+def test_the_file_records_the_version_of_version_py():
+    import glassnet
+    from glassnet.serialization import describe
+    from glassnet.version import __version__
+
+    assert glassnet.__version__ == __version__
+    assert describe(Model(mlp([2, 1], rng=0)))[0]["glassnet_version"] == __version__
+
+
+def test_the_model_file_modules_import_downwards_only():
+    """modelfile (container) <- manifest (fields) <- serialization (save, load): no module
+    imports one above it, and none imports the package root."""
+    import ast
+    from pathlib import Path
+
+    import glassnet
+
+    order = ["modelfile", "manifest", "serialization"]
+    for position, name in enumerate(order):
+        tree = ast.parse((Path(glassnet.__file__).parent / f"{name}.py").read_text())
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                     for alias in node.names}
+        above = {f"glassnet.{module}" for module in order[position + 1:]}
+        assert not imported & above, name
+        assert "glassnet" not in {alias.name for node in ast.walk(tree)
+                                  if isinstance(node, ast.Import) for alias in node.names}
+        assert all(alias.name != "__version__" for node in ast.walk(tree)
+                   if isinstance(node, ast.ImportFrom) and node.module == "glassnet"
+                   for alias in node.names)

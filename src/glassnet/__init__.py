@@ -31,6 +31,7 @@ from glassnet.model import Model
 from glassnet.network import Sequential, mlp
 from glassnet.optimizers import SGD, Adam, GradientDescent
 from glassnet.preprocessing import ColumnEncoder, Standardize
+from glassnet.registry import register
 from glassnet.schedules import (
     Constant,
     ExponentialDecay,
@@ -42,10 +43,10 @@ from glassnet.serialization import ModelFileError, load, save
 from glassnet.solvers import fit_lbfgs
 from glassnet.training import History, TrainingDiverged, fit
 from glassnet.tutorial import NeuralNetwork
-
-__version__ = "0.1.0"
+from glassnet.version import __version__
 
 __all__ = [
+    "register", "__version__",
     "SGD", "Adam", "BinaryCrossEntropy", "Callback", "Dense", "GradientDescent", "History",
     "Identity", "LeakyReLU", "NeuralNetwork", "ProgressBar", "ReLU", "Sequential", "Sigmoid",
     "Softmax", "SoftmaxCrossEntropy", "SquaredError", "Tanh", "accuracy", "check_gradients",

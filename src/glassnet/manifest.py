@@ -1,36 +1,77 @@
-"""The model file's manifest: its format constants, ``ModelFileError``, and turning the
-manifest's plain JSON back into checked objects (loss, preprocessing, History, Model), and
-objects into plain JSON (``config_of``, ``json_safe``). Names from a file are only ever
-looked up in the registry's dicts. Imports numpy, ``registry``, ``initializers``,
-``model``, ``preprocessing`` and ``training``.
+"""The model file's manifest, both directions side by side: ``describe_model`` turns a Model's
+loss, task, labels, names, preprocessing, target scaling, training summary and History into
+plain JSON; ``build_model`` turns a checked manifest back into them around an already built
+network, refusing values that parse but make no sense (labels that collide once written as
+text, a target scaling that does not fit the outputs), each with the field named. Names from
+a file are only ever looked up in the registry's dicts. The layers' part of the manifest is
+``serialization``'s, the container's ``modelfile``'s. Imports numpy, ``registry``,
+``initializers``, ``history``, ``model``, ``preprocessing``, ``version`` and ``modelfile``.
 """
 
 from __future__ import annotations
 
 import inspect
+import math
 
 import numpy as np
 
 from glassnet import registry
+from glassnet.history import History
 from glassnet.initializers import zeros
 from glassnet.model import Model
+from glassnet.modelfile import DTYPES, FORMAT_NAME, FORMAT_VERSION, ModelFileError, listing
 from glassnet.preprocessing import ColumnEncoder
-from glassnet.training import History
+from glassnet.validation import printable
+from glassnet.version import __version__
 
-FORMAT_NAME = "glassnet-model"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-MAX_MANIFEST_BYTES = 16 * 2**20
-DIGEST_PREFIX = b"glassnet sha256 "
-DIGEST_LENGTH = len(DIGEST_PREFIX) + 64
-DTYPES = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
-KEYS = {"format", "format_version", "glassnet_version", "dtype", "layers", "loss", "task",
-        "class_labels", "feature_names", "preprocessing", "target_scaling", "training",
-        "history"}
+# Writing ---------------------------------------------------------------------------------
+
+def describe_model(model: Model, layers: list[dict]) -> dict:
+    """The JSON-safe manifest of ``model`` whose layers are already described."""
+    loss = None if model.loss is None else {"name": registry.name_of("loss", model.loss),
+                                            "config": config_of(model.loss)}
+    manifest = {
+        "format": FORMAT_NAME, "format_version": FORMAT_VERSION,
+        "glassnet_version": __version__, "dtype": np.dtype(model.network.dtype).name,
+        "layers": layers, "loss": loss, "task": model.task,
+        "class_labels": model.class_labels, "feature_names": model.feature_names,
+        "preprocessing": None if model.preprocessing is None else model.preprocessing.config(),
+        "target_scaling": model.target_scaling, "training": model.training,
+        "history": model.history.to_dict(),
+    }
+    return json_safe(manifest)
 
 
-class ModelFileError(ValueError):
-    """A model file that is truncated, damaged, tampered with, or not a glassnet model."""
+def config_of(loss) -> dict:
+    """A loss's constructor arguments: the attributes named like its constructor's
+    parameters (layers give theirs through ``Layer.config()``)."""
+    parameters = inspect.signature(type(loss)).parameters
+    return {name: getattr(loss, name) for name in parameters
+            if name not in ("rng", "initializer") and hasattr(loss, name)}
+
+
+def json_safe(value):
+    """Plain JSON data from dicts, lists, numpy values; NaN and infinity become None."""
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [json_safe(item) for item in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"cannot store {short(value)} ({type(value).__name__}) in a model file")
+
+
+# Reading ---------------------------------------------------------------------------------
+
+def dtype_of(manifest: dict) -> np.dtype:
+    dtype = DTYPES.get(manifest["dtype"]) if isinstance(manifest["dtype"], str) else None
+    if dtype is None:
+        raise ModelFileError(f"dtype must be float32 or float64, got {short(manifest['dtype'])}")
+    return dtype
 
 
 def check_entry(where: str, entry) -> tuple[str, dict]:
@@ -45,15 +86,15 @@ def check_entry(where: str, entry) -> tuple[str, dict]:
     return name, config
 
 
-def construct(layer_class, config: dict, where: str):
-    """``layer_class(**config)`` after checking the keys against its signature."""
-    parameters = inspect.signature(layer_class).parameters
+def construct(cls, config: dict, where: str):
+    """``cls(**config)`` after checking the keys against its signature."""
+    parameters = inspect.signature(cls).parameters
     unknown = sorted(set(config) - set(parameters) | set(config) & {"rng", "initializer"})
     if unknown:
-        raise ModelFileError(f"{where}: unknown config key(s) {unknown}")
+        raise ModelFileError(f"{where}: unknown config key(s) [{listing(unknown)}]")
     extra = {"initializer": zeros} if "initializer" in parameters else {}
     try:
-        return layer_class(**config, **extra)
+        return cls(**config, **extra)
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"{where}: bad config {short(config)}: {error}") from None
 
@@ -63,8 +104,9 @@ def build_model(network, manifest: dict) -> Model:
     training = manifest["training"]
     if not isinstance(training, dict):
         raise ModelFileError(f"training must be a dict, got {short(training)}")
-    labels = check_list("class_labels", manifest["class_labels"], (str, int, float, bool))
+    labels = check_labels(manifest["class_labels"])
     names = check_list("feature_names", manifest["feature_names"], (str,))
+    check_scaling(manifest["target_scaling"], manifest["task"], network.out_features)
     try:
         model = Model(network, build_loss(manifest["loss"]), manifest["task"], labels, names,
                       build_encoder(manifest["preprocessing"]), manifest["target_scaling"],
@@ -92,7 +134,7 @@ def check_features(model: Model) -> None:
     if model.task in ("classification", "multilabel") and \
             not hasattr(model.loss, "probabilities"):
         raise ModelFileError(f"a {model.task} model needs a loss that gives probabilities, "
-                             f"got {model.loss!r}")
+                             f"got {short(model.loss)}")
 
 
 def check_list(name: str, values, types: tuple) -> list | None:
@@ -104,14 +146,45 @@ def check_list(name: str, values, types: tuple) -> list | None:
     return values
 
 
+def check_labels(values) -> list | None:
+    """Class labels: strings, whole or finite numbers, true/false, and no two of them the same
+    label once compared (1, 1.0 and true are equal in Python) or written as text (1, "1")."""
+    labels = check_list("class_labels", values, (str, int, float, bool))
+    by_value, by_text = {}, {}
+    for label in labels or []:
+        if isinstance(label, float) and not math.isfinite(label):
+            raise ModelFileError(f"class_labels holds the non-finite number {label}")
+        for seen, key in ((by_value, label), (by_text, str(label))):
+            if key in seen:
+                raise ModelFileError(f"class_labels holds {short(seen[key])} and "
+                                     f"{short(label)}, the same label once compared or "
+                                     f"written as text")
+            seen[key] = label
+    return labels
+
+
+def check_scaling(scaling, task, outputs: int | None) -> None:
+    """A target scaling belongs to a regression, with one value or one per output."""
+    if scaling is None:
+        return
+    if task not in ("regression", None):
+        raise ModelFileError(f"target_scaling is given for a {short(task)} model; only a "
+                             f"regression has one")
+    means = scaling.get("mean") if isinstance(scaling, dict) else None
+    if isinstance(means, list) and outputs is not None and len(means) != outputs:
+        raise ModelFileError(f"target_scaling has {len(means)} means but the network has "
+                             f"{outputs} output(s)")
+
+
 def build_loss(entry):
     if entry is None:
         return None
     name, config = check_entry("loss", entry)
     loss_class = registry.LOSSES.get(name)
     if loss_class is None:
-        raise ModelFileError(f"unknown loss {name!r}; known: {', '.join(sorted(registry.LOSSES))}")
-    return construct(loss_class, config, f"loss ({name})")
+        raise ModelFileError(f"unknown loss {short(name)}; known: "
+                             f"{listing(sorted(registry.LOSSES), 20)}")
+    return construct(loss_class, config, f"loss ({short(name)})")
 
 
 def build_encoder(config) -> ColumnEncoder | None:
@@ -127,52 +200,19 @@ def build_encoder(config) -> ColumnEncoder | None:
 
 
 def build_history(entry) -> History:
-    """History from ``{"records": [{str: number or null}], "stopped_early", "interrupted"}``."""
+    """History through ``History.from_dict`` (non-finite values are "nan", "inf", "-inf";
+    files written before that wrote null, read as NaN)."""
     if not isinstance(entry, dict) or set(entry) != {"records", "stopped_early", "interrupted"}:
         raise ModelFileError(f"history must have records, stopped_early and interrupted, got "
                              f"{short(entry)}")
-    records = entry["records"]
-    if not isinstance(records, list) or not all(
-            isinstance(record, dict) and all(is_number_or_none(value) for value in record.values())
-            for record in records):
-        raise ModelFileError(f"history records must be dicts of numbers, got {short(records)}")
     if not isinstance(entry["stopped_early"], bool) or not isinstance(entry["interrupted"], bool):
         raise ModelFileError("history stopped_early and interrupted must be true or false")
-    history = History()
-    history.records = [{key: float("nan") if value is None else value
-                        for key, value in record.items()} for record in records]
-    history.stopped_early, history.interrupted = entry["stopped_early"], entry["interrupted"]
-    return history
-
-
-def is_number_or_none(value) -> bool:
-    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
-
-
-
-def config_of(item) -> dict:
-    """A loss's constructor arguments: the attributes named like its constructor's
-    parameters (layers give theirs through ``Layer.config()``)."""
-    parameters = inspect.signature(type(item)).parameters
-    return {name: getattr(item, name) for name in parameters
-            if name not in ("rng", "initializer") and hasattr(item, name)}
-
-
-def json_safe(value):
-    """Plain JSON data from dicts, lists, numpy values; NaN and infinity become None."""
-    if isinstance(value, dict):
-        return {str(key): json_safe(item) for key, item in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [json_safe(item) for item in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    raise TypeError(f"cannot store {value!r} ({type(value).__name__}) in a model file")
+    try:
+        return History.from_dict(entry)
+    except ValueError as error:
+        raise ModelFileError(f"history records: {error}") from None
 
 
 def short(value, limit: int = 120) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
+    """``repr(value)`` for a message: control characters escaped, at most ``limit`` long."""
+    return printable(repr(value), limit)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.layers import Dense, Layer
+from glassnet.layers import Dense, Dropout, Layer
 from glassnet.registry import resolve
 from glassnet.validation import (
     as_float_array,
     as_rng,
     check_dtype,
+    check_fraction,
     check_positive,
     printable,
 )
@@ -108,11 +109,15 @@ class Sequential:
     def predict(self, inputs, batch_size: int | None = None) -> np.ndarray:
         """The network's outputs (samples, out_features) for ``inputs`` (samples, features).
 
-        Checked and cast once, then run in evaluation mode through chunks of ``batch_size``
-        rows, by default as many as keep the widest layer's activations in the processor's
-        cache (``chunk_rows``); each chunk's outputs go straight into the one result array.
+        Checked and cast once (``check_inputs``), then run by ``forward_in_chunks``.
         """
-        inputs = self.check_inputs(inputs)
+        return self.forward_in_chunks(self.check_inputs(inputs), batch_size)
+
+    def forward_in_chunks(self, inputs: np.ndarray, batch_size: int | None = None) -> np.ndarray:
+        """``forward(inputs, training=False)`` for already checked inputs, ``batch_size`` rows
+        at a time: by default as many as keep the widest layer's activations in the
+        processor's cache (``chunk_rows``). Each chunk's outputs go straight into the one
+        result array, so memory stays one output array plus one chunk's activations."""
         if batch_size is None:
             batch_size = self.chunk_rows(inputs.dtype)
         check_positive("batch_size", batch_size, integer=True)
@@ -172,13 +177,17 @@ def check_widths(layers: list) -> None:
             previous, width = (index, layer), layer.out_features
 
 
-def mlp(sizes, activation="relu", output_activation="identity", bias: bool = True,
-        initializer="glorot_uniform", rng=None, dtype=np.float64) -> Sequential:
+def mlp(sizes, activation="relu", output_activation="identity", dropout: float = 0.0,
+        preprocessing: Layer | None = None, bias: bool = True, initializer="glorot_uniform",
+        rng=None, dtype=np.float64) -> Sequential:
     """A multi-layer perceptron: Dense layers of ``sizes`` with ``activation`` between them.
 
     ``mlp([3, 4, 1], activation="sigmoid")`` is 3 inputs -> Dense(3, 4) -> Sigmoid ->
     Dense(4, 1) -> ``output_activation``. Leave ``output_activation="identity"`` when the
     loss takes logits (SoftmaxCrossEntropy, BinaryCrossEntropy(from_logits=True)).
+    ``dropout`` > 0 puts a Dropout(dropout) after every hidden activation; ``preprocessing``
+    is a fitted layer placed first (``Standardize.fit(X)``), whose width must be sizes[0].
+    Weights are drawn from ``rng`` layer by layer, first to last, so a seed gives one network.
     """
     sizes = list(sizes)
     if len(sizes) < 2:
@@ -186,11 +195,16 @@ def mlp(sizes, activation="relu", output_activation="identity", bias: bool = Tru
     hidden_class = resolve("activation", activation)
     output_class = resolve("activation", output_activation)
     initializer = resolve("initializer", initializer)
+    check_fraction("dropout", dropout)
     rng, dtype = as_rng(rng), check_dtype(dtype)
-    layers = []
+    if preprocessing is not None:
+        check_layer(0, preprocessing)
+    layers = [] if preprocessing is None else [preprocessing]
     for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=False)):
         layers.append(Dense(fan_in, fan_out, bias=bias, initializer=initializer, rng=rng,
                             dtype=dtype))
-        is_last = index == len(sizes) - 2
-        layers.append(output_class() if is_last else hidden_class())
+        if index == len(sizes) - 2:
+            layers.append(output_class())
+        else:
+            layers.extend([hidden_class()] + ([Dropout(dropout)] if dropout > 0 else []))
     return Sequential(layers, rng=rng)

@@ -38,6 +38,11 @@ class Standardize(Layer):
             index = int(np.argmax(self.scale <= 0))
             raise ValueError(f"scale must be > 0, got {float(self.scale[index])!r} at index "
                              f"{index}")
+        tiny = np.finfo(self.dtype).tiny  # below it, 1 / scale overflows or loses precision
+        if np.any(self.scale < tiny):
+            index = int(np.argmax(self.scale < tiny))
+            raise ValueError(f"scale must be a normal number >= {tiny}, got "
+                             f"{float(self.scale[index])!r} at index {index}")
         super().__init__()
 
     @classmethod

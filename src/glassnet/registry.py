@@ -1,5 +1,5 @@
 """The one allow-list from names (CLI flags, model files, ``mlp(activation="relu")``) to
-classes and functions.
+classes and functions, and ``register``, which adds a user's own class to it.
 
 A name never reaches ``getattr``, ``eval`` or ``import``: it is looked up in these dicts and
 an unknown name raises ValueError listing the known ones. Imports the numpy-only modules,
@@ -8,6 +8,8 @@ an unknown name raises ValueError listing the known ones. Imports the numpy-only
 """
 
 from __future__ import annotations
+
+import re
 
 from glassnet import (
     activations,
@@ -116,3 +118,62 @@ def name_of(kind: str, value) -> str:
         if entry is value or entry is type(value):
             return name
     raise ValueError(f"{value!r} is not a registered {kind}")
+
+
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,99}")
+
+
+def register(cls: type | None = None, *, name: str | None = None):
+    """Add a user's class to the allow-list, so it is saved and loaded like a built-in.
+
+    ``@glassnet.register`` above the class, or ``glassnet.register(MyLayer, name="my_layer")``
+    (the name defaults to the class's own). The kind follows from the base class: an
+    ``activations.Activation`` is an activation (``mlp(activation=name)``) and a layer, any
+    other ``layers.Layer`` a layer, a ``losses.Loss`` a loss. A model file names the class;
+    ``glassnet.load`` finds it here only (a file never makes glassnet import anything), so
+    register it again in every program that loads the file. A name taken by a built-in or by
+    another class is refused. Returns the class, unchanged.
+    """
+    if cls is None:
+        return lambda decorated: register(decorated, name=name)
+    tables = tables_for(cls)
+    name = cls.__name__ if name is None else name
+    if not isinstance(name, str) or not NAME.fullmatch(name):
+        raise ValueError(f"name must be letters, digits, '_', '.' or '-' (at most 100, not "
+                         f"starting with a digit), got {name!r:.120}")
+    for table in tables:
+        check_free(table, name, cls)
+    for table in tables:
+        table[name] = cls
+    return cls
+
+
+def tables_for(cls) -> list[dict]:
+    """The dicts a class belongs in, from its base class."""
+    if not isinstance(cls, type):
+        raise TypeError(f"register takes a class, got {cls!r:.120}; pass type(obj) or "
+                        f"decorate the class")
+    if issubclass(cls, activations.Activation):
+        return [ACTIVATIONS, LAYERS]
+    if issubclass(cls, layers.Layer):
+        return [LAYERS]
+    if issubclass(cls, losses.Loss):
+        return [LOSSES]
+    raise TypeError(f"register takes a subclass of glassnet.layers.Layer, "
+                    f"glassnet.activations.Activation or glassnet.losses.Loss, got "
+                    f"{cls.__name__}")
+
+
+def check_free(table: dict, name: str, cls: type) -> None:
+    """Refuse a name another class holds (names are compared as ``resolve`` finds them,
+    whatever the case) and a second name for a class already registered."""
+    folded = name.lower()
+    for key, entry in table.items():
+        if key.lower() == folded and entry is not cls:
+            owner = f"{entry.__module__}.{entry.__qualname__}"
+            raise ValueError(f"cannot register {cls.__name__} as {name!r}: the name is taken "
+                             f"by {owner}")
+    names = [key for key, entry in table.items() if entry is cls]
+    if names and folded not in {key.lower() for key in names}:
+        raise ValueError(f"{cls.__name__} is already registered as {names[0]!r}; a class "
+                         f"has one name")
