@@ -36,9 +36,12 @@ DTYPES = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
 KEYS = {"format", "format_version", "glassnet_version", "dtype", "layers", "loss", "task",
         "class_labels", "feature_names", "preprocessing", "target_scaling", "training",
         "history"}
+MAX_MEMBERS = 10_000  # 1 manifest + every array: far beyond any real network
 MESSAGE_LIMIT = 600  # characters of a refusal: one line, however many members a file has
 LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature ... file name length, extra length
 LOCAL_SIGNATURE = b"PK\x03\x04"
+END_RECORD = struct.Struct("<4s6xH10x")  # signature ... total number of entries ...
+END_SIGNATURE = b"PK\x05\x06"
 
 
 class ModelFileError(ValueError):
@@ -91,6 +94,7 @@ def open_archive(file) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
     """The zip archive in the open binary ``file`` and its checked members by name."""
     size = file.seek(0, 2)
     check_digest(file, size)
+    check_member_count(file, size)
     try:
         archive = zipfile.ZipFile(file)
     except zipfile.BadZipFile:
@@ -121,6 +125,21 @@ def check_digest(file, size: int) -> None:
     if digest.hexdigest().encode("ascii") != file_digest:
         raise ModelFileError("checksum mismatch: the file was damaged or changed after it "
                              "was saved")
+
+
+def check_member_count(file, size: int) -> None:
+    """At most MAX_MEMBERS members, read from the end record before zipfile parses the
+    directory (65535 means a zip64 archive: more than glassnet ever writes)."""
+    start = size - DIGEST_LENGTH - END_RECORD.size
+    file.seek(max(start, 0))
+    record = file.read(END_RECORD.size)
+    signature, count = END_RECORD.unpack(record) if start >= 0 else (b"", 0)
+    if signature != END_SIGNATURE:
+        raise ModelFileError("not a glassnet model file: no zip end record before the checksum")
+    if count > MAX_MEMBERS:
+        shown = "65535 or more" if count == 0xFFFF else str(count)
+        raise ModelFileError(f"the archive holds {shown} members, more than the {MAX_MEMBERS} "
+                             f"a glassnet model file can have")
 
 
 def check_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:

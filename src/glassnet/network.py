@@ -197,9 +197,7 @@ def mlp(sizes, activation="relu", output_activation="identity", dropout: float =
     initializer = resolve("initializer", initializer)
     check_fraction("dropout", dropout)
     rng, dtype = as_rng(rng), check_dtype(dtype)
-    if preprocessing is not None:
-        check_layer(0, preprocessing)
-    layers = [] if preprocessing is None else [preprocessing]
+    layers = [] if preprocessing is None else [preprocessing]  # Sequential checks it
     for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=False)):
         layers.append(Dense(fan_in, fan_out, bias=bias, initializer=initializer, rng=rng,
                             dtype=dtype))

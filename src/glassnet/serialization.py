@@ -69,7 +69,7 @@ def load(path) -> Model:
     A missing or unreadable path raises the usual OSError (FileNotFoundError ...); a FIFO,
     device or folder is refused before anything is read from it.
     """
-    shown = short(os.fspath(path), 200)[1:-1]
+    shown = printable(os.fspath(path), 200)
     with open_regular(path, shown) as file:
         try:
             return read_model(file)
