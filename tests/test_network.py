@@ -309,3 +309,13 @@ def test_forward_in_chunks_equals_one_forward_pass(batch_size, rng):
     np.testing.assert_allclose(chunked, network.forward(inputs, training=False), rtol=1e-13,
                                atol=1e-15)
     np.testing.assert_array_equal(network.predict(inputs, batch_size), chunked)
+
+
+def test_mlp_refuses_an_activation_instance_where_it_needs_a_name_or_class():
+    with pytest.raises(TypeError, match=r"activation must be a name such as 'relu' or a layer "
+                                        r"class such as ReLU \(mlp makes one per layer\), got "
+                                        r"ReLU\(\)"):
+        mlp([2, 3, 1], activation=ReLU())
+    with pytest.raises(TypeError, match="output_activation must be a name"):
+        mlp([2, 3, 1], output_activation=len)
+    assert isinstance(mlp([2, 3, 1], activation=Tanh, rng=0).layers[1], Tanh)

@@ -177,6 +177,15 @@ def check_widths(layers: list) -> None:
             previous, width = (index, layer), layer.out_features
 
 
+def activation_class(argument: str, value) -> type:
+    """A registered name or a Layer class; an instance is refused (mlp makes one per layer)."""
+    resolved = resolve("activation", value)
+    if not (isinstance(resolved, type) and issubclass(resolved, Layer)):
+        raise TypeError(f"{argument} must be a name such as 'relu' or a layer class such as "
+                        f"ReLU (mlp makes one per layer), got {printable(repr(value))}")
+    return resolved
+
+
 def mlp(sizes, activation="relu", output_activation="identity", dropout: float = 0.0,
         preprocessing: Layer | None = None, bias: bool = True, initializer="glorot_uniform",
         rng=None, dtype=np.float64) -> Sequential:
@@ -192,17 +201,14 @@ def mlp(sizes, activation="relu", output_activation="identity", dropout: float =
     sizes = list(sizes)
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least an input and an output size, got {sizes!r}")
-    hidden_class = resolve("activation", activation)
-    output_class = resolve("activation", output_activation)
+    hidden = activation_class("activation", activation)
+    output = activation_class("output_activation", output_activation)
     initializer = resolve("initializer", initializer)
     check_fraction("dropout", dropout)
     rng, dtype = as_rng(rng), check_dtype(dtype)
     layers = [] if preprocessing is None else [preprocessing]  # Sequential checks it
-    for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=False)):
-        layers.append(Dense(fan_in, fan_out, bias=bias, initializer=initializer, rng=rng,
-                            dtype=dtype))
-        if index == len(sizes) - 2:
-            layers.append(output_class())
-        else:
-            layers.extend([hidden_class()] + ([Dropout(dropout)] if dropout > 0 else []))
+    for fan_in, fan_out in zip(sizes[:-2], sizes[1:-1], strict=True):
+        layers += [Dense(fan_in, fan_out, bias, initializer, rng, dtype), hidden()]
+        layers += [Dropout(dropout)] if dropout > 0 else []
+    layers += [Dense(sizes[-2], sizes[-1], bias, initializer, rng, dtype), output()]
     return Sequential(layers, rng=rng)
