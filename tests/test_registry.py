@@ -256,3 +256,41 @@ def test_register_is_exported_from_the_package():
     import glassnet
 
     assert glassnet.register is register and "register" in glassnet.__all__
+
+
+def test_a_layer_whose_array_shapes_disagree_with_its_arrays_is_not_saved(clean_registry,
+                                                                          tmp_path):
+    @register
+    class Forgetful(Scale):
+        @classmethod
+        def array_shapes(cls, config):
+            return {"weights": (config["features"],)}  # forgot the offset buffer
+
+    with pytest.raises(ValueError, match=r"cannot save Forgetful: its array_shapes\(config\(\)\) "
+                                         r"gives \{'weights': \(3,\)\} but it holds arrays"):
+        save(Sequential([Forgetful(3)]), tmp_path / "forgetful.glassnet")
+    assert not (tmp_path / "forgetful.glassnet").exists()
+
+
+def test_a_class_whose_arrays_differ_from_what_it_declares_is_refused_on_load(clean_registry,
+                                                                             tmp_path):
+    register(Scale)
+    save(Sequential([Scale(3)]), tmp_path / "scale.glassnet")
+
+    class Forgetful(Scale):
+        @classmethod
+        def array_shapes(cls, config):
+            return {"weights": (config["features"],)}
+
+    class Bufferless(Scale):
+        def __init__(self, features):
+            super().__init__(features)
+            self.buffers = {}
+
+    registry.LAYERS["Scale"] = Forgetful  # another program's Scale, declaring less
+    with pytest.raises(ModelFileError, match=r"unexpected member.*layers.0.offset.npy"):
+        load(tmp_path / "scale.glassnet")
+    registry.LAYERS["Scale"] = Bufferless  # declaring the buffer but not holding it
+    with pytest.raises(ModelFileError, match=r"layer 0 \(Scale\): has arrays \['weights'\], "
+                                             r"its class declares \['offset', 'weights'\]"):
+        load(tmp_path / "scale.glassnet")

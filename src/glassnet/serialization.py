@@ -121,14 +121,21 @@ def describe(model: Model) -> tuple[dict, dict[str, np.ndarray]]:
 
 
 def describe_layer(layer) -> dict:
-    """``{"name": registered name, "config": layer.config()}``."""
+    """``{"name": registered name, "config": layer.config()}``, once the class's
+    ``array_shapes`` of that config are known to match the layer's arrays."""
     try:
         name = registry.name_of("layer", layer)
     except ValueError:
         raise ValueError(f"cannot save {type(layer).__name__}: it is not registered; call "
                          f"glassnet.register({type(layer).__name__}) once, before saving "
                          f"and before loading") from None
-    return {"name": name, "config": layer.config()}
+    config = layer.config()
+    declared = {key: tuple(shape) for key, shape in type(layer).array_shapes(config).items()}
+    held = {key: value.shape for key, value in {**layer.params, **layer.buffers}.items()}
+    if declared != held:  # the file could not be loaded again: refuse to write it
+        raise ValueError(f"cannot save {type(layer).__name__}: its array_shapes(config()) "
+                         f"gives {declared} but it holds arrays {held}")
+    return {"name": name, "config": config}
 
 
 def read_model(file) -> Model:
