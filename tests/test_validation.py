@@ -3,8 +3,12 @@ and matching sample counts; each refusal names the argument and the bad value.""
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glassnet.validation import (
     as_float_array,
@@ -158,3 +162,15 @@ def test_printable_truncates_to_the_limit_without_cutting_an_escape():
 def test_printable_refuses_a_tiny_limit():
     with pytest.raises(ValueError, match="limit must be a whole number >= 3, got 2"):
         printable("abc", limit=2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(), limit=st.integers(3, 120))
+def test_printable_never_lets_a_control_character_through_nor_exceeds_the_limit(text, limit):
+    shown = printable(text, limit)
+    assert len(shown) <= limit
+    assert not any(unicodedata.category(character) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+                   for character in shown)
+    if len(text) <= limit and all(unicodedata.category(c)[0] not in "CZ" or c == " "
+                                  for c in text):
+        assert shown == text  # ordinary text is shown as it is
