@@ -101,3 +101,52 @@ def test_confusion_matrix_counts_true_rows_against_predicted_columns():
 def test_confusion_matrix_refuses_labels_it_was_not_given():
     with pytest.raises(ValueError, match="labels \\['fox'\\] are not among"):
         confusion_matrix(["cat", "fox"], ["cat", "cat"], labels=["cat", "dog"])
+
+
+def test_accuracy_refuses_one_column_of_logits():
+    with pytest.raises(ValueError, match=r"probabilities in \[0, 1\].*logit"):
+        accuracy([0, 1, 1], np.array([[-2.3], [0.7], [1.4]]))
+    with pytest.raises(ValueError, match="targets must be labels or probabilities"):
+        accuracy([-0.5, 1.5], [0, 1])
+
+
+def test_accuracy_of_many_columns_takes_logits_and_probabilities_alike():
+    logits = np.array([[2.0, -1.0], [-0.5, 3.0], [0.1, 0.0]])
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    assert accuracy([0, 1, 1], logits) == accuracy([0, 1, 1], probabilities) == 2 / 3
+
+
+def test_one_dimensional_probabilities_are_thresholded():
+    assert accuracy([0, 1, 1], [0.2, 0.9, 0.3]) == 2 / 3
+
+
+@pytest.mark.parametrize("name", ["accuracy", "mean_squared_error", "mean_absolute_error", "r2",
+                                  "log_loss"])
+def test_metrics_by_name_match_scikit_learn(name, rng):
+    reference = pytest.importorskip("sklearn.metrics")
+    from glassnet.registry import resolve
+
+    functions = {"accuracy": reference.accuracy_score, "r2": reference.r2_score,
+                 "mean_squared_error": reference.mean_squared_error,
+                 "mean_absolute_error": reference.mean_absolute_error,
+                 "log_loss": reference.log_loss}
+    if name in ("accuracy", "log_loss"):
+        targets = rng.integers(0, 3, 50)
+        targets[:3] = [0, 1, 2]
+        probabilities = rng.dirichlet(np.ones(3), 50)
+        ours = resolve("metric", name)(targets, probabilities)
+        theirs = functions[name](targets, probabilities if name == "log_loss"
+                                 else probabilities.argmax(axis=1))
+    else:
+        targets, predictions = rng.standard_normal((40, 2)), rng.standard_normal((40, 2))
+        ours = resolve("metric", name)(targets, predictions)
+        theirs = functions[name](targets, predictions)
+    assert ours == pytest.approx(theirs, rel=1e-12)
+
+
+def test_log_loss_takes_one_hot_and_float_targets():
+    from glassnet.metrics import log_loss
+
+    probabilities = np.array([[0.7, 0.3], [0.4, 0.6]])
+    assert log_loss(np.eye(2)[[0, 1]], probabilities) == log_loss([0, 1], probabilities)
+    assert log_loss(np.array([[0.0], [1.0]]), [0.3, 0.6]) == log_loss([0, 1], probabilities)

@@ -1,4 +1,10 @@
-"""Metrics: numbers that judge predictions (no gradients). Imports numpy and ``validation``."""
+"""Metrics: numbers that judge predictions (no gradients). Imports numpy and ``validation``.
+
+Regression: ``mean_squared_error``, ``mean_absolute_error``, ``r2_score``. Classification
+from labels: ``accuracy``, ``confusion_matrix``; precision, recall, F1 and ROC AUC live in
+``classification_metrics``. Every one matches scikit-learn's function of the same name
+(tested).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,14 @@ from glassnet.validation import check_same_length
 def accuracy(targets, predictions) -> float:
     """Share of samples whose predicted label equals the target label.
 
-    Either argument may be labels (samples,) or scores/one-hot rows (samples, classes), which
-    are turned into labels by argmax (one column: threshold 0.5).
+    Either argument may be labels (samples,) of any kind, one-hot rows or class scores
+    (samples, classes) turned into labels by argmax (logits or probabilities alike), or
+    probabilities of class 1 (samples,) / (samples, 1), thresholded at 0.5. Probabilities must
+    lie in [0, 1]: one column of logits is refused (apply a sigmoid first), since
+    thresholding a logit at 0.5 would silently give the wrong labels.
     """
-    target_labels, predicted_labels = as_labels(targets), as_labels(predictions)
+    target_labels = as_labels(targets, "targets")
+    predicted_labels = as_labels(predictions, "predictions")
     # Without this check [0, 1, 1] against [1] would broadcast into a plausible number.
     check_same_length("targets", target_labels, "predictions", predicted_labels)
     return float(np.mean(target_labels == predicted_labels))
@@ -34,14 +44,18 @@ def mean_absolute_error(targets, predictions) -> float:
 def log_loss(targets, probabilities, eps: float = 1e-15) -> float:
     """Log loss = -mean_i log p_i[t_i], each probability clipped to [eps, 1].
 
-    targets: integer class labels (samples,) in [0, classes); probabilities (samples,
-    classes), or (samples,) / (samples, 1) holding p(class 1) of a binary problem.
+    targets: integer class labels (samples,) in [0, classes) or one-hot rows; probabilities
+    (samples, classes), or (samples,) / (samples, 1) holding p(class 1) of a binary problem.
     """
     probabilities = np.asarray(probabilities, dtype=float)
     if probabilities.ndim == 1 or probabilities.shape[1] == 1:
         positive = probabilities.reshape(-1)
         probabilities = np.column_stack([1.0 - positive, positive])
     labels = np.asarray(targets)
+    if labels.ndim == 2:  # one-hot rows, or one column of labels
+        labels = labels.argmax(axis=1) if labels.shape[1] > 1 else labels[:, 0]
+    if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
+        labels = labels.astype(np.int64)  # 0.0 / 1.0 targets of a binary cross-entropy
     check_same_length("targets", labels, "probabilities", probabilities)
     classes = probabilities.shape[1]
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() >= classes:
@@ -87,16 +101,20 @@ def confusion_matrix(targets, predictions, labels=None) -> np.ndarray:
     return counts
 
 
-def as_labels(values) -> np.ndarray:
-    """Labels from labels (n,), one column of probabilities (n, 1), or scores (n, classes)."""
+def as_labels(values, name: str = "predictions") -> np.ndarray:
+    """Labels from labels (n,), probabilities of class 1 (n,) or (n, 1), or scores
+    (n, classes); a column of fractions outside [0, 1] (logits) is refused."""
     values = np.asarray(values)
-    if values.ndim == 1:
-        return values
-    if values.shape[1] == 1:
-        column = values[:, 0]
-        is_probability = column.dtype.kind == "f" and not np.all(column == np.round(column))
-        return (column > 0.5).astype(np.int64) if is_probability else column
-    return values.argmax(axis=1)
+    if values.ndim == 2 and values.shape[1] > 1:
+        return values.argmax(axis=1)
+    column = values.reshape(-1) if values.ndim == 2 else values
+    if column.dtype.kind != "f" or np.all(column == np.round(column)):
+        return column  # labels (whole numbers, strings ...)
+    if not np.all((column >= 0) & (column <= 1)):
+        outside = column[(column < 0) | (column > 1) | np.isnan(column)][0]
+        raise ValueError(f"{name} must be labels or probabilities in [0, 1]; got {outside!r}, "
+                         f"which looks like a logit (apply a sigmoid first)")
+    return (column > 0.5).astype(np.int64)
 
 
 def as_columns(targets, predictions) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ import re
 from glassnet import (
     activations,
     callbacks,
+    classification_metrics,
     initializers,
     layers,
     losses,
@@ -66,6 +67,15 @@ METRICS = {
     "accuracy": metrics.accuracy,
     "mean_squared_error": metrics.mean_squared_error,
     "mean_absolute_error": metrics.mean_absolute_error,
+    "r2": metrics.r2_score,
+    "log_loss": metrics.log_loss,
+    "precision": classification_metrics.precision,
+    "recall": classification_metrics.recall,
+    "f1": classification_metrics.f1_score,
+    "precision_macro": classification_metrics.precision_macro,
+    "recall_macro": classification_metrics.recall_macro,
+    "f1_macro": classification_metrics.f1_macro,
+    "roc_auc": classification_metrics.roc_auc,
 }
 
 SCHEDULES = {
