@@ -29,6 +29,7 @@ from glassnet.losses import (
 from glassnet.metrics import accuracy, mean_absolute_error, mean_squared_error
 from glassnet.model import Model
 from glassnet.network import Sequential, mlp
+from glassnet.normalization import BatchNormalization
 from glassnet.optimizers import SGD, Adam, GradientDescent
 from glassnet.preprocessing import ColumnEncoder, Standardize
 from glassnet.registry import register
@@ -56,4 +57,5 @@ __all__ = [
     "Constant", "Diagnostics", "Dropout", "ELU", "EarlyStopping", "ExponentialDecay", "GELU",
     "Huber", "InverseScaling", "MeanAbsoluteError", "ReduceOnPlateau", "Softplus", "StepDecay",
     "TrainingDiverged", "fit_lbfgs", "mean_absolute_error",
+    "BatchNormalization",
 ]

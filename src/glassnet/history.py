@@ -100,6 +100,11 @@ class History:
             for record in self.records:
                 writer.writerow([repr(record[key]) if key in record else "" for key in columns])
 
+    def _repr_html_(self) -> str:
+        """A table of the records, with the loss curve when matplotlib is there."""
+        from glassnet.summary import history_html
+        return history_html(self)
+
     def __repr__(self) -> str:
         last = self.records[-1] if self.records else {}
         return f"History(epochs={len(self)}, last={last})"

@@ -113,6 +113,15 @@ class Model:
     def to_model(self) -> Model:
         return self
 
+    def summary(self, print_fn=print) -> None:
+        """Print the network's table (``summary``) and what the Model adds to it."""
+        from glassnet.summary import model_text
+        print_fn(model_text(self))
+
+    def _repr_html_(self) -> str:
+        from glassnet.summary import model_html
+        return model_html(self)
+
     def __repr__(self) -> str:
         return f"Model(task={self.task!r}, network={self.network!r})"
 

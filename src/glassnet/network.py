@@ -147,6 +147,15 @@ class Sequential:
                              f"{array.shape[1]} (shape {array.shape})")
         return array
 
+    def summary(self, print_fn=print) -> None:
+        """Print a table of the layers, output shapes and parameter counts (``summary``)."""
+        from glassnet.summary import network_text
+        print_fn(network_text(self))
+
+    def _repr_html_(self) -> str:
+        from glassnet.summary import network_html
+        return network_html(self)
+
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"Sequential([\n  {inner},\n])"

@@ -23,6 +23,7 @@ from glassnet import (
     schedules,
 )
 from glassnet.diagnostics import Diagnostics
+from glassnet.normalization import BatchNormalization
 from glassnet.preprocessing import Standardize
 
 ACTIVATIONS = {
@@ -61,6 +62,7 @@ OPTIMIZERS = {
 }
 
 LAYERS = {"Dense": layers.Dense, "Dropout": layers.Dropout, "Standardize": Standardize,
+          "BatchNormalization": BatchNormalization,
           **{cls.__name__: cls for cls in ACTIVATIONS.values()}}
 
 METRICS = {
