@@ -15,6 +15,7 @@ from glassnet.activations import (
     Tanh,
 )
 from glassnet.callbacks import Callback, EarlyStopping, ProgressBar
+from glassnet.checkpoints import CSVLogger, ModelCheckpoint
 from glassnet.diagnostics import Diagnostics
 from glassnet.gradcheck import check_gradients, numerical_gradient
 from glassnet.initializers import glorot_uniform, he_normal, uniform_symmetric, zeros
@@ -30,8 +31,10 @@ from glassnet.metrics import accuracy, mean_absolute_error, mean_squared_error
 from glassnet.model import Model
 from glassnet.network import Sequential, mlp
 from glassnet.normalization import BatchNormalization
+from glassnet.onnx_export import export_onnx
 from glassnet.optimizers import SGD, Adam, GradientDescent
 from glassnet.preprocessing import ColumnEncoder, Standardize
+from glassnet.rate_finder import LearningRateFinder
 from glassnet.registry import register
 from glassnet.schedules import (
     Constant,
@@ -57,5 +60,5 @@ __all__ = [
     "Constant", "Diagnostics", "Dropout", "ELU", "EarlyStopping", "ExponentialDecay", "GELU",
     "Huber", "InverseScaling", "MeanAbsoluteError", "ReduceOnPlateau", "Softplus", "StepDecay",
     "TrainingDiverged", "fit_lbfgs", "mean_absolute_error",
-    "BatchNormalization",
+    "BatchNormalization", "CSVLogger", "LearningRateFinder", "ModelCheckpoint", "export_onnx",
 ]
