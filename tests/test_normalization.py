@@ -148,3 +148,10 @@ def test_bad_input_is_refused(rng):
         BatchNormalization(2.5)
     with pytest.raises(ValueError, match="features must be a whole number"):
         BatchNormalization.array_shapes({"features": -1})
+
+
+def test_backward_before_forward_says_so():
+    from glassnet.layers import ForwardFirstError
+
+    with pytest.raises(ForwardFirstError, match="backward called before forward"):
+        BatchNormalization(3).backward(np.ones((2, 3)))

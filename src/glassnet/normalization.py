@@ -8,17 +8,18 @@ Momentum follows PyTorch's convention (not Keras's, whose ``momentum=0.99`` is P
     running_mean     <- (1 - momentum) * running_mean     + momentum * batch mean
     running_variance <- (1 - momentum) * running_variance + momentum * unbiased batch variance
 
-Imports numpy and ``validation`` only.
+Imports numpy, ``layers`` (the Layer protocol) and ``validation``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from glassnet.layers import Layer
 from glassnet.validation import check_dtype, check_fraction, check_positive
 
 
-class BatchNormalization:
+class BatchNormalization(Layer):
     """outputs = gamma * (inputs - mean) / sqrt(variance + epsilon) + beta, per feature.
 
     Training mode (``training=True``): mean and (biased) variance of this batch, and the
@@ -35,11 +36,11 @@ class BatchNormalization:
     (in training the mean and variance depend on every row, hence the two correction sums).
     """
 
-    needs_rng = False
     caches = ("normalized", "inverse_deviation", "batch_statistics")
 
     def __init__(self, features: int, momentum: float = 0.1, epsilon: float = 1e-5,
                  dtype=np.float64):
+        super().__init__()
         self.features = int(check_positive("features", features, integer=True))
         self.momentum = check_fraction("momentum", momentum, allow_one=True)
         self.epsilon = float(check_positive("epsilon", epsilon))
