@@ -147,7 +147,7 @@ def every_layer(rng):
     from glassnet.registry import LAYERS
 
     arguments = {"Dense": (3, 3), "Dropout": (0.5,),
-                 "Standardize": (np.zeros(3), np.ones(3))}
+                 "Standardize": (np.zeros(3), np.ones(3)), "BatchNormalization": (3,)}
     with_rng = {"Dense", "Dropout"}
     return [(name, cls(*arguments.get(name, ()), **({"rng": rng} if name in with_rng else {})))
             for name, cls in sorted(LAYERS.items())]

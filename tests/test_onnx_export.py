@@ -13,6 +13,7 @@ import pytest
 
 import glassnet as g
 from glassnet.cli.main import main
+from glassnet.layers import Layer
 from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 from glassnet.normalization import BatchNormalization
 from glassnet.onnx_export import export_onnx
@@ -146,14 +147,13 @@ def test_multilabel_and_integer_labels(tmp_path, rng):
     assert labels.dtype == np.int64 and labels.tolist() == classifier.predict(inputs).tolist()
 
 
-class Doubler:
-    params: dict = {}
-    grads: dict = {}
+class Doubler(Layer):
+    """A user's layer that glassnet has no ONNX form for."""
 
     def forward(self, inputs, training=False):
         return 2 * inputs
 
-    def backward(self, grad_output):
+    def backward(self, grad_output, input_gradient=True):
         return 2 * grad_output
 
 
@@ -180,3 +180,36 @@ def test_cli_export_refusals(tmp_path, capsys):
     assert main(["export", str(tmp_path / "missing"), "-o", str(tmp_path / "m.onnx")]) == 66
     assert main(["export", str(tmp_path / "m.glassnet"), "-o", str(tmp_path / "m.onnx")]) == 0
     assert (tmp_path / "m.onnx").stat().st_size > 0
+
+
+def test_a_column_encoding_without_onnx_form_is_refused(rng):
+    from glassnet.onnx_export import check_column
+
+    check_column({"name": "age", "categories": None})
+    check_column({"name": "age", "categories": None, "kind": "number", "fill": 3.0,
+                  "indicator": False, "other": None})
+    check_column({"name": "colour", "categories": ["red"], "kind": "category", "fill": None,
+                  "indicator": False, "other": None})
+    with pytest.raises(ValueError, match="cannot export column 'age'.*indicator"):
+        check_column({"name": "age", "categories": None, "kind": "number", "fill": 3.0,
+                      "indicator": True, "other": None})
+    with pytest.raises(ValueError, match="cannot export column 'day'.*date"):
+        check_column({"name": "day", "categories": None, "kind": "date"})
+    with pytest.raises(ValueError, match="cannot export column 'colour'.*other"):
+        check_column({"name": "colour", "categories": ["red"], "kind": "category",
+                      "other": True})
+
+
+def test_a_number_fill_replaces_missing_values_in_the_graph(tmp_path, rng):
+    import onnx
+
+    from glassnet.onnx_export import number_column
+    from glassnet.onnx_layers import Graph
+
+    graph = Graph(onnx, np.dtype(np.float64))
+    filled = number_column(graph, {"name": "age", "categories": None, "fill": 41.5})
+    graph.output("outputs", filled, np.dtype(np.float64), [None, 1])
+    (tmp_path / "fill.onnx").write_bytes(graph.model("fill", 17).SerializeToString())
+    values = np.array([[30.0], [np.nan], [52.0]])
+    np.testing.assert_array_equal(run(tmp_path / "fill.onnx", {"age": values})["outputs"],
+                                  [[30.0], [41.5], [52.0]])

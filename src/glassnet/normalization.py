@@ -42,6 +42,7 @@ class BatchNormalization(Layer):
                  dtype=np.float64):
         super().__init__()
         self.features = int(check_positive("features", features, integer=True))
+        self.in_features = self.out_features = self.features
         self.momentum = check_fraction("momentum", momentum, allow_one=True)
         self.epsilon = float(check_positive("epsilon", epsilon))
         self.dtype = check_dtype(dtype)
@@ -50,14 +51,6 @@ class BatchNormalization(Layer):
         self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
         self.buffers = {"running_mean": np.zeros(shape, self.dtype),
                         "running_variance": np.ones(shape, self.dtype)}
-
-    @property
-    def in_features(self) -> int:
-        return self.features
-
-    @property
-    def out_features(self) -> int:
-        return self.features
 
     @classmethod
     def array_shapes(cls, config: dict) -> dict[str, tuple[int, ...]]:

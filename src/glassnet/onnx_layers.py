@@ -22,7 +22,10 @@ class Graph:
 
     def __init__(self, onnx, dtype: np.dtype):
         self.onnx, self.dtype = onnx, dtype
-        self.nodes, self.constants, self.inputs, self.outputs = [], [], [], []
+        self.nodes: list = []  # onnx NodeProto
+        self.constants: list = []  # onnx TensorProto
+        self.inputs: list = []  # onnx ValueInfoProto
+        self.outputs: list = []
         self.count = 0
 
     def fresh(self, hint: str) -> str:
