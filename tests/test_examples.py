@@ -54,3 +54,10 @@ def test_hand_written_training_loop():
     losses = [float(value) for value in re.findall(r"loss ([0-9.]+)", output)]
     assert losses[-1] < 0.5 * losses[0]
     assert number_after("accuracy", output) > 0.9
+
+
+def test_custom_layer_registered_trains_saves_and_loads():
+    output = run_example("custom_layer.py", 100)
+    assert "loaded layers: [Scale(3), Dense(3, 1)]" in output
+    assert "predictions identical after loading: True" in output
+    assert number_after("final loss", output) < 0.01

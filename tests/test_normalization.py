@@ -155,3 +155,26 @@ def test_backward_before_forward_says_so():
 
     with pytest.raises(ForwardFirstError, match="backward called before forward"):
         BatchNormalization(3).backward(np.ones((2, 3)))
+
+
+def test_a_network_with_batch_normalization_saves_and_loads(tmp_path, rng):
+    from glassnet import Adam, fit, load, save
+    from glassnet.layers import Dense
+    from glassnet.losses import SquaredError
+    from glassnet.network import Sequential
+
+    network = Sequential([Dense(3, 8, rng=rng), BatchNormalization(8), Dense(8, 1, rng=rng)],
+                         rng=rng)
+    inputs = rng.normal(4.0, 3.0, (64, 3))
+    targets = inputs @ np.array([[1.0], [-2.0], [0.5]])
+    fit(network, inputs, targets, SquaredError(), Adam(0.01), epochs=3, batch_size=16, rng=rng)
+    running = network.layers[1].buffers
+    assert not np.allclose(running["running_mean"], 0)  # training moved them
+    save(network, tmp_path / "bn.glassnet")
+    loaded = load(tmp_path / "bn.glassnet").network
+    for name, value in running.items():
+        np.testing.assert_array_equal(loaded.layers[1].buffers[name], value)
+    for name, value in network.parameters().items():
+        np.testing.assert_array_equal(loaded.parameters()[name], value)
+    np.testing.assert_array_equal(loaded.predict(inputs), network.predict(inputs))
+    assert loaded.layers[1].config() == network.layers[1].config()
