@@ -75,3 +75,17 @@ def test_bad_settings_and_no_run_are_refused():
         LearningRateFinder(steps=1)
     with pytest.raises(ValueError, match="recorded 0 batch"):
         LearningRateFinder().suggestion()
+
+
+def test_running_statistics_are_put_back_too(rng):
+    from glassnet import BatchNormalization, Dense, ReLU, Sequential
+
+    inputs, labels = blobs(rng, rows=64)
+    network = Sequential([Dense(4, 8, rng=rng), BatchNormalization(8), ReLU(),
+                          Dense(8, 3, rng=rng)], rng=rng)
+    before = {name: value.copy() for name, value in network.buffers().items()}
+    LearningRateFinder(steps=20).find(network, inputs, labels, SoftmaxCrossEntropy(),
+                                      SGD(0.1), batch_size=16)
+    assert before  # running_mean and running_variance
+    for name, value in network.buffers().items():
+        np.testing.assert_array_equal(value, before[name])

@@ -15,7 +15,7 @@ import os
 import string
 
 from glassnet.callbacks import Callback, Monitor
-from glassnet.files import check_output_path, write_atomically
+from glassnet.files import write_atomically
 from glassnet.model import Model
 from glassnet.serialization import save
 
@@ -59,7 +59,6 @@ class ModelCheckpoint(Callback):
             raise ValueError(f"ModelCheckpoint path {self.path!r} names {missing}, which the "
                              f"epoch did not record; it recorded {sorted(logs)}")
         path = self.path.format(**logs)
-        check_output_path(path)  # a symlink, FIFO or device is refused, never replaced
         save(self.model if self.model is not None else state.network, path)
         self.saved.append(path)
 

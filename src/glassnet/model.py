@@ -10,6 +10,8 @@ the target scaling of a regression, a training summary and the History. It is wh
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from glassnet.network import Sequential
@@ -113,7 +115,7 @@ class Model:
     def to_model(self) -> Model:
         return self
 
-    def summary(self, print_fn=print) -> None:
+    def summary(self, print_fn: Callable[[str], object] = print) -> None:
         """Print the network's table (``summary``) and what the Model adds to it."""
         from glassnet.summary import model_text
         print_fn(model_text(self))

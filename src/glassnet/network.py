@@ -7,6 +7,8 @@ only thing an optimizer sees. Imports ``layers``, ``registry`` and ``validation`
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from glassnet.layers import Dense, Dropout, Layer
@@ -147,7 +149,7 @@ class Sequential:
                              f"{array.shape[1]} (shape {array.shape})")
         return array
 
-    def summary(self, print_fn=print) -> None:
+    def summary(self, print_fn: Callable[[str], object] = print) -> None:
         """Print a table of the layers, output shapes and parameter counts (``summary``)."""
         from glassnet.summary import network_text
         print_fn(network_text(self))
