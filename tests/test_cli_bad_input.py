@@ -59,6 +59,40 @@ def test_unknown_target_column_is_a_usage_error(tmp_path, capsys):
     assert "no column 'colour' for --target; the columns are width, height, species" in err
 
 
+def test_validation_split_of_one_or_more_is_a_usage_error(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    path.write_text(HEADER + GOOD_ROWS)
+    for share in ("1", "1.5", "-0.1"):
+        code, out, err = run(capsys, "train", path, "--target", "species",
+                             "--validation-split", share, "-o", tmp_path / "m.glassnet")
+        assert code == 2 and out == "", share
+        assert f"expected a fraction in [0, 1), got '{share}'" in err and "Traceback" not in err
+    assert not (tmp_path / "m.glassnet").exists()
+
+
+@pytest.mark.parametrize("share", ["0.1", "0.9"])
+def test_too_few_rows_to_hold_out_is_a_data_error(share, tmp_path, capsys):
+    # 4 rows: a share of 0.1 holds out round(0.4) = 0 rows, 0.9 holds out all 4
+    path = tmp_path / "data.csv"
+    path.write_text(HEADER + GOOD_ROWS)
+    code, out, err = run(capsys, "train", path, "--target", "species", "--validation-split",
+                         share, "-o", tmp_path / "m.glassnet")
+    assert code == 65 and out == ""
+    assert err.strip() == (f"error: {path}: 4 row(s) are too few to hold out "
+                           f"--validation-split {share}")
+    assert not (tmp_path / "m.glassnet").exists()
+
+
+@pytest.mark.parametrize(("share", "held_out"), [("0.25", 1), ("0.75", 3), ("0", 0)])
+def test_validation_split_holds_out_the_rounded_share(share, held_out, tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    path.write_text(HEADER + GOOD_ROWS)
+    code, out, err = run(capsys, "train", path, "--target", "species", "--validation-split",
+                         share, "--epochs", "1", "-o", tmp_path / "m.glassnet")
+    assert code == 0, err
+    assert f"{4 - held_out} training rows, {held_out} validation rows" in out
+
+
 def test_a_utf8_byte_order_mark_just_works(tmp_path, capsys):
     path = tmp_path / "data.csv"
     path.write_bytes(b"\xef\xbb\xbf" + (HEADER + GOOD_ROWS * 3).encode())

@@ -36,6 +36,12 @@ def test_accuracy_thresholds_one_column_of_probabilities_at_one_half():
     np.testing.assert_array_equal(as_labels(probabilities), [0, 1, 0, 1])
 
 
+def test_a_probability_of_exactly_one_half_is_the_negative_label():
+    # the same tie-break as Model.predict and scikit-learn's LabelBinarizer: p > 0.5 is 1
+    np.testing.assert_array_equal(as_labels(np.array([[0.5], [0.75], [0.25]])), [0, 1, 0])
+    assert accuracy([0, 1], np.array([[0.5], [0.5]])) == 0.5
+
+
 def test_one_column_of_whole_numbers_is_labels():
     np.testing.assert_array_equal(as_labels(np.array([[0.0], [1.0], [2.0]])), [0, 1, 2])
 

@@ -41,6 +41,64 @@ def test_raw_columns_go_through_the_encoder(rng):
         model.predict([[1.5]])
 
 
+def fixed_network(weights, bias) -> object:
+    """A one-layer network (inputs, outputs) with the given weights and bias: known logits."""
+    network = mlp([len(weights), len(bias)], rng=0)
+    network.layers[0].params["weights"][...] = weights
+    network.layers[0].params["bias"][...] = bias
+    return network
+
+
+def test_binary_probabilities_are_one_minus_p_then_p():
+    # logit = x0 - x1; p = sigmoid(logit); the columns are [1 - p, p], p for class_labels[1]
+    model = Model(fixed_network([[1.0], [-1.0]], [0.0]), BinaryCrossEntropy(),
+                  "classification", ["no", "yes"])
+    inputs = np.array([[2.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    p = 1.0 / (1.0 + np.exp(-np.array([2.0, -1.0, 0.0])))
+    np.testing.assert_allclose(model.predict_proba(inputs), np.column_stack([1 - p, p]),
+                               rtol=1e-15)
+    # a probability of exactly 0.5 goes to the first class, as in scikit-learn
+    assert list(model.predict(inputs)) == ["yes", "no", "no"]
+
+
+def test_multilabel_predictions_are_each_label_above_one_half():
+    # logits [x0, -x0, 0]: probabilities sigmoid(x0), sigmoid(-x0), exactly 0.5 (-> 0)
+    model = Model(fixed_network([[1.0, -1.0, 0.0], [0.0, 0.0, 0.0]], [0.0, 0.0, 0.0]),
+                  BinaryCrossEntropy(), "multilabel", ["red", "green", "blue"])
+    inputs = np.array([[3.0, 7.0], [-2.0, 1.0]])
+    predictions = model.predict(inputs)
+    np.testing.assert_array_equal(predictions, [[1, 0, 0], [0, 1, 0]])
+    assert predictions.dtype == np.int64
+    probabilities = model.predict_proba(inputs)
+    assert probabilities.shape == (2, 3)
+    np.testing.assert_allclose(probabilities[:, 0], 1.0 / (1.0 + np.exp(-inputs[:, 0])))
+    np.testing.assert_array_equal(probabilities[:, 2], [0.5, 0.5])
+
+
+def test_regression_with_several_outputs_unscales_each_column():
+    model = Model(fixed_network([[1.0, 0.0], [0.0, 1.0]], [0.0, 0.0]), SquaredError(),
+                  "regression", target_scaling={"mean": [1.0, -1.0], "scale": [2.0, 10.0]})
+    predictions = model.predict(np.array([[0.5, 0.25], [1.0, -1.0]]))
+    np.testing.assert_allclose(predictions, [[2.0, 1.5], [3.0, -11.0]], rtol=1e-15)
+    single = Model(fixed_network([[2.0], [0.0]], [1.0]), SquaredError(), "regression")
+    np.testing.assert_array_equal(single.predict(np.array([[1.0, 5.0]])), [3.0])
+
+
+def test_model_settings_and_repr(rng):
+    model = Model(mlp([2, 1], rng=rng), BinaryCrossEntropy(), "classification", [0, 1],
+                  feature_names=[1, "b"])
+    assert model.outputs == 1 and model.feature_names == ["1", "b"]
+    assert model.training == {} and len(model.history) == 0
+    assert model.to_model() is model
+    assert repr(model) == f"Model(task='classification', network={model.network!r})"
+    # one output may carry two labels (binary) or one (multilabel), never three
+    Model(mlp([2, 1], rng=rng), BinaryCrossEntropy(), "multilabel", ["only"])
+    with pytest.raises(ValueError, match="class_labels has 3 labels but the network has 1"):
+        Model(mlp([2, 1], rng=rng), BinaryCrossEntropy(), "classification", [0, 1, 2])
+    with pytest.raises(ValueError, match="class_labels has 1 labels but the network has 1"):
+        Model(mlp([2, 1], rng=rng), BinaryCrossEntropy(), "classification", ["only"])
+
+
 @pytest.mark.parametrize(("arguments", "error", "message"), [
     ({"network": "net"}, TypeError, "network must be a Sequential network, got 'net'"),
     ({"task": "ranking"}, ValueError, "task must be one of .* got 'ranking'"),
@@ -49,6 +107,11 @@ def test_raw_columns_go_through_the_encoder(rng):
      "class_labels has 2 labels but the network has 3 output"),
     ({"preprocessing": {"columns": []}}, TypeError, "preprocessing must be a ColumnEncoder"),
     ({"target_scaling": {"mean": 1.0, "scale": 0.0}}, ValueError, "scale > 0"),
+    ({"target_scaling": {"mean": 1.0}}, ValueError, "target_scaling must be a dict with keys"),
+    ({"target_scaling": {"mean": [1.0], "scale": [1.0, 2.0]}}, ValueError, "of one shape"),
+    ({"target_scaling": {"mean": float("nan"), "scale": 1.0}}, ValueError, "finite mean"),
+    ({"target_scaling": {"mean": 0.0, "scale": float("inf")}}, ValueError, "finite mean"),
+    ({"task": "multilabel", "class_labels": None}, ValueError, "class_labels must be distinct"),
 ])
 def test_model_refuses_bad_arguments(arguments, error, message, rng):
     settings = {"network": mlp([2, 3], rng=rng), "loss": SoftmaxCrossEntropy(), **arguments}

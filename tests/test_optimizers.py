@@ -161,6 +161,30 @@ def test_learning_rate_can_change_between_steps():
 
 
 @pytest.mark.parametrize(
+    ("default", "explicit"),
+    [
+        (SGD(), SGD(learning_rate=0.01, momentum=0.0, nesterov=False)),
+        (GradientDescent(), SGD(learning_rate=1.0)),
+        (Adam(), Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8)),
+    ],
+)
+def test_default_settings_follow_the_documented_trajectory(default, explicit):
+    for got, want in zip(trajectory(default), trajectory(explicit), strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_default_steps_by_hand():
+    # SGD: w - 0.01 g.  Adam's first step is lr * g / (|g| + epsilon) (bias-corrected):
+    # 0.001 for a large gradient, 0.0005 for a gradient equal to epsilon = 1e-8.
+    parameter = np.array([1.0, 1.0])
+    SGD().step({"w": parameter}, {"w": np.array([1.0, -2.0])})
+    np.testing.assert_allclose(parameter, [0.99, 1.02], rtol=1e-15)
+    parameter = np.array([0.0, 0.0])
+    Adam().step({"w": parameter}, {"w": np.array([4.0, 1e-8])})
+    np.testing.assert_allclose(parameter, [-0.001, -0.0005], rtol=1e-7)
+
+
+@pytest.mark.parametrize(
     ("factory", "error", "message"),
     [
         (lambda: SGD(learning_rate=0), ValueError, "learning_rate must be > 0, got 0"),

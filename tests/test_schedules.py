@@ -56,12 +56,29 @@ def test_inverse_scaling_counts_samples_as_scikit_learn_does():
     assert InverseScaling(0.25, initial_learning_rate=1.0).value(0, samples_seen=15) == 0.5
 
 
+def test_default_settings():
+    # StepDecay halves every 10 epochs, ExponentialDecay multiplies by 0.96 an epoch,
+    # InverseScaling has power 0.5 (scikit-learn's power_t), from lr0 = 1.
+    assert [StepDecay(initial_learning_rate=1.0).value(e) for e in (0, 9, 10, 19, 20)] == [
+        1.0, 1.0, 0.5, 0.5, 0.25]
+    assert ExponentialDecay(initial_learning_rate=1.0).value(2) == pytest.approx(0.96**2,
+                                                                                 rel=1e-15)
+    assert InverseScaling(initial_learning_rate=1.0).value(3, samples_seen=3) == 0.5
+    assert Constant(initial_learning_rate=0.3).value(7, samples_seen=100) == 0.3
+
+
+def test_schedule_repr_shows_the_settings():
+    assert repr(StepDecay(factor=0.25, every=3)) == (
+        "StepDecay(initial_learning_rate=None, factor=0.25, every=3)")
+    assert repr(InverseScaling()) == "InverseScaling(initial_learning_rate=None, power=0.5)"
+
+
 class Script(Callback):
-    def __init__(self, values):
-        self.values = values
+    def __init__(self, values, key="watched_loss"):
+        self.values, self.key = values, key
 
     def on_epoch_end(self, state):
-        state.logs["watched_loss"] = self.values[state.epoch]
+        state.logs[self.key] = self.values[state.epoch]
 
 
 def test_reduce_on_plateau_after_patience_epochs_without_improvement():
@@ -81,6 +98,15 @@ def test_reduce_on_plateau_cooldown_and_floor():
     used, _ = rates(schedule, 7, learning_rate=1.0, extra=[Script(values)])
     # reduce after epoch 2, cool down in epoch 3, reduce after 4, cool 5, reduce after 6
     assert used == pytest.approx([1.0, 1.0, 0.1, 0.1, 0.01, 0.01, 0.005])
+
+
+def test_reduce_on_plateau_defaults_wait_ten_epochs_then_divide_by_ten():
+    # val_loss falls by 5e-5 after the first epoch, less than the default min_delta of 1e-4:
+    # no epoch after the first improves, so the rate is multiplied by 0.1 after the 10th
+    # stalled epoch (epoch 11 counted from 1).
+    values = [1.0] + [1.0 - 5e-5] * 12
+    used, _ = rates(ReduceOnPlateau(), 13, learning_rate=1.0, extra=[Script(values, "val_loss")])
+    assert used == pytest.approx([1.0] * 11 + [0.1] * 2, rel=1e-15)
 
 
 @pytest.mark.parametrize(("make", "error", "message"), [
