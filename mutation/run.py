@@ -25,7 +25,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from mutants import describe, module_mutants, sample
 from report import load_equivalents, mark_equivalent, save_json, table
-from runner import run
+from runner import prepare, run
 from selection import test_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def execute(root: Path, config: dict, chosen: list, arguments: argparse.Namespace) -> int:
     check_import(root)
+    prepare(root, config.get("preload", []))
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     equivalents = load_equivalents(ROOT / config["equivalents"])
     outcomes, started = [], time.monotonic()

@@ -3,13 +3,23 @@
 Outcomes: ``killed`` (a test failed or errored), ``timeout`` (counted as killed: the mutant
 made the tests hang), ``survived`` (every chosen test passed), ``equivalent`` (survived and
 listed in ``mutation/equivalent.toml`` with the reason it cannot change behaviour).
+
+Starting Python with numpy, pandas, scikit-learn and pytest costs seconds of processor time
+per mutant, so the runner imports the ``preload`` modules of ``[tool.mutation]`` once and
+runs each mutant's tests in a forked child (``pytest.main``), which imports glassnet afresh
+from the mutated file. glassnet itself is never imported by the runner. A timeout in a fork
+is checked once more in a fresh process before it counts.
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 import re
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +39,16 @@ class Outcome:
     detail: str = ""
 
 
+def prepare(root: Path, preload: list[str]) -> None:
+    """Import the heavy third-party modules once and set the environment of the test runs."""
+    os.environ.update(test_environment(root))
+    sys.path.insert(0, str(root / "src"))
+    for name in preload:
+        importlib.import_module(name)
+    if any(name == "glassnet" or name.startswith("glassnet.") for name in sys.modules):
+        raise RuntimeError("the runner must not import glassnet: the forks would reuse it")
+
+
 def run(root: Path, mutant: Mutant, config: dict) -> Outcome:
     """Apply ``mutant``, run its test files (stop at the first failure), restore the file."""
     tests = mapped_files(root, mutant.module, config.get("tests", {}))
@@ -38,24 +58,74 @@ def run(root: Path, mutant: Mutant, config: dict) -> Outcome:
     original = apply(root / "src", mutant)
     started = time.monotonic()
     try:
-        status, detail = _pytest(root, tests, seconds)
+        status, detail = _forked_pytest(root, tests, seconds)
+        if status == "timeout":  # make sure it is the mutant, not the fork, that hangs
+            status, detail = _pytest(root, tests, seconds)
     finally:
         restore(root / "src", mutant, original)
     return Outcome(mutant, status, len(tests), time.monotonic() - started, detail)
 
 
+def _arguments(tests: list[str]) -> list[str]:
+    return ["-x", "-q", "-p", "no:cacheprovider", "--no-header", "-o", "addopts=", *tests]
+
+
+def _forked_pytest(root: Path, tests: list[str], seconds: float) -> tuple[str, str]:
+    """pytest.main in a forked child with its output in a temporary file."""
+    with tempfile.TemporaryFile("w+") as output:
+        child = os.fork()
+        if child == 0:  # the child: never returns
+            code = 3
+            try:
+                os.chdir(root)
+                os.dup2(output.fileno(), 1)
+                os.dup2(output.fileno(), 2)
+                import pytest
+                code = int(pytest.main(_arguments(tests)))
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        try:
+            code = _wait(child, seconds)
+        except BaseException:  # interrupted: stop the child too
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+            raise
+        output.seek(0)
+        return _classify(code, output.read(), seconds)
+
+
+def _wait(child: int, seconds: float) -> int | None:
+    """The child's exit code, or None after killing it when it outlives ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.2)
+    os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    return None
+
+
 def _pytest(root: Path, tests: list[str], seconds: float) -> tuple[str, str]:
-    """Run pytest on ``tests``; return (status, first failing test or reason)."""
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-               "--no-header", "-o", "addopts=", *tests]
+    """pytest in a fresh process."""
+    command = [sys.executable, "-m", "pytest", *_arguments(tests)]
     try:
         result = subprocess.run(command, cwd=root, env=test_environment(root), timeout=seconds,
                                 capture_output=True, text=True)
     except subprocess.TimeoutExpired:
+        return _classify(None, "", seconds)
+    return _classify(result.returncode, result.stdout, seconds)
+
+
+def _classify(code: int | None, output: str, seconds: float) -> tuple[str, str]:
+    if code is None:
         return "timeout", f"over {seconds:.0f} s"
-    if result.returncode == 0:
+    if code == 0:
         return "survived", ""
-    if result.returncode in (1, 2):
-        failed = re.search(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.MULTILINE)
-        return "killed", failed.group(1) if failed else f"pytest exit {result.returncode}"
-    return "error", f"pytest exit {result.returncode}: {result.stdout[-300:]}"
+    if code in (1, 2):
+        failed = re.search(r"^(?:FAILED|ERROR) (\S+)", output, re.MULTILINE)
+        return "killed", failed.group(1) if failed else f"pytest exit {code}"
+    return "error", f"pytest exit {code}: {output[-300:]}"

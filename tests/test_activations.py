@@ -115,6 +115,17 @@ def test_activations_have_no_parameters():
         assert activation.params == {} and activation.grads == {}
 
 
+def test_repr_names_the_activation_and_its_setting():
+    assert [repr(cls()) for cls in (Sigmoid, Tanh, ReLU, Identity, Softmax)] == [
+        "Sigmoid()", "Tanh()", "ReLU()", "Identity()", "Softmax()"]
+    assert repr(LeakyReLU()) == "LeakyReLU(slope=0.01)"
+    assert repr(ELU(alpha=0.5)) == "ELU(alpha=0.5)" and repr(ELU()) == "ELU(alpha=1.0)"
+
+
+def test_leaky_relu_default_slope_is_one_hundredth():
+    np.testing.assert_array_equal(LeakyReLU().forward(np.array([[-2.0, 3.0]])), [[-0.02, 3.0]])
+
+
 @pytest.mark.parametrize("activation_class", ACTIVATIONS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_huge_inputs_give_finite_values_without_warnings(

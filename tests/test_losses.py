@@ -181,6 +181,21 @@ def test_float32_predictions_give_float32_gradients(rng):
         assert loss.backward().dtype == np.float32
 
 
+def test_repr_shows_the_settings():
+    assert repr(SquaredError()) == "SquaredError(reduction='mean')"
+    assert repr(SoftmaxCrossEntropy(reduction="sum")) == "SoftmaxCrossEntropy(reduction='sum')"
+    assert repr(BinaryCrossEntropy()) == "BinaryCrossEntropy(from_logits=True, reduction='mean')"
+    assert repr(Huber()) == "Huber(delta=1.0, reduction='mean')"
+
+
+def test_probabilities_are_clipped_to_one_trillionth_by_default():
+    # from_logits=False: p = 0 for a positive target costs -log(1e-12), not infinity
+    loss = BinaryCrossEntropy(from_logits=False)
+    assert loss(np.array([[0.0], [1.0]]), np.array([[1.0], [1.0]])) == pytest.approx(
+        -np.log(1e-12) / 2, rel=1e-12)
+    np.testing.assert_array_equal(loss.probabilities(np.array([[0.25]])), [[0.25]])
+
+
 def test_unknown_reduction_is_refused():
     with pytest.raises(ValueError, match=r"reduction must be 'mean' or 'sum', got 'avg'"):
         SquaredError(reduction="avg")
