@@ -252,6 +252,13 @@ def test_dropout_keeps_float32(rng):
     assert outputs.dtype == np.float32
     assert layer.backward(np.ones((4, 3), np.float32)).dtype == np.float32
 
+def test_dropout_repr_and_sequential_repr_list_the_layers():
+    assert repr(Dropout(0.25)) == "Dropout(0.25)"
+    network = Sequential([Dense(3, 2, rng=0), Dropout(0.5), Dense(2, 1, bias=False, rng=0)])
+    assert repr(network) == (
+        "Sequential([\n  Dense(3, 2),\n  Dropout(0.5),\n  Dense(2, 1, bias=False),\n])")
+
+
 @pytest.mark.parametrize("rate", [1.0, -0.1, 1.5, "0.5", None])
 def test_dropout_refuses_bad_rate(rate):
     with pytest.raises((ValueError, TypeError), match="rate"):
