@@ -15,6 +15,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
+from mutants import Mutant
 from runner import Outcome
 
 
@@ -96,8 +97,18 @@ def _listing(outcomes: list[Outcome], status: str) -> list[str]:
 
 
 def save_json(path: Path, outcomes: list[Outcome], settings: dict) -> None:
-    """Every outcome with its mutant, for later comparison."""
+    """Every outcome with its mutant, for later comparison (``--merge``)."""
     records = [dict(vars(o.mutant), name=o.mutant.name, status=o.status, test_files=o.tests,
                     seconds=round(o.seconds, 2), detail=o.detail)
                for o in outcomes]
+    settings = {key: str(value) if isinstance(value, Path) else value
+                for key, value in settings.items()}
     path.write_text(json.dumps({"settings": settings, "outcomes": records}, indent=1) + "\n")
+
+
+def load_json(path: Path) -> list[Outcome]:
+    """The outcomes a ``--report`` file holds."""
+    fields = ("module", "operator", "occurrence", "line", "original", "mutated")
+    return [Outcome(Mutant(*(record[f] for f in fields)), record["status"],
+                    record["test_files"], record["seconds"], record["detail"])
+            for record in json.loads(path.read_text())["outcomes"]]

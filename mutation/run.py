@@ -12,6 +12,7 @@ killed / (killed + survived), timeouts counted as killed, equivalents listed apa
 from __future__ import annotations
 
 import argparse
+import random
 import signal
 import subprocess
 import sys
@@ -24,7 +25,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 from mutants import describe, module_mutants, sample
-from report import load_equivalents, mark_equivalent, save_json, table
+from report import load_equivalents, load_json, mark_equivalent, save_json, table
 from runner import prepare, run
 from selection import test_environment
 
@@ -39,6 +40,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="seed of the random sample")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to mutate")
     parser.add_argument("--report", type=Path, help="write every outcome to this JSON file")
+    parser.add_argument("--shard", default="1/1", metavar="K/N",
+                        help="run the K-th of N shares of the sample (one checkout each)")
+    parser.add_argument("--merge", nargs="+", type=Path, metavar="REPORT",
+                        help="print the scores of JSON reports of earlier runs together")
     parser.add_argument("--list", action="store_true", help="list the sampled mutants, run nothing")
     return parser.parse_args(argv)
 
@@ -67,6 +72,20 @@ def changed(root: Path, base: str) -> list[str]:
             and (root / n).exists()]
 
 
+def share(chosen: list, shard: str, seed: int) -> list:
+    """The mutants in a seeded random order (a run cut short is still a random sample),
+    then every N-th from the K-th for ``shard`` "K/N"."""
+    try:
+        index, count = (int(part) for part in shard.split("/"))
+    except ValueError:
+        raise SystemExit(f"mutation: --shard takes K/N such as 1/2, got {shard!r}") from None
+    if not 1 <= index <= count:
+        raise SystemExit(f"mutation: --shard {shard}: K must be in 1..N")
+    order = list(chosen)
+    random.Random(seed).shuffle(order)
+    return order[index - 1::count]
+
+
 def check_import(root: Path) -> None:
     """Refuse to run if the tests would import glassnet from another checkout."""
     where = subprocess.run([sys.executable, "-c", "import glassnet; print(glassnet.__file__)"],
@@ -79,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parse(argv)
     root = arguments.root.resolve()
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutation"]
+    if arguments.merge:
+        print(table([o for path in arguments.merge for o in load_json(path)], config["groups"]))
+        return 0
     groups, chosen = config["groups"], []
     targets = {t: resolve(t, root, groups) for t in arguments.targets}
     if arguments.changed:
@@ -88,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
                                                                   config["operators"])]
         drawn = sample(pool, arguments.sample, arguments.seed)
         chosen += [describe(root / "src", mutant) for mutant in drawn]
+    chosen = share(chosen, arguments.shard, arguments.seed)
     if arguments.list or not chosen:
         print("\n".join(f"{m.name}: {m.original!r} -> {m.mutated!r}" for m in chosen))
         return 0
@@ -104,6 +127,8 @@ def execute(root: Path, config: dict, chosen: list, arguments: argparse.Namespac
         for number, mutant in enumerate(chosen, 1):
             outcome = mark_equivalent(run(root, mutant, config), equivalents)
             outcomes.append(outcome)
+            if arguments.report:
+                save_json(arguments.report, outcomes, vars(arguments))
             print(f"[{number}/{len(chosen)}] {outcome.status:10} {mutant.name} "
                   f"({outcome.tests} test files, {outcome.seconds:.1f} s) {outcome.detail}",
                   flush=True)
@@ -111,9 +136,6 @@ def execute(root: Path, config: dict, chosen: list, arguments: argparse.Namespac
         print("mutation: interrupted; the mutated file is restored; partial results follow")
     print(f"\n{len(outcomes)} of {len(chosen)} mutants in {time.monotonic() - started:.0f} s\n")
     print(table(outcomes, config["groups"]))
-    if arguments.report:
-        save_json(arguments.report, outcomes, {"targets": arguments.targets, "changed":
-                  arguments.changed, "sample": arguments.sample, "seed": arguments.seed})
     return 0
 
 
