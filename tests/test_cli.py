@@ -74,6 +74,33 @@ def test_demo_interactive_end_of_input_is_clean(capsys, monkeypatch):
     assert code == 0 and "no more input" in err and "Traceback" not in err
 
 
+def test_ctrl_c_is_exit_130_without_a_traceback(capsys, monkeypatch):
+    def interrupt(prompt=""):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("builtins.input", interrupt)
+    code, _, err = run(capsys, "demo", "--interactive")
+    assert code == 130 and err.strip() == "interrupted"
+
+
+def test_an_unexpected_error_is_one_line_and_exit_1_unless_debug(capsys, monkeypatch):
+    def broken(prompt=""):
+        raise RuntimeError("the keyboard melted")
+
+    monkeypatch.setattr("builtins.input", broken)
+    code, _, err = run(capsys, "demo", "--interactive")
+    assert code == 1
+    assert err.strip() == ("error: RuntimeError: the keyboard melted (run with --debug for "
+                           "details)")
+    code, _, err = run(capsys, "--debug", "demo", "--interactive")
+    assert code == 1 and "Traceback" in err and "the keyboard melted" in err
+
+
+def test_no_command_prints_the_help_and_exit_2(capsys):
+    code, out, _ = run(capsys)
+    assert code == 2 and out.startswith("usage: glassnet")
+
+
 @pytest.mark.parametrize("argv, fragment", [
     (["demo", "--iterations", "x"], "--iterations: expected a whole number, got 'x'"),
     (["demo", "--iterations", "0"], "expected a number >= 1, got '0'"),
