@@ -52,13 +52,17 @@ def _in_annotation(leaf) -> bool:
 
 
 def _changed_lines(before: str, after: str) -> tuple[int, str, str]:
-    """The first differing line (1-based) and the original and mutated text around it."""
+    """The first changed line (1-based), the original lines and the mutated lines there."""
     old, new = before.splitlines(), after.splitlines()
-    pairs = enumerate(zip(old, new, strict=False))
-    index = next((i for i, (a, b) in pairs if a != b), min(len(old), len(new)))
-    tail = len(new) - len(old)
-    mutated = "\n".join(line.strip() for line in new[index : index + 1 + max(tail, 0)])
-    return index + 1, old[index].strip() if index < len(old) else "", mutated
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old, end_new = end_old - 1, end_new - 1
+    def text(lines):
+        return "\n".join(line.strip() for line in lines if line.strip()) or "(nothing)"
+    return start + 1, text(old[start:end_old]), text(new[start:end_new])
 
 
 def module_mutants(root: Path, module: str, operators: list[str]) -> list[Mutant]:

@@ -98,8 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parse(argv)
     root = arguments.root.resolve()
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutation"]
-    if arguments.merge:
-        print(table([o for path in arguments.merge for o in load_json(path)], config["groups"]))
+    if arguments.merge:  # equivalents listed since are applied to the old reports too
+        equivalents = load_equivalents(ROOT / config["equivalents"])
+        print(table([mark_equivalent(outcome, equivalents) for path in arguments.merge
+                     for outcome in load_json(path)], config["groups"]))
         return 0
     groups, chosen = config["groups"], []
     targets = {t: resolve(t, root, groups) for t in arguments.targets}

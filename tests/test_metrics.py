@@ -94,6 +94,14 @@ def test_r2_score_by_hand_and_against_scikit_learn(rng):
         reference.r2_score(targets, predictions))
     assert r2_score([3, 3], [3, 3]) == 1.0 and r2_score([3, 3], [3, 4]) == 0.0
 
+def test_r2_score_of_a_constant_target_is_one_or_zero_as_in_scikit_learn():
+    # no spread to explain: 1.0 for exact predictions, else 0.0 (not 1 - residual)
+    reference = pytest.importorskip("sklearn.metrics")
+    assert r2_score([3, 3], [3, 5]) == 0.0 == reference.r2_score([3, 3], [3, 5])
+    targets, predictions = [[1, 3], [2, 3]], [[1, 3], [2, 5]]
+    assert r2_score(targets, predictions) == 0.5 == reference.r2_score(targets, predictions)
+
+
 def test_r2_score_refuses_mismatched_shapes():
     with pytest.raises(ValueError, match="targets have shape \\(3, 1\\)"):
         r2_score([1, 2, 3], [1, 2])

@@ -87,6 +87,14 @@ def test_check_fraction_bounds():
         check_fraction("p", "0.5")
 
 
+def test_the_bounds_flags_are_keyword_only():
+    # check_fraction("p", value, False) would read as "allow_zero=False" or "allow_one"?
+    with pytest.raises(TypeError):
+        check_fraction("p", 0.5, True)
+    with pytest.raises(TypeError):
+        check_positive("n", 3, True)
+
+
 def test_check_dtype():
     assert check_dtype(np.float32) is np.float32
     assert check_dtype("float64") is np.float64
