@@ -65,8 +65,12 @@ def resolve(target: str, root: Path, groups: dict[str, list[str]]) -> list[str]:
 
 
 def changed(root: Path, base: str) -> list[str]:
-    """Modules under src/glassnet changed since ``base`` (committed or not)."""
-    names = subprocess.run(["git", "-C", str(root), "diff", "--name-only", base, "--",
+    """Modules under src/glassnet changed since the branch left ``base`` (committed or not)."""
+    git = ["git", "-C", str(root)]
+    fork = subprocess.run([*git, "merge-base", base, "HEAD"], capture_output=True, text=True)
+    if fork.returncode != 0:
+        raise SystemExit(f"mutation: --changed {base}: {fork.stderr.strip()}")
+    names = subprocess.run([*git, "diff", "--name-only", fork.stdout.strip(), "--",
                             "src/glassnet"], capture_output=True, text=True, check=True).stdout
     return [n.removeprefix("src/") for n in names.split() if n.endswith(".py")
             and (root / n).exists()]
@@ -113,7 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         drawn = sample(pool, arguments.sample, arguments.seed)
         chosen += [describe(root / "src", mutant) for mutant in drawn]
     chosen = share(chosen, arguments.shard, arguments.seed)
-    if arguments.list or not chosen:
+    if not chosen:
+        print("mutation: nothing to mutate (no module given, or none changed)")
+        return 0
+    if arguments.list:
         print("\n".join(f"{m.name}: {m.original!r} -> {m.mutated!r}" for m in chosen))
         return 0
     return execute(root, config, chosen, arguments)
