@@ -135,6 +135,28 @@ def test_small_integer_targets_are_classes_unless_told(tmp_path, capsys):
     assert code == 0 and "regression of 'grade' (--task regression)" in out
 
 
+def test_defaults_are_the_documented_settings(tmp_path, capsys, monkeypatch):
+    # omitting every option trains exactly as spelling out the defaults the help documents
+    data = classification_csv(tmp_path / "small.csv", rows=30)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "train", data, "--target", "species")
+    assert code == 0, err
+    assert "Model saved to model.glassnet" in out
+    code, _, err = run(capsys, "train", data, "--target", "species", "--task", "auto",
+                       "--hidden", "32,16", "--activation", "relu", "--epochs", "100",
+                       "--batch-size", "32", "--learning-rate", "0.01", "--optimizer", "adam",
+                       "--validation-split", "0.2", "--seed", "0", "-o", "explicit.glassnet")
+    assert code == 0, err
+    default, explicit = load(tmp_path / "model.glassnet"), load(tmp_path / "explicit.glassnet")
+    # Standardize, then Dense 32, ReLU, Dense 16, ReLU, Dense 3 (logits), Identity
+    assert [getattr(layer, "out_features", None) for layer in default.network.layers] == [
+        2, 32, None, 16, None, 3, None]
+    assert type(default.network.layers[2]).__name__ == "ReLU"
+    assert len(default.history) == 100 and default.training["validation_rows"] == 6
+    for name, value in explicit.network.parameters().items():
+        np.testing.assert_array_equal(default.network.parameters()[name], value)
+
+
 def test_early_stopping_and_no_validation(tmp_path, capsys):
     data = classification_csv(tmp_path / "species.csv", rows=60)
     code, out, _ = run(capsys, "train", data, "--target", "species", "--epochs", "2000",
