@@ -182,34 +182,44 @@ def test_cli_export_refusals(tmp_path, capsys):
     assert (tmp_path / "m.onnx").stat().st_size > 0
 
 
-def test_a_column_encoding_without_onnx_form_is_refused(rng):
-    from glassnet.onnx_export import check_column
-
-    check_column({"name": "age", "categories": None})
-    check_column({"name": "age", "categories": None, "kind": "number", "fill": 3.0,
-                  "indicator": False, "other": None})
-    check_column({"name": "colour", "categories": ["red"], "kind": "category", "fill": None,
-                  "indicator": False, "other": None})
-    with pytest.raises(ValueError, match="cannot export column 'age'.*indicator"):
-        check_column({"name": "age", "categories": None, "kind": "number", "fill": 3.0,
-                      "indicator": True, "other": None})
-    with pytest.raises(ValueError, match="cannot export column 'day'.*date"):
-        check_column({"name": "day", "categories": None, "kind": "date"})
-    with pytest.raises(ValueError, match="cannot export column 'colour'.*other"):
-        check_column({"name": "colour", "categories": ["red"], "kind": "category",
-                      "other": True})
-
-
-def test_a_number_fill_replaces_missing_values_in_the_graph(tmp_path, rng):
+def encode_in_runtime(tmp_path, column: dict, values: np.ndarray) -> np.ndarray:
+    """Run one column's ONNX block on ``values`` (rows, 1)."""
     import onnx
 
-    from glassnet.onnx_export import number_column
+    from glassnet.onnx_columns import column_block
     from glassnet.onnx_layers import Graph
 
     graph = Graph(onnx, np.dtype(np.float64))
-    filled = number_column(graph, {"name": "age", "categories": None, "fill": 41.5})
-    graph.output("outputs", filled, np.dtype(np.float64), [None, 1])
-    (tmp_path / "fill.onnx").write_bytes(graph.model("fill", 17).SerializeToString())
+    graph.output("outputs", column_block(graph, column), np.dtype(np.float64), [None, None])
+    (tmp_path / "column.onnx").write_bytes(graph.model("column", 17).SerializeToString())
+    return run(tmp_path / "column.onnx", {column["name"]: values})["outputs"]
+
+
+def test_a_number_fill_and_indicator_in_the_graph(tmp_path):
     values = np.array([[30.0], [np.nan], [52.0]])
-    np.testing.assert_array_equal(run(tmp_path / "fill.onnx", {"age": values})["outputs"],
+    column = {"name": "age", "categories": None, "kind": "number", "fill": 41.5,
+              "indicator": False, "other": None}
+    np.testing.assert_array_equal(encode_in_runtime(tmp_path, column, values),
                                   [[30.0], [41.5], [52.0]])
+    column["indicator"] = True
+    np.testing.assert_array_equal(encode_in_runtime(tmp_path, column, values),
+                                  [[30.0, 0.0], [41.5, 1.0], [52.0, 0.0]])
+
+
+def test_categories_with_other_missing_and_unknown_in_the_graph(tmp_path):
+    column = {"name": "colour", "categories": ["red", "green", "(missing)"],
+              "kind": "category", "fill": None, "indicator": False,
+              "other": ["teal", "mauve"]}
+    values = np.array([["green"], ["teal"], [""], ["NA"], ["blue"], ["mauve"], ["red"]],
+                      dtype=object)
+    np.testing.assert_array_equal(encode_in_runtime(tmp_path, column, values), [
+        [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0], [0, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 1],
+        [1, 0, 0, 0]])
+
+
+def test_a_date_column_is_refused_by_name():
+    from glassnet.onnx_columns import check_column
+
+    check_column({"name": "age", "categories": None})
+    with pytest.raises(ValueError, match="cannot export column 'day' to ONNX: a date column"):
+        check_column({"name": "day", "categories": None, "kind": "date"})

@@ -3,10 +3,9 @@ and answers, as an ONNX graph that onnxruntime (or any ONNX runtime) runs withou
 
 What goes into the graph, in order:
 - inputs: a Sequential takes ``inputs`` (batch, features); a Model with a ColumnEncoder takes
-  one (batch, 1) input per column, named after it: numbers in the network's dtype (NaN, a
-  missing value, becomes the column's ``fill`` when it has one), strings as ONNX strings,
-  one-hot encoded by ``ai.onnx.ml.OneHotEncoder`` with ``zeros=0`` (a category training
-  never saw is an error, as in glassnet);
+  one (batch, 1) input per column, named after it, numbers in the network's dtype and
+  strings as ONNX strings, encoded as ``onnx_columns`` describes (missing values filled,
+  one-hot categories);
 - every layer, written with the same elementwise operations glassnet computes (so float64
   agrees to rounding): Dense (MatMul, Add), Standardize, BatchNormalization (inference
   form, running statistics), Dropout (the identity at predict time) and every activation;
@@ -16,7 +15,8 @@ What goes into the graph, in order:
   scaling undone for regression; a bare network gives its raw ``outputs``.
 A layer with no ONNX form here is refused with a ValueError naming it. The file is written
 through ``files.write_atomically``. Imports numpy, ``files``, ``model``, ``serialization``
-(for ``as_model``) and the ONNX node builders of ``onnx_layers``; onnx itself lazily.
+(for ``as_model``) and the ONNX node builders of ``onnx_layers`` and ``onnx_columns``;
+onnx itself lazily.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import numpy as np
 from glassnet.files import write_atomically
 from glassnet.model import Model
 from glassnet.network import Sequential
+from glassnet.onnx_columns import column_block
 from glassnet.onnx_layers import LAYER_WRITERS, Graph, answer_nodes
 
 INSTALL_HINT = 'ONNX export needs the onnx package: pip install "glassnet[onnx]"'
@@ -80,36 +81,5 @@ def graph_inputs(graph: Graph, model: Model) -> str:
     encoder = model.preprocessing
     if encoder is None:
         return graph.input("inputs", graph.dtype, [None, model.network.in_features])
-    blocks = []
-    for column in encoder.columns:
-        check_column(column)
-        if column["categories"] is None:
-            blocks.append(number_column(graph, column))
-            continue
-        strings = graph.input(column["name"], np.dtype(object), [None, 1])
-        blocks.append(graph.one_hot(strings, column["categories"]))
+    blocks = [column_block(graph, column) for column in encoder.columns]
     return blocks[0] if len(blocks) == 1 else graph.node("Concat", blocks, axis=1)
-
-
-def check_column(column: dict) -> None:
-    """Number columns (a missing-value ``fill`` included) and plain one-hot columns are
-    exported; a "was missing" indicator, grouped rare categories, a filled category or a
-    date column is refused by name (no ONNX form here yet)."""
-    kind = column.get("kind") or ("number" if column["categories"] is None else "category")
-    extras = sorted(key for key in ("indicator", "other") if column.get(key))
-    if kind == "category" and column.get("fill") is not None:
-        extras.append("fill")
-    if kind not in ("number", "category") or extras:
-        raise ValueError(f"cannot export column {column['name']!r} to ONNX: its encoding "
-                         f"({kind}{', ' if extras else ''}{', '.join(extras)}) has no ONNX form "
-                         f"here yet; exportable: number columns (missing values filled) and "
-                         f"one-hot categories")
-
-
-def number_column(graph: Graph, column: dict) -> str:
-    """A (batch, 1) number input; with a ``fill``, NaN (a missing value) becomes the fill."""
-    value = graph.input(column["name"], graph.dtype, [None, 1])
-    if column.get("fill") is None:
-        return value
-    missing = graph.node("IsNaN", [value])
-    return graph.node("Where", [missing, graph.constant(column["fill"]), value])
