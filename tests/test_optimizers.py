@@ -218,3 +218,169 @@ def test_repr_shows_the_settings():
     )
     assert repr(GradientDescent()) == "GradientDescent(learning_rate=1.0)"
     assert "beta_2=0.999" in repr(Adam())
+
+
+# The flat path: arrays that tile one vector (as ``glassnet.flat`` lays a network out) are
+# stepped as one vector; each optimizer's per-array step is the reference it must equal.
+
+SHAPES = {"layers.0.weights": (5, 4), "layers.0.bias": (4,), "layers.2.weights": (4, 3)}
+
+
+def tiled(values: dict) -> dict:
+    """The arrays of ``values`` copied into views that tile one new vector."""
+    vector = np.concatenate([value.ravel() for value in values.values()])
+    views, start = {}, 0
+    for name, value in values.items():
+        views[name] = vector[start:start + value.size].reshape(value.shape)
+        start += value.size
+    return views
+
+
+def run_both(factory, dtype, rng, steps=6):
+    """(flat optimizer, flat parameters, per-array optimizer, per-array parameters)."""
+    start = {name: rng.standard_normal(shape).astype(dtype) for name, shape in SHAPES.items()}
+    flat_params, separate_params = tiled(start), {k: v.copy() for k, v in start.items()}
+    flat, separate = factory(), factory()
+    for _ in range(steps):
+        gradients = {name: rng.standard_normal(shape).astype(dtype)
+                     for name, shape in SHAPES.items()}
+        flat.step(flat_params, tiled(gradients))
+        separate.step(separate_params, gradients)
+    return flat, flat_params, separate, separate_params
+
+
+@pytest.mark.parametrize("factory", [lambda: SGD(0.1), lambda: SGD(0.1, momentum=0.9),
+                                     lambda: SGD(0.1, momentum=0.5, nesterov=True),
+                                     lambda: GradientDescent()])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sgd_flat_path_is_bit_for_bit_the_per_array_path(factory, dtype, rng):
+    flat, flat_params, separate, separate_params = run_both(factory, dtype, rng)
+    assert flat.joined is not None and separate.joined is None  # each took its own path
+    for name in SHAPES:
+        assert np.array_equal(flat_params[name], separate_params[name])
+        assert flat_params[name].dtype == dtype
+        for key, value in separate.state[name].items():
+            if key == "velocity":
+                assert np.array_equal(flat.state[name][key], value)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_flat_path_equals_the_formula_within_rounding(dtype, rng):
+    """m, v and t bit for bit; the weights within one rounding of w and four of the step per
+    step, since the flat step is the formula rearranged (see Adam.update_vector)."""
+    steps, lr = 6, 0.01
+    flat, flat_params, separate, separate_params = run_both(lambda: Adam(lr), dtype, rng, steps)
+    eps = np.finfo(dtype).eps
+    for name in SHAPES:
+        for key in ("m", "v"):
+            assert np.array_equal(flat.state[name][key], separate.state[name][key])
+        assert flat.state[name]["t"] == separate.state[name]["t"] == steps
+        np.testing.assert_allclose(flat_params[name], separate_params[name],
+                                   rtol=steps * eps, atol=steps * 4 * eps * lr)
+
+
+def test_adam_flat_path_follows_the_hand_worked_trajectory():
+    optimizer = Adam(learning_rate=0.1)
+    expected = []
+    parameter, m, v = np.array(START), np.zeros(2), np.zeros(2)
+    for t, g in enumerate(GRADIENTS, 1):
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g**2
+        parameter = parameter - 0.1 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        expected.append(parameter)
+    vector = np.array([*START, 7.0])  # w and a second array tile one vector
+    params = {"w": vector[:2], "other": vector[2:]}
+    for gradient, want in zip(GRADIENTS, expected, strict=True):
+        grads = np.array([*gradient, 1.0])
+        optimizer.step(params, {"w": grads[:2], "other": grads[2:]})
+        np.testing.assert_allclose(params["w"], want, rtol=1e-14)
+    assert optimizer.joined is not None
+
+
+def test_flat_state_is_shown_per_name_as_views():
+    optimizer = Adam(0.1)
+    params = tiled({"a": np.ones((2, 2)), "b": np.ones(3)})
+    grads = tiled({"a": np.full((2, 2), 0.5), "b": np.full(3, -1.0)})
+    optimizer.step(params, grads)
+    optimizer.step(params, grads)
+    assert set(optimizer.state) == {"a", "b"}
+    assert optimizer.state["a"]["t"] == optimizer.state["b"]["t"] == 2
+    assert optimizer.state["a"]["m"].shape == (2, 2) and optimizer.state["b"]["v"].shape == (3,)
+    vector_m = tiled_vector_of(optimizer, "m")
+    assert vector_m is optimizer.joined[1]["m"]
+    np.testing.assert_allclose(optimizer.state["b"]["m"], 0.9 * 0.1 * -1.0 + 0.1 * -1.0)
+    assert "scratch" not in optimizer.state["a"]
+
+
+def tiled_vector_of(optimizer, key):
+    from glassnet.flat import tiled_vector
+
+    return tiled_vector([state[key] for state in optimizer.state.values()])
+
+
+@pytest.mark.parametrize("factory", [lambda: SGD(0.1, momentum=0.9), lambda: Adam(0.1)])
+def test_switching_between_paths_continues_the_same_trajectory(factory, rng):
+    # per-array steps, then flat ones (state joined), then per-array again (views kept)
+    start = {name: rng.standard_normal(shape) for name, shape in SHAPES.items()}
+    gradients = [{name: rng.standard_normal(shape) for name, shape in SHAPES.items()}
+                 for _ in range(6)]
+    mixed, mixed_params = factory(), {k: v.copy() for k, v in start.items()}
+    alone, alone_params = factory(), {k: v.copy() for k, v in start.items()}
+    for index, grads in enumerate(gradients):
+        if index == 2:
+            mixed_params = tiled(mixed_params)
+        if index == 4:
+            mixed_params = {k: v.copy() for k, v in mixed_params.items()}
+        flat_now = 2 <= index < 4
+        mixed.step(mixed_params, tiled(grads) if flat_now else grads)
+        alone.step(alone_params, grads)
+    for name in SHAPES:
+        np.testing.assert_allclose(mixed_params[name], alone_params[name], rtol=1e-13)
+        for key, value in alone.state[name].items():
+            if key in ("velocity", "m", "v", "t"):
+                np.testing.assert_array_equal(mixed.state[name][key], value)
+
+
+def test_unequal_step_counts_keep_the_per_array_path():
+    optimizer = Adam(0.1)
+    params = tiled({"a": np.ones(2), "b": np.ones(2)})
+    optimizer.step({"a": params["a"]}, {"a": np.ones(2)})  # "a" at t = 1, "b" unseen
+    grads = tiled({"a": np.ones(2), "b": np.ones(2)})
+    optimizer.step(params, grads)
+    assert optimizer.joined is None
+    assert optimizer.state["a"]["t"] == 2 and optimizer.state["b"]["t"] == 1
+
+
+def test_a_subclass_with_only_update_is_stepped_array_by_array():
+    seen = []
+
+    class NamesOnly(SGD):
+        update_vector = None
+
+        def update(self, name, parameter, gradient, state):
+            seen.append(name)
+            super().update(name, parameter, gradient, state)
+
+    params = tiled({"a": np.ones(2), "b": np.ones(2)})
+    NamesOnly(0.1).step(params, tiled({"a": np.ones(2), "b": np.ones(2)}))
+    assert seen == ["a", "b"]
+
+
+def test_a_pickled_optimizer_continues_exactly(rng):
+    import pickle
+
+    params = tiled({name: rng.standard_normal(shape) for name, shape in SHAPES.items()})
+    grads = [tiled({name: rng.standard_normal(shape) for name, shape in SHAPES.items()})
+             for _ in range(4)]
+    optimizer = Adam(0.05)
+    for g in grads[:2]:
+        optimizer.step(params, g)
+    copy, copy_params = pickle.loads(pickle.dumps((optimizer, params)))
+    copy_params = tiled(copy_params)
+    for g in grads[2:]:
+        optimizer.step(params, g)
+        copy.step(copy_params, g)
+    for name in SHAPES:
+        assert np.array_equal(copy_params[name], params[name])
+        assert np.array_equal(copy.state[name]["m"], optimizer.state[name]["m"])
+    optimizer.reset()
+    assert optimizer.state == {} and optimizer.joined is None

@@ -3,37 +3,148 @@
 An optimizer sees only ``dict[str, ndarray]`` of parameters and of gradients, keyed by
 stable names such as ``"layers.0.weights"``, keeps its own state by those names, and
 updates the parameter arrays in place. ``learning_rate`` is a plain attribute so that
-schedules (callbacks) can change it between steps. Numpy only; imports only ``validation``.
+schedules (callbacks) can change it between steps.
+
+Two paths, one result. ``update`` steps one array as the formula reads: the reference. When
+the arrays are views tiling one flat vector (``glassnet.flat``; ``fit`` arranges it) and so
+are the gradients, ``update_vector`` steps the whole vector at once, its state kept in
+vectors of the same layout whose per-name views are ``state[name]`` (same keys, same values),
+so a step is a few whole-buffer operations instead of a dozen per array. Tests hold the two
+paths equal: bit for bit for SGD, within rounding for Adam (rearranged, see there).
+Numpy only; imports ``flat`` and ``validation``.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from glassnet.flat import tiled_vector
 from glassnet.validation import check_fraction, check_positive
+
+# State entries that are only workspace: kept with the state, not shown per name.
+WORKSPACE = ("scratch", "step", "scaled_gradient")
 
 
 class Optimizer:
-    """Base class: ``step`` walks the parameters; a subclass says how one array is updated."""
+    """Base class: ``step`` walks the parameters (or their flat vector); a subclass says how
+    one array is updated (``update``). A subclass whose update is element by element and
+    never looks at the name may also give ``update_vector``, the step of the flat vector."""
+
+    update_vector = None  # (vector, gradient, state) -> None, in a subclass that has one
 
     def __init__(self, learning_rate: float):
         self.learning_rate = check_positive("learning_rate", learning_rate)
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self.iterations = 0
+        self.joined: tuple | None = None  # (names, vector state, per-name dicts)
+        self.tiling: tuple | None = None  # (arrays, their flat vectors or None, names)
 
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """Update every array of ``params`` in place from the matching array of ``grads``."""
         self.iterations += 1
-        for name, parameter in params.items():
-            self.update(name, parameter, grads[name], self.state.setdefault(name, {}))
+        vectors = None if self.update_vector is None else self.flat_vectors(params, grads)
+        state = None if vectors is None else self.vector_state(params)
+        if state is None:
+            for name, parameter in params.items():
+                self.update(name, parameter, grads[name], self.state.setdefault(name, {}))
+            return
+        self.update_vector(*vectors, state)
+        share(state, self.joined[2], params)
 
     def update(self, name: str, parameter: np.ndarray, gradient: np.ndarray, state: dict):
         raise NotImplementedError
+
+    def flat_vectors(self, params, grads) -> tuple[np.ndarray, np.ndarray] | None:
+        """``flat_vectors(params, grads)``, remembered for the very same arrays (the network
+        hands the same views each step, so the check runs once per fit, not per step)."""
+        arrays, names = (*params.values(), *grads.values()), tuple(params)
+        kept = self.tiling
+        if kept is not None and kept[2] == names and len(kept[0]) == len(arrays) and all(
+                a is b for a, b in zip(arrays, kept[0], strict=True)):
+            return kept[1]
+        vectors = flat_vectors(params, grads)
+        self.tiling = (arrays, vectors, names)
+        return vectors
+
+    def vector_state(self, params: dict[str, np.ndarray]) -> dict | None:
+        """The state of the whole vector: the one kept from the last flat step over these
+        names, else the per-name states joined; None if they cannot be (unequal counts)."""
+        names, joined = tuple(params), self.joined
+        if joined is not None and joined[0] == names and all(
+                self.state.get(name) is kept for name, kept in zip(names, joined[2], strict=True)):
+            return joined[1]
+        state = join_states([self.state.get(name) for name in names], params)
+        if state is None:
+            return None
+        dicts = [{} for _ in names]
+        self.state.update(zip(names, dicts, strict=True))
+        self.joined = (names, state, dicts)
+        return state
+
+    def __getstate__(self) -> dict:
+        # A copy (pickle) keeps the per-name state, whose arrays no longer share memory
+        # with a vector: the copy's first flat step joins them anew.
+        return {**self.__dict__, "joined": None, "tiling": None}
 
     def reset(self) -> None:
         """Forget all state (velocities, moments, step count)."""
         self.state.clear()
         self.iterations = 0
+        self.joined = self.tiling = None
+
+
+def flat_vectors(params, grads) -> tuple[np.ndarray, np.ndarray] | None:
+    """(parameter vector, gradient vector) when both tile one vector each, name by name with
+    the same shapes; else None."""
+    if params.keys() != grads.keys():
+        return None
+    vector = tiled_vector(params.values())
+    gradient = None if vector is None else tiled_vector(grads.values())
+    if gradient is None or gradient.shape != vector.shape or gradient.dtype != vector.dtype:
+        return None
+    if any(grads[name].shape != value.shape for name, value in params.items()):
+        return None
+    return vector, gradient
+
+
+def join_states(states: list, params: dict) -> dict | None:
+    """One vector state from per-name states: {} if none has any; arrays concatenated and
+    counts shared when all have the same entries and equal counts; else None."""
+    if all(not state for state in states):
+        return {}
+    if any(not state for state in states):
+        return None
+    keys = [key for key in states[0] if key not in WORKSPACE]
+    joined = {}
+    for key in keys:
+        values = [state.get(key) for state in states]
+        if isinstance(values[0], np.ndarray):
+            if any(not isinstance(v, np.ndarray) or v.shape != p.shape
+                   for v, p in zip(values, params.values(), strict=True)):
+                return None
+            joined[key] = np.concatenate([value.ravel() for value in values])
+        elif any(value != values[0] for value in values):
+            return None
+        else:
+            joined[key] = values[0]
+    return joined
+
+
+def share(state: dict, dicts: list, params: dict) -> None:
+    """Show the vector state per name: array entries as views (made once), counts copied."""
+    for key, value in state.items():
+        if key in WORKSPACE:
+            continue
+        if not isinstance(value, np.ndarray):
+            for shown in dicts:
+                shown[key] = value
+        elif key not in dicts[0]:
+            start = 0
+            for shown, parameter in zip(dicts, params.values(), strict=True):
+                shown[key] = value[start:start + parameter.size].reshape(parameter.shape)
+                start += parameter.size
 
 
 class SGD(Optimizer):
@@ -42,13 +153,14 @@ class SGD(Optimizer):
         plain:     w <- w - lr * g
         momentum:  v <- momentum * v - lr * g;   w <- w + v
         Nesterov:  v <- momentum * v - lr * g;   w <- w + momentum * v - lr * g
-    (the formulation scikit-learn's MLP uses; v starts at 0).
+    (the formulation scikit-learn's MLP uses; v starts at 0). The flat vector takes the same
+    operations, so both paths agree bit for bit.
     """
 
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0,
                  nesterov: bool = False):
         super().__init__(learning_rate)
-        self.momentum = check_fraction("momentum", momentum)
+        self.momentum = float(check_fraction("momentum", momentum))
         if nesterov and momentum == 0:
             raise ValueError("nesterov=True needs momentum > 0, got momentum=0")
         self.nesterov = bool(nesterov)
@@ -69,6 +181,10 @@ class SGD(Optimizer):
             parameter += step
         else:
             parameter += velocity
+
+    def update_vector(self, vector, gradient, state):
+        """The flat vector's step: ``update`` itself, applied to the whole vector."""
+        self.update("vector", vector, gradient, state)
 
     def __repr__(self):
         return (f"SGD(learning_rate={self.learning_rate}, momentum={self.momentum}, "
@@ -96,31 +212,45 @@ class Adam(Optimizer):
     def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-8):
         super().__init__(learning_rate)
-        self.beta_1 = check_fraction("beta_1", beta_1)
-        self.beta_2 = check_fraction("beta_2", beta_2)
-        self.epsilon = check_positive("epsilon", epsilon)
+        self.beta_1 = float(check_fraction("beta_1", beta_1))
+        self.beta_2 = float(check_fraction("beta_2", beta_2))
+        self.epsilon = float(check_positive("epsilon", epsilon))
 
     def update(self, name, parameter, gradient, state):
+        """One array, as the formula reads (the reference for ``update_vector``)."""
+        m, v, t = self.moments(parameter, gradient, state)
+        m_hat = m / (1 - self.beta_1**t)
+        v_hat = v / (1 - self.beta_2**t)
+        parameter -= float(self.learning_rate) * m_hat / (np.sqrt(v_hat) + self.epsilon)
+
+    def update_vector(self, vector, gradient, state):
+        """The flat vector's step: the same m and v (bit for bit), then the step rearranged
+        as PyTorch's Adam does, with c_1 = 1 - beta_1^t and c_2 = 1 - beta_2^t,
+
+            lr * m_hat / (sqrt(v_hat) + eps) = (lr sqrt(c_2) / c_1) m / (sqrt(v) + eps sqrt(c_2))
+
+        5 in-place passes instead of 7 and no new arrays; equal within a few roundings."""
+        m, v, t = self.moments(vector, gradient, state)
+        root_c2 = math.sqrt(1 - self.beta_2**t)
+        denominator = np.sqrt(v, out=state["scratch"])
+        denominator += self.epsilon * root_c2
+        step = np.divide(m, denominator, out=denominator)
+        step *= float(self.learning_rate) * root_c2 / (1 - self.beta_1**t)
+        vector -= step
+
+    def moments(self, parameter, gradient, state):
+        """m and v updated in place (one scratch array kept in ``state``), and t."""
         if not state:
             state.update(m=np.zeros_like(parameter), v=np.zeros_like(parameter), t=0)
         state["t"] += 1
-        m, v, t = state["m"], state["v"], state["t"]
-        # The formulas above, in place: two buffers kept in ``state`` take every
-        # intermediate, so a step makes no new arrays.
-        scratch, step = buffer(state, "scratch", parameter), buffer(state, "step", parameter)
+        m, v, scratch = state["m"], state["v"], buffer(state, "scratch", parameter)
         m *= self.beta_1
         m += np.multiply(gradient, 1 - self.beta_1, out=scratch)
         v *= self.beta_2
         scratch = np.square(gradient, out=scratch)
         scratch *= 1 - self.beta_2
         v += scratch
-        denominator = np.divide(v, 1 - self.beta_2**t, out=scratch)  # v_hat
-        np.sqrt(denominator, out=denominator)
-        denominator += self.epsilon
-        step = np.divide(m, 1 - self.beta_1**t, out=step)  # m_hat
-        step *= float(self.learning_rate)
-        step /= denominator
-        parameter -= step
+        return m, v, state["t"]
 
     def __repr__(self):
         return (f"Adam(learning_rate={self.learning_rate}, beta_1={self.beta_1}, "

@@ -20,6 +20,7 @@ import numpy as np
 
 from glassnet.callbacks import CallbackList
 from glassnet.evaluation import Evaluation
+from glassnet.flat import flatten_if_possible
 from glassnet.history import History
 from glassnet.regularization import NoPenalty, weight_decay
 from glassnet.safeguards import DivergenceGuard, Interruption, TrainingDiverged
@@ -105,6 +106,7 @@ def fit(network, inputs, targets, loss, optimizer="adam", epochs: int = 1,
     batch_size = len(training) if batch_size is None else check_positive(
         "batch_size", batch_size, integer=True)
     batches = Batches(training, batch_size, shuffle)
+    flatten_if_possible(network)  # one vector for the parameters: a step is whole-vector work
     state = TrainingState(network, loss, optimizer, History(), epochs, batches=len(batches),
                           inputs=training.inputs)
     guard = DivergenceGuard(network.parameters())
