@@ -445,7 +445,9 @@ def test_fit_gives_the_numbers_of_the_loop_before_training_step():
     assert history["loss"] == [0.9345953509827652, 0.8796528208137063, 0.823116944735108]
     assert history["val_loss"] == [0.8468317919287566, 0.7546507047906171,
                                    0.6819053212223593]
-    assert float(network.parameters()["layers.0.weights"].sum()) == 0.42368066660576426
+    # Adam's flat step (the formula rearranged, see Adam.update_vector) moved the last bits
+    # of the weights: 0.42368066660576426 array by array.
+    assert float(network.parameters()["layers.0.weights"].sum()) == 0.42368066660576437
 
 
 def test_training_step_is_fits_step():
