@@ -9,7 +9,7 @@ import os
 import numpy as np
 import pytest
 
-from glassnet import Adam, Model, SoftmaxCrossEntropy, fit, load, mlp
+from glassnet import Adam, Callback, Model, SoftmaxCrossEntropy, fit, load, mlp
 from glassnet.checkpoints import CSVLogger, ModelCheckpoint
 
 
@@ -106,3 +106,17 @@ def test_csv_logger_rewrites_each_fit_and_checks_its_separator(tmp_path, rng):
     assert len(lines) == 3 and lines[0].startswith("epoch\tloss\t")
     with pytest.raises(ValueError, match="separator must be one character"):
         CSVLogger(path, separator=",,")
+
+
+def test_a_folder_as_output_is_refused_before_any_training(tmp_path, rng):
+    (tmp_path / "folder").mkdir()
+    seen = []
+
+    class Count(Callback):
+        def on_epoch_end(self, state):
+            seen.append(state.epoch)
+
+    for callback in (CSVLogger(tmp_path / "folder"), ModelCheckpoint(tmp_path / "folder")):
+        with pytest.raises(OSError, match="is a folder"):
+            train(rng, [callback, Count()], epochs=1)
+    assert seen == []

@@ -15,7 +15,7 @@ import os
 import string
 
 from glassnet.callbacks import Callback, Monitor
-from glassnet.files import write_atomically
+from glassnet.files import check_output_path, write_atomically
 from glassnet.model import Model
 from glassnet.serialization import save
 
@@ -47,6 +47,8 @@ class ModelCheckpoint(Callback):
         self.tracker.best, self.best_epoch = float("nan"), None
         if self.model is not None and self.model.network is not state.network:
             raise ValueError("ModelCheckpoint's model must hold the network being trained")
+        if not self.fields:  # one fixed path: refuse a folder, FIFO or symlink before training
+            check_output_path(self.path)
 
     def on_epoch_end(self, state) -> None:
         logs = state.logs
@@ -93,6 +95,9 @@ class CSVLogger(Callback):
             raise ValueError(f"separator must be one character (not a quote or newline), got "
                              f"{separator!r}")
         self.separator = separator
+
+    def on_train_begin(self, state) -> None:
+        check_output_path(self.path)  # a folder, FIFO or symlink is refused before training
 
     def on_epoch_end(self, state) -> None:
         write_atomically(self.path, history_csv(state.history, self.separator))
