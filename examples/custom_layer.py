@@ -40,7 +40,8 @@ class Scale(Layer):
         return inputs * self.params["factors"]
 
     def backward(self, grad_output, input_gradient=True):
-        self.grads["factors"] = np.sum(grad_output * self.inputs, axis=0)
+        # written in place: the array may be a view of the network's flat gradient vector
+        np.sum(grad_output * self.inputs, axis=0, out=self.grads["factors"])
         return grad_output * self.params["factors"] if input_gradient else None
 
     def config(self) -> dict:

@@ -178,3 +178,20 @@ def test_a_network_with_batch_normalization_saves_and_loads(tmp_path, rng):
         np.testing.assert_array_equal(loaded.parameters()[name], value)
     np.testing.assert_array_equal(loaded.predict(inputs), network.predict(inputs))
     assert loaded.layers[1].config() == network.layers[1].config()
+
+
+def test_gradients_stay_in_the_flat_vector_and_gamma_beta_train(rng):
+    from glassnet import Adam, fit
+    from glassnet.flat import tiled_vector
+    from glassnet.layers import Dense
+    from glassnet.losses import SquaredError
+    from glassnet.network import Sequential
+
+    network = Sequential([Dense(3, 8, rng=rng), BatchNormalization(8), Dense(8, 1, rng=rng)],
+                         rng=rng)
+    inputs = rng.normal(2.0, 3.0, (64, 3))
+    targets = inputs @ np.array([[1.0], [-2.0], [0.5]])
+    fit(network, inputs, targets, SquaredError(), Adam(0.01), epochs=2, batch_size=16, rng=rng)
+    assert tiled_vector(network.gradients().values()) is not None  # written in place
+    assert not np.allclose(network.layers[1].params["gamma"], 1.0)
+    assert not np.allclose(network.layers[1].params["beta"], 0.0)

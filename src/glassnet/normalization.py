@@ -91,8 +91,8 @@ class BatchNormalization(Layer):
     def backward(self, grad_output: np.ndarray, input_gradient: bool = True):
         """Fill grads (gamma, beta); return dL/d inputs (see the class), or None."""
         normalized = self.normalized
-        self.grads["gamma"] = np.sum(grad_output * normalized, axis=0)
-        self.grads["beta"] = np.sum(grad_output, axis=0)
+        np.sum(grad_output * normalized, axis=0, out=self.gradient_buffer("gamma", grad_output))
+        np.sum(grad_output, axis=0, out=self.gradient_buffer("beta", grad_output))
         if not input_gradient:
             return None
         scaled = grad_output * self.params["gamma"]  # D = dL/d x_hat
@@ -101,6 +101,14 @@ class BatchNormalization(Layer):
         rows = len(grad_output)
         correction = scaled.sum(axis=0) + normalized * np.sum(scaled * normalized, axis=0)
         return self.inverse_deviation / rows * (rows * scaled - correction)
+
+    def gradient_buffer(self, name: str, grad_output: np.ndarray) -> np.ndarray:
+        """grads[name], written in place while its dtype fits (so it stays a view of the
+        network's flat gradient vector, see ``flat``), else a new array."""
+        gradient = self.grads[name]
+        if gradient.dtype != grad_output.dtype:
+            gradient = self.grads[name] = np.empty(self.features, dtype=grad_output.dtype)
+        return gradient
 
     def check(self, inputs: np.ndarray) -> None:
         if inputs.ndim != 2 or inputs.shape[1] != self.features:
