@@ -12,9 +12,7 @@ import time
 
 import numpy as np
 
-from glassnet.activations import Sigmoid
 from glassnet.initializers import uniform_symmetric
-from glassnet.layers import Dense
 from glassnet.losses import SquaredError
 from glassnet.network import Sequential, mlp
 from glassnet.optimizers import GradientDescent
@@ -36,9 +34,9 @@ class NeuralNetwork:
     """
 
     def __init__(self, seed: int = 1, inputs: int = 3):
-        self.layer = Dense(inputs, 1, bias=False, initializer=uniform_symmetric,
-                           rng=np.random.RandomState(seed))
-        self.network = Sequential([self.layer, Sigmoid()])
+        self.network = mlp([inputs, 1], output_activation="sigmoid", bias=False,
+                           initializer=uniform_symmetric, rng=np.random.RandomState(seed))
+        self.layer = self.network.layers[0]  # Dense(inputs, 1), no bias
 
     @property
     def synaptic_weights(self) -> np.ndarray:
