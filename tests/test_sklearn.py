@@ -410,6 +410,18 @@ def test_adaptive_rate_ends_training_below_its_floor(blobs):
     assert reference.MLPClassifier(**shared).fit(X, y).n_iter_ == 15
 
 
+def test_adaptive_rate_at_exactly_the_floor_stops_at_the_first_plateau(blobs):
+    # scikit-learn stops once the rate is <= 1e-6: a rate of exactly 1e-6 is not lowered
+    X, y = blobs
+    model = fast_classifier(solver="sgd", learning_rate="adaptive", n_iter_no_change=1,
+                            tol=10.0, max_iter=100, learning_rate_init=1e-6).fit(X, y)
+    assert model.history_.stopped_early and model.n_iter_ == 3
+    assert model.history_["learning_rate"] == [1e-6] * 3
+    shared = {key: value for key, value in model.get_params().items()
+              if key not in ("dropout", "class_weight", "dtype")}
+    assert reference.MLPClassifier(**shared).fit(X, y).n_iter_ == 3
+
+
 def test_invscaling_rates_follow_scikit_learns_formula(blobs):
     X, y = blobs
     model = fast_classifier(solver="sgd", learning_rate="invscaling", power_t=0.5,
