@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -55,12 +56,13 @@ def run(root: Path, mutant: Mutant, config: dict) -> Outcome:
     if not tests:
         return Outcome(mutant, "survived", 0, 0.0, "no test file maps to it")
     seconds = config["timeout-minimum"] + config["timeout-per-file"] * len(tests)
+    limits = (seconds, seconds * config.get("wall-factor", 10.0))
     original = apply(root / "src", mutant)
     started = time.monotonic()
     try:
-        status, detail = _forked_pytest(root, tests, seconds)
+        status, detail = _forked_pytest(root, tests, limits)
         if status == "timeout":  # make sure it is the mutant, not the fork, that hangs
-            status, detail = _pytest(root, tests, seconds)
+            status, detail = _pytest(root, tests, limits)
     finally:
         restore(root / "src", mutant, original)
     return Outcome(mutant, status, len(tests), time.monotonic() - started, detail)
@@ -70,13 +72,21 @@ def _arguments(tests: list[str]) -> list[str]:
     return ["-x", "-q", "-p", "no:cacheprovider", "--no-header", "-o", "addopts=", *tests]
 
 
-def _forked_pytest(root: Path, tests: list[str], seconds: float) -> tuple[str, str]:
+def _limit_processor_time(seconds: float) -> None:
+    """In the test process: SIGXCPU after ``seconds`` of processor time (each child of its
+    own inherits the same limit)."""
+    resource.setrlimit(resource.RLIMIT_CPU, (int(seconds), int(seconds) + 5))
+
+
+def _forked_pytest(root: Path, tests: list[str], limits: tuple[float, float]
+                   ) -> tuple[str, str]:
     """pytest.main in a forked child with its output in a temporary file."""
     with tempfile.TemporaryFile("w+") as output:
         child = os.fork()
         if child == 0:  # the child: never returns
             code = 3
             try:
+                _limit_processor_time(limits[0])
                 os.chdir(root)
                 os.dup2(output.fileno(), 1)
                 os.dup2(output.fileno(), 2)
@@ -87,13 +97,13 @@ def _forked_pytest(root: Path, tests: list[str], seconds: float) -> tuple[str, s
                 sys.stderr.flush()
                 os._exit(code)
         try:
-            code = _wait(child, seconds)
+            code = _wait(child, limits[1])
         except BaseException:  # interrupted: stop the child too
             os.kill(child, signal.SIGKILL)
             os.waitpid(child, 0)
             raise
         output.seek(0)
-        return _classify(code, output.read(), seconds)
+        return _classify(code, output.read(), limits[0])
 
 
 def _wait(child: int, seconds: float) -> int | None:
@@ -109,20 +119,21 @@ def _wait(child: int, seconds: float) -> int | None:
     return None
 
 
-def _pytest(root: Path, tests: list[str], seconds: float) -> tuple[str, str]:
+def _pytest(root: Path, tests: list[str], limits: tuple[float, float]) -> tuple[str, str]:
     """pytest in a fresh process."""
     command = [sys.executable, "-m", "pytest", *_arguments(tests)]
     try:
-        result = subprocess.run(command, cwd=root, env=test_environment(root), timeout=seconds,
-                                capture_output=True, text=True)
+        result = subprocess.run(command, cwd=root, env=test_environment(root),
+                                timeout=limits[1], capture_output=True, text=True,
+                                preexec_fn=lambda: _limit_processor_time(limits[0]))
     except subprocess.TimeoutExpired:
-        return _classify(None, "", seconds)
-    return _classify(result.returncode, result.stdout, seconds)
+        return _classify(None, "", limits[0])
+    return _classify(result.returncode, result.stdout, limits[0])
 
 
 def _classify(code: int | None, output: str, seconds: float) -> tuple[str, str]:
-    if code is None:
-        return "timeout", f"over {seconds:.0f} s"
+    if code is None or code == -signal.SIGXCPU:
+        return "timeout", f"over {seconds:.0f} s of processor time" if code else "blocked"
     if code == 0:
         return "survived", ""
     if code in (1, 2):
