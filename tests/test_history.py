@@ -7,6 +7,7 @@ import csv
 import json
 import math
 
+import numpy as np
 import pytest
 
 from glassnet.history import History
@@ -38,11 +39,30 @@ def test_history_round_trips_through_dict_json_and_csv(tmp_path):
     assert rows[0] == ["epoch", "loss", "val_loss", "time", "layers.0.weight_norm"]
     assert rows[1] == ["1", "0.5", "nan", "0.1", ""] and float(rows[2][1]) == 0.25
 
+def test_history_lookups_repr_and_value_types():
+    history = History([{"epoch": 1, "loss": 2.0}, {"epoch": 2, "loss": -math.inf, "acc": 0.5}])
+    assert history.epochs == len(history) == 2 and "acc" in history and "val" not in history
+    assert history.keys() == ["epoch", "loss", "acc"] and math.isnan(history["acc"][0])
+    assert repr(history) == "History(epochs=2, last={'epoch': 2, 'loss': -inf, 'acc': 0.5})"
+    assert repr(History()) == "History(epochs=0, last={})"
+    with pytest.raises(KeyError, match=r"history has no 'val_loss'; it has \['epoch', 'loss'"):
+        history["val_loss"]
+    assert history.to_dict()["records"][1]["loss"] == "-inf"
+    assert History.from_dict(history.to_dict())["loss"] == [2.0, -math.inf]
+    numpy_values = History([{"epoch": np.int64(3), "loss": np.float32(0.5)}]).to_dict()
+    assert numpy_values["records"] == [{"epoch": 3, "loss": 0.5}]
+    assert type(numpy_values["records"][0]["epoch"]) is int
+    with pytest.raises(ValueError, match="history value 'flag' must be a number, got True"):
+        History([{"flag": True}]).to_dict()
+
+
 @pytest.mark.parametrize(("data", "message"), [
     ([], "data must be a dict"),
     ({"records": [1]}, r"data\['records'\]\[0\] must be a dict"),
     ({"records": [{"loss": "low"}]}, "history value 'loss' must be a number"),
     ({"records": [{"": 1.0}]}, "history keys must be non-empty strings"),
+    ({"records": [{3: 1.0}]}, "history keys must be non-empty strings, got 3"),
+    ({"records": [], "stopped_early": 1}, "data\\['stopped_early'\\] must be true or false"),
     ({"records": [], "interrupted": "yes"}, "data\\['interrupted'\\] must be true or false"),
 ])
 def test_history_from_dict_refuses_bad_data(data, message):
