@@ -92,7 +92,7 @@ def _listing(outcomes: list[Outcome], status: str) -> list[str]:
         lines.append(f"      - {mutant.original}")
         lines.append(f"      + {mutant.mutated}")
         if outcome.detail:
-            lines.append(f"      {outcome.detail}")
+            lines.append("      " + " ".join(outcome.detail.split()))
     return lines
 
 
