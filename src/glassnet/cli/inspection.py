@@ -13,7 +13,7 @@ import numpy as np
 
 from glassnet.cli.arguments import positive_int
 from glassnet.cli.data import read_table
-from glassnet.cli.errors import CommandError
+from glassnet.cli.errors import EXIT_CANNOT_WRITE, CommandError
 from glassnet.cli.outputs import check_outputs, check_picture_name, draw
 from glassnet.cli.predict import model_inputs, open_model, picture_data, true_targets
 from glassnet.gradcheck import check_gradients
@@ -42,6 +42,9 @@ def add_parsers(subparsers) -> None:
     plot.add_argument("-o", "--output", required=True, metavar="FILE.png",
                       help="picture to write: .png, .svg or .pdf")
     plot.add_argument("--data", metavar="DATA.csv", help="points for the decision boundary")
+    plot.add_argument("--diagram", action="store_true",
+                      help="draw the network instead: neurons, weights (width |w|, colour "
+                           "the sign) and biases")
     plot.set_defaults(run=run_plot)
 
 
@@ -96,6 +99,25 @@ def run_plot(arguments) -> int:
     check_outputs([("MODEL", arguments.model), ("--data", arguments.data)],
                   [("-o", arguments.output)])
     model = open_model(arguments.model)
+    if arguments.diagram:
+        return draw_diagram(model, arguments.output)
     table = read_table(arguments.data) if arguments.data else None
     draw(model, arguments.output, *picture_data(model, table))
+    return 0
+
+
+def draw_diagram(model, path: str) -> int:
+    """``plot --diagram``: the network's diagram (``glassnet.diagram``) to ``path``."""
+    from glassnet.diagram import network_diagram
+
+    names = model.feature_names
+    names = names if names and len(names) == model.network.in_features else None
+    try:
+        network_diagram(model.network, path, input_names=names)
+    except ImportError as error:
+        raise CommandError(str(error), 1) from None
+    except OSError as error:
+        raise CommandError(f"{path}: cannot write ({error.strerror or error})",
+                           EXIT_CANNOT_WRITE) from None
+    print(f"Diagram saved to {path}")
     return 0

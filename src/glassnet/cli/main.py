@@ -12,7 +12,7 @@ import os
 import sys
 import traceback
 
-from glassnet.cli import demo, export, inspection, predict, train
+from glassnet.cli import demo, export, inspection, playground, predict, train
 from glassnet.cli.errors import EXIT_UNEXPECTED, EXIT_USAGE, CommandError, UsageError
 
 
@@ -23,7 +23,7 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
 
 
-COMMANDS = [demo, train, predict, inspection, export]
+COMMANDS = [demo, train, predict, inspection, export, playground]
 
 
 def build_parser() -> Parser:

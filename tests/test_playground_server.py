@@ -1,0 +1,141 @@
+"""The playground's HTTP endpoints and event stream, through a plain HTTP client."""
+
+import http.client
+import json
+
+import pytest
+
+from glassnet.cli import main
+from glassnet.playground.server import Playground
+
+
+@pytest.fixture
+def server():
+    import threading
+
+    playground = Playground(0, {"dataset": "xor", "layers": "3"})
+    thread = threading.Thread(target=playground.serve_forever, daemon=True)
+    thread.start()
+    yield playground
+    playground.stop()
+    thread.join(timeout=5)
+
+
+def request(server, method, path, body=None, host=None, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+    sent = {"Host": f"127.0.0.1:{server.port}" if host is None else host, **(headers or {})}
+    data = None if body is None else json.dumps(body).encode()
+    if data is not None:
+        sent["Content-Type"] = "application/json"
+    connection.request(method, path, body=data, headers=sent)
+    response = connection.getresponse()
+    payload = response.read()
+    connection.close()
+    return response, payload
+
+
+def test_listens_on_loopback_only(server):
+    assert server.server_address[0] == "127.0.0.1" and server.port > 0
+
+
+def test_page_is_self_contained(server):
+    response, page = request(server, "GET", "/")
+    assert response.status == 200 and response.getheader("Content-Type").startswith("text/html")
+    text = page.decode()
+    assert "<script" in text and "src=" not in text.replace('href="data:,"', "")
+    text = text.replace('"http://www.w3.org/2000/svg"', "")  # a namespace name, not fetched
+    assert "http://" not in text and "https://" not in text and "//" + "cdn" not in text
+    assert "default-src 'none'" in response.getheader("Content-Security-Policy")
+
+
+@pytest.mark.parametrize("host", ["evil.example:80", "attacker.test", "127.0.0.1:1", ""])
+def test_foreign_host_header_is_refused(server, host):
+    response, payload = request(server, "GET", "/api/state", host=host)
+    assert response.status == 403 and b"only to 127.0.0.1" in payload
+    response, _ = request(server, "POST", "/api/command", {"action": "reset"}, host=host)
+    assert response.status == 403
+
+
+def test_localhost_name_is_accepted_and_cross_site_posts_are_not(server):
+    response, _ = request(server, "GET", "/api/state", host=f"localhost:{server.port}")
+    assert response.status == 200
+    response, payload = request(server, "POST", "/api/command", {"action": "step", "epochs": 1},
+                                headers={"Origin": "http://evil.example"})
+    assert response.status == 403 and b"cross-site" in payload
+
+
+def test_commands_train_and_answer(server):
+    response, payload = request(server, "POST", "/api/command", {"action": "step", "epochs": 3})
+    assert response.status == 200 and json.loads(payload) == {"epoch": 3}
+    state = json.loads(request(server, "GET", "/api/state")[1])
+    assert state["epoch"] == 3 and len(state["history"]) == 4 and state["widths"] == [2, 3, 1]
+    neuron = json.loads(request(server, "POST", "/api/command",
+                                {"action": "neuron", "layer": 1, "unit": 1})[1])
+    assert neuron["traced"] and len(neuron["weights"]) == 2
+    code = json.loads(request(server, "POST", "/api/command", {"action": "code"})[1])["code"]
+    assert "z1 = X @ W1 + b1" in code
+    request(server, "POST", "/api/command", {"action": "rewind", "epoch": 1})
+    assert json.loads(request(server, "GET", "/api/state")[1])["epoch"] == 1
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"action": "frobnicate"}, "unknown action"),
+    ({"action": "step", "epochs": "3"}, "epochs must be a whole number"),
+    ({"action": "settings", "settings": {"layers": "99"}}, "1 to 8 neurons"),
+    ({"action": "settings", "settings": {"dataset": "../../etc/passwd"}}, "dataset must be"),
+    ({"action": "edit", "layer": 1, "source": 0, "unit": 0, "value": "x"}, "value must be"),
+    ([1, 2], "JSON object"),
+])
+def test_bad_commands_get_400_naming_the_problem(server, body, message):
+    response, payload = request(server, "POST", "/api/command", body)
+    assert response.status == 400 and message in json.loads(payload)["error"]
+
+
+def test_not_json_and_unknown_paths(server):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+    connection.request("POST", "/api/command", body=b"{not json",
+                       headers={"Host": f"127.0.0.1:{server.port}"})
+    assert connection.getresponse().status == 400
+    connection.close()
+    assert request(server, "GET", "/etc/passwd")[0].status == 404
+
+
+def test_exports(server):
+    request(server, "POST", "/api/command", {"action": "step", "epochs": 2})
+    response, script = request(server, "GET", "/export/script")
+    assert response.status == 200 and b"range(2)" in script
+    assert "attachment" in response.getheader("Content-Disposition")
+    response, model = request(server, "GET", "/export/model")
+    assert response.status == 200 and model[:2] == b"PK"
+
+
+def test_event_stream_sends_the_state_after_each_change(server):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+    connection.request("GET", "/events", headers={"Host": f"127.0.0.1:{server.port}"})
+    response = connection.getresponse()
+    assert response.getheader("Content-Type") == "text/event-stream"
+
+    def next_state():
+        lines = []
+        while True:
+            line = response.fp.readline().decode()
+            if line.startswith("data: "):
+                lines.append(line[6:])
+            if line == "\n" and lines:
+                return json.loads("".join(lines))
+
+    assert next_state()["epoch"] == 0
+    request(server, "POST", "/api/command", {"action": "step", "epochs": 2})
+    assert next_state()["epoch"] == 2
+    request(server, "POST", "/api/command", {"action": "play"})
+    epochs = [next_state()["epoch"] for _ in range(3)]
+    request(server, "POST", "/api/command", {"action": "pause"})
+    assert epochs == sorted(epochs) and epochs[-1] > 2
+    connection.close()
+
+
+def test_cli_refuses_a_bad_port_and_preset(capsys):
+    assert main(["playground", "--port", "70000", "--no-browser"]) == 2
+    assert "0 to 65535" in capsys.readouterr().err
+    assert main(["playground", "--port", "0", "--no-browser", "--preset", "nope"]) == 2
+    assert "unknown preset" in capsys.readouterr().err
