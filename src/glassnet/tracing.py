@@ -1,8 +1,8 @@
 """Tracing: every number of one training step, recorded from the calls ``fit`` makes.
 
 ``trace_step(network, inputs, targets, loss, optimizer)`` runs one step exactly as ``fit``
-runs a batch (``network.forward(training=True)``, ``loss.forward`` + penalty, ``loss.backward``,
-``network.backward(input_gradient=False)``, penalty gradients, ``optimizer.step``) while
+runs a batch (``training.training_step``: forward in training mode, loss + penalty, backward,
+penalty gradients; then ``optimizer.step``) while
 light recorders around each layer's ``forward`` and ``backward`` copy what goes in and out.
 The numbers are therefore ``fit``'s bit for bit. The ``Trace`` it returns shows them as text
 (``explain``, ``table``), as HTML in a notebook, and as numpy code (``glassnet.stepcode``).
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from glassnet.regularization import penalty as make_penalty
+from glassnet.training import NO_PENALTY, training_step
 from glassnet.training_data import prepare_targets
 
 
@@ -187,10 +188,10 @@ def trace_step(network, inputs, targets, loss, optimizer, l1: float = 0.0,
                                                                   symbols(network),
                                                                   strict=True))]
     with recording(network, steps):
-        outputs = network.forward(inputs, training=True)
-        data_loss = loss.forward(outputs, targets)
-        penalty_value = penalty.value()
-        network.backward(loss.backward(), input_gradient=False)
+        # fit's own training_step, its penalty added below in the same operations, so that
+        # the data gradients can be kept before the penalty's share joins them.
+        data_loss = training_step(network, loss, inputs, targets, None, NO_PENALTY)
+    penalty_value = penalty.value()
     gradients = network.gradients()
     data_gradients = {name: value.copy() for name, value in gradients.items()}
     penalty.add_gradients(gradients)
