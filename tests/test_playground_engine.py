@@ -184,3 +184,19 @@ def test_own_csv_two_columns_and_a_target():
         with pytest.raises(ValueError, match=message):
             engine.update({}, {**given, **bad})
     assert len(engine.points) == 40  # a refused CSV changes nothing
+
+
+def test_exported_model_file_works_with_glassnet_predict(tmp_path, capsys):
+    from glassnet.cli import main
+
+    engine = Engine({"dataset": "xor", "layers": "3"})
+    engine.step(3)
+    model_path, data_path = tmp_path / "run.glassnet", tmp_path / "points.csv"
+    model_path.write_bytes(exports.model_bytes(engine))
+    rows = engine.inputs[:5]
+    data_path.write_text("x1,x2\n" + "\n".join(f"{float(x)!r},{float(y)!r}" for x, y in rows))
+    assert main(["predict", str(model_path), str(data_path)]) == 0
+    printed = capsys.readouterr().out.split()
+    assert printed[0] == "score"
+    assert np.allclose([float(value) for value in printed[1:]],
+                       engine.network.forward(rows)[:, 0])
