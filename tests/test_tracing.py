@@ -94,6 +94,18 @@ def test_the_steps_numpy_code_reproduces_the_numbers(case):
         assert np.allclose(names[trace.symbol_of(name)], value, rtol=1e-13, atol=1e-16), name
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_code_of_squared_error_over_several_outputs(rng, reduction):
+    network = mlp([3, 4, 2], activation="relu", rng=np.random.default_rng(2))
+    targets = rng.normal(size=(4, 2))
+    trace = trace_step(network, TRAINING_INPUTS, targets, SquaredError(reduction=reduction),
+                       SGD(0.1))
+    names = step_namespace(trace)
+    exec(compile(step_code(trace), "step", "exec"), names)  # noqa: S102
+    assert names["loss"] == pytest.approx(trace.loss, rel=1e-14)
+    assert np.allclose(names["W1"], trace.new_parameters["layers.0.weights"], rtol=1e-13)
+
+
 def test_code_carries_the_real_shapes():
     trace = trace_step(layered_network([4]), TRAINING_INPUTS, TRAINING_OUTPUTS,
                        SquaredError(reduction="sum"), GradientDescent())

@@ -91,9 +91,9 @@ def loss_lines(trace) -> list[str]:
     samples, outputs = trace.predictions.shape
     name, mean = type(loss).__name__, getattr(loss, "reduction", "mean") == "mean"
     divide = f" / {float(samples)!r}" if mean else ""
-    per_output = " / " + repr(outputs) if outputs > 1 or name != "SquaredError" else ""
     if name == "SquaredError":
         value = f"(0.5 * (({p} - {y}) ** 2).mean(axis=1)).sum(){divide}"
+        per_output = f" / {outputs}" if outputs > 1 else ""  # x / 1 is x exactly
         gradient = f"({p} - {y}){per_output}{divide}"
     elif name == "SoftmaxCrossEntropy":
         return softmax_lines(p, divide)
