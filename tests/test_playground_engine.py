@@ -167,23 +167,50 @@ def test_exported_model_predicts_as_the_network(tmp_path):
                           engine.network.forward(rows).argmax(axis=1))
 
 
-def test_own_csv_two_columns_and_a_target():
-    text = "a,b,c,kind\n" + "\n".join(f"{i},{i % 7},{i * 2},{'yes' if i % 2 else 'no'}"
-                                        for i in range(40))
-    points, targets, classes = parse_csv(text, "a", "b", "kind")
-    assert points.shape == (40, 2) and classes == 2 and set(targets) == {0.0, 1.0}
-    assert points.min() == -5 and points.max() == 5
+CSV_TEXT = "a,b,c,name,kind\n" + "\n".join(
+    f"{i},{i % 7},{i * 2 % 5},n{i},{'yes' if i % 2 else 'no'}" for i in range(40))
+
+
+def test_own_csv_draws_two_columns_and_holds_the_rest_fixed():
+    table = parse_csv(CSV_TEXT, "a", "b", "kind")
+    assert table.columns == ["a", "b", "c"]  # the word column "name" is left out
+    assert table.classes == 2 and set(table.targets) == {0.0, 1.0}
+    assert table.points.min() == -5 and table.points.max() == 5
+    assert np.allclose(table.inputs.mean(axis=0), 0) and np.allclose(table.inputs.std(axis=0), 1)
+    plane = np.array([[-5.0, -5.0], [5.0, 5.0]])
+    inputs = table.grid_inputs(plane)
+    assert np.allclose(inputs[:, 2], 0)  # c held at its mean
+    assert np.allclose(inputs[0, :2], table.inputs[:, :2].min(axis=0))  # the plane's corners
+    assert np.allclose(inputs[1, :2], table.inputs[:, :2].max(axis=0))
+
+
+def test_own_csv_trains_and_bad_files_change_nothing():
+    given = {"text": CSV_TEXT, "x_column": "a", "y_column": "b", "target_column": "kind"}
     engine = Engine()
-    engine.update({"dataset": "csv"}, {"text": text, "x_column": "a", "y_column": "b",
-                                       "target_column": "kind"})
+    engine.update({"dataset": "csv"}, given)
     engine.step(2)
-    assert len(engine.points) == 40
+    assert len(engine.points) == 40 and engine.network.in_features == 3
+    assert len(views.state(engine)["output"]) == views.GRID ** 2
     for bad, message in [({"x_column": "zz"}, "no column 'zz'"),
-                         ({"text": "a,b,kind\n1,x,1\n2,3,0\n3,4,1\n4,5,0"}, "not a number")]:
-        given = {"text": text, "x_column": "a", "y_column": "b", "target_column": "kind"}
+                         ({"x_column": "name"}, "not a number"),
+                         ({"y_column": "a"}, "two different columns")]:
         with pytest.raises(ValueError, match=message):
             engine.update({}, {**given, **bad})
-    assert len(engine.points) == 40  # a refused CSV changes nothing
+    assert len(engine.points) == 40 and engine.epoch == 2  # a refused CSV changes nothing
+
+
+def test_csv_model_file_predicts_from_the_raw_columns(tmp_path, capsys):
+    from glassnet.cli import main
+
+    given = {"text": CSV_TEXT, "x_column": "a", "y_column": "c", "target_column": "kind"}
+    engine = Engine({"loss": "crossentropy"})
+    engine.update({"dataset": "csv", "layers": "3"}, given)
+    engine.step(5)
+    (tmp_path / "m.glassnet").write_bytes(exports.model_bytes(engine))
+    (tmp_path / "d.csv").write_text(CSV_TEXT)
+    assert main(["predict", str(tmp_path / "m.glassnet"), str(tmp_path / "d.csv")]) == 0
+    printed = [int(value) for value in capsys.readouterr().out.split()[1:]]
+    assert printed == engine.network.forward(engine.inputs).argmax(axis=1).tolist()
 
 
 def test_exported_model_file_works_with_glassnet_predict(tmp_path, capsys):

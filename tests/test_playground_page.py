@@ -123,3 +123,40 @@ def test_chinese_words_and_tutorial_preset(page, server):
                            f".includes('{expected}')")
     assert "新情况" in page.text_content("#answer")
     assert page.errors == []
+
+
+def test_edit_a_weight_check_gradients_rewind_and_own_csv(page, server, tmp_path):
+    page.goto(server.address + "?dataset=circle&layers=3")
+    page.wait_for_selector('.neuron[data-layer="1"]')
+    page.click("#step")
+    page.wait_for_function("() => document.getElementById('epoch').textContent === '001'")
+    page.click("#step")
+    page.wait_for_function("() => document.getElementById('epoch').textContent === '002'")
+    page.locator('#lines path.hit[data-layer="1"][data-source="1"][data-unit="2"]').click(
+        force=True)
+    page.wait_for_selector("#weight-value")
+    page.fill("#weight-value", "1.25")
+    page.click("#weight-set")
+    page.wait_for_function("() => document.querySelector('#lines path.hit[data-layer=\"1\"]"
+                           "[data-source=\"1\"][data-unit=\"2\"] title').textContent === "
+                           "'w = 1.25'")
+    assert server.engine.network.layers[0].weights[1, 2] == 1.25
+    page.click("#gradcheck")
+    page.wait_for_function("() => document.getElementById('gradcheck-result')"
+                           ".textContent.includes('✓')")
+    page.fill("#rewind", "1")
+    page.click("#rewind-button")
+    page.wait_for_function("() => document.getElementById('epoch').textContent === '001'")
+    table = tmp_path / "mine.csv"
+    table.write_text("height,weight,age,group\n" + "\n".join(
+        f"{150 + i},{50 + (i * 7) % 30},{20 + i % 9},{'a' if i % 3 else 'b'}" for i in range(30)))
+    page.set_input_files("#csv-file", str(table))
+    page.wait_for_selector("#csv-columns:not([hidden])")
+    page.select_option("#csv-x", "height")
+    page.select_option("#csv-y", "weight")
+    page.select_option("#csv-target", "group")
+    page.click("#csv-use")
+    page.wait_for_function("() => document.querySelectorAll('.feature-name').length === 3")
+    assert page.locator(".feature-name").all_text_contents() == ["height", "weight", "age"]
+    assert server.engine.settings["dataset"] == "csv" and len(server.engine.points) == 30
+    assert page.errors == [] and page.hosts == {f"127.0.0.1:{server.port}"}

@@ -1,5 +1,6 @@
 """The playground's data: TensorFlow Playground's data sets, its input features, the seed
-tutorial's table, and a learner's own CSV (two chosen columns and a target).
+tutorial's table, and a learner's own CSV (every number column an input; two of them drawn,
+the rest held at their means in the pictures).
 
 Points lie in the square [-6, 6]^2 (DOMAIN). Classification labels are 0, 1 (2, 3 for
 ``blobs``); regression targets lie in [-1, 1]. ``noise`` is 0..50 (per cent), as there.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -113,11 +115,37 @@ def split(count: int, train_percent: float, rng) -> tuple[np.ndarray, np.ndarray
     return np.sort(order[:cut]), np.sort(order[cut:])
 
 
+@dataclass
+class CsvData:
+    """A learner's CSV: ``inputs`` (rows, columns) every number column but the target,
+    standardised; ``points`` (rows, 2) the two chosen columns scaled into [-5, 5] for the
+    picture; ``targets`` labels 0..k-1 (``classes`` = k) or values in [-1, 1] (classes 0)."""
+
+    columns: list
+    inputs: np.ndarray
+    points: np.ndarray
+    targets: np.ndarray
+    classes: int
+    chosen: tuple  # the indices of the two drawn columns in ``columns``
+    low: np.ndarray  # (2,) and high (2,): the drawn columns' range, for the picture's axes
+    high: np.ndarray
+    mean: np.ndarray  # (columns,) and scale (columns,): the standardisation of ``inputs``
+    scale: np.ndarray
+
+    def grid_inputs(self, plane: np.ndarray) -> np.ndarray:
+        """Network inputs for points of the picture (n, 2): the two drawn columns vary, every
+        other column is held fixed at its mean (0 once standardised)."""
+        raw = self.low + (plane + 5) / 10 * (self.high - self.low)
+        inputs = np.zeros((len(plane), len(self.columns)))
+        for axis, column in enumerate(self.chosen):
+            inputs[:, column] = (raw[:, axis] - self.mean[column]) / self.scale[column]
+        return inputs
+
+
 def parse_csv(text: str, x_column: str, y_column: str, target_column: str,
-              limit: int = 5000):
-    """Points scaled into the domain and targets from CSV text; labels 0..k-1 when the
-    target column has at most 8 distinct values (classification), else values in [-1, 1].
-    Returns (points, targets, classes or 0)."""
+              limit: int = 5000) -> CsvData:
+    """Read CSV text: the target column, and every other column that holds only numbers (the
+    two drawn ones must). Targets with at most 8 distinct values are classes."""
     if not isinstance(text, str) or len(text) > 2_000_000:
         raise ValueError("the CSV must be text of at most 2 MB")
     reader = csv.DictReader(io.StringIO(text))
@@ -126,21 +154,39 @@ def parse_csv(text: str, x_column: str, y_column: str, target_column: str,
         if column not in names:
             raise ValueError(f"the CSV has no column {column!r}; it has "
                              f"{', '.join(map(str, names[:20]))}")
+    if len({x_column, y_column, target_column}) < 3:
+        raise ValueError("choose two different columns to draw and a third as the target")
     rows = [row for _, row in zip(range(limit), reader, strict=False)]
     if len(rows) < 4:
         raise ValueError(f"the CSV needs at least 4 rows, it has {len(rows)}")
-    points = np.array([[number(row[x_column], x_column), number(row[y_column], y_column)]
-                       for row in rows])
-    low, high = points.min(axis=0), points.max(axis=0)
-    points = (points - low) / np.where(high > low, high - low, 1.0) * 10 - 5
-    raw = [row[target_column] for row in rows]
+    columns = [name for name in names if name != target_column and
+               (name in (x_column, y_column) or all(is_number(row[name]) for row in rows))]
+    values = np.array([[number(row[name], name) for name in columns] for row in rows])
+    chosen = (columns.index(x_column), columns.index(y_column))
+    drawn = values[:, list(chosen)]
+    low, high = drawn.min(axis=0), drawn.max(axis=0)
+    high = np.where(high > low, high, low + 1.0)
+    mean, scale = values.mean(axis=0), values.std(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    targets, classes = csv_targets([row[target_column] for row in rows], target_column)
+    return CsvData(columns, (values - mean) / scale, (drawn - low) / (high - low) * 10 - 5,
+                   targets, classes, chosen, low, high, mean, scale)
+
+
+def csv_targets(raw: list, column: str) -> tuple[np.ndarray, int]:
     distinct = sorted(set(raw))
     if len(distinct) <= 8:
-        return points, np.array([distinct.index(value) for value in raw], float), \
-            max(len(distinct), 2)
-    values = np.array([number(value, target_column) for value in raw])
+        return np.array([distinct.index(value) for value in raw], float), max(len(distinct), 2)
+    values = np.array([number(value, column) for value in raw])
     span = np.abs(values - values.mean()).max() or 1.0
-    return points, (values - values.mean()) / span, 0
+    return (values - values.mean()) / span, 0
+
+
+def is_number(text) -> bool:
+    try:
+        return bool(np.isfinite(float(text)))
+    except (TypeError, ValueError):
+        return False
 
 
 def number(text: str, column: str) -> float:

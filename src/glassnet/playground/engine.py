@@ -98,17 +98,35 @@ class Engine:
             self.classes = 2
         else:
             if settings["dataset"] == "csv":
-                points, labels, self.classes = parse_csv(**self.csv)
+                self.table = parse_csv(**self.csv)
+                points, labels, self.classes = (self.table.points, self.table.targets,
+                                                self.table.classes)
+                self.inputs = self.table.inputs
             else:
                 points, labels = generate(settings["dataset"], settings["points"],
                                           settings["noise"], rng)
                 self.classes = 0 if settings["dataset"] in ("plane", "multigauss") else \
                     int(labels.max()) + 1
+                self.inputs = self.grid_inputs(points)
             self.points = points
-            self.inputs = features(points, settings["features"].split(","))
             self.train_rows, self.test_rows = split(len(points), settings["train"], rng) \
                 if settings["train"] < 100 else (np.arange(len(points)), np.arange(0))
         self.labels = labels
+
+    def grid_inputs(self, points: np.ndarray) -> np.ndarray:
+        """The network's inputs for points of the plane (n, 2): the chosen features, or for
+        a CSV its columns with the two drawn ones varying and the rest at their means."""
+        if self.settings["dataset"] == "csv":
+            return self.table.grid_inputs(points)
+        return features(points, self.settings["features"].split(","))
+
+    def input_names(self) -> list[str]:
+        """The name of each network input, as the page and the model file show them."""
+        if self.settings["dataset"] == "tutorial":
+            return ["input1", "input2", "input3"]
+        if self.settings["dataset"] == "csv":
+            return list(self.table.columns)
+        return self.settings["features"].split(",")
 
     @property
     def softmax(self) -> bool:

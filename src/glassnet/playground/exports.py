@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from glassnet.losses import SoftmaxCrossEntropy
 from glassnet.model import Model
+from glassnet.network import Sequential
+from glassnet.preprocessing import Standardize
 from glassnet.serialization import describe, pack
 
 SCRIPT = '''"""A glassnet playground run, repeated exactly: {epochs} epochs of {description}.
@@ -70,13 +72,15 @@ def model(engine) -> Model:
     prediction is the network's output (for classes with squared loss, a score in -1..1:
     above 0 means class 1)."""
     with engine.lock:
-        names = engine.settings["features"].split(",") \
-            if engine.settings["dataset"] != "tutorial" else ["input1", "input2", "input3"]
+        names, network = engine.input_names(), engine.network
+        if engine.settings["dataset"] == "csv":  # the file's raw columns, standardised first
+            network = Sequential([Standardize(engine.table.mean, engine.table.scale),
+                                  *network.layers])
         if isinstance(engine.loss, SoftmaxCrossEntropy):
-            return Model(engine.network, loss=engine.loss, task="classification",
+            return Model(network, loss=engine.loss, task="classification",
                          class_labels=list(range(engine.classes)), feature_names=names,
                          training={"target": "label"})
-        return Model(engine.network, loss=engine.loss, task="regression", feature_names=names,
+        return Model(network, loss=engine.loss, task="regression", feature_names=names,
                      training={"target": "score" if engine.classes else "value"})
 
 

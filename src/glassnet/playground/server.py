@@ -25,6 +25,7 @@ from glassnet.playground import exports, views
 from glassnet.playground.engine import Engine
 
 MAX_BODY = 3_000_000
+READ_ONLY = {"neuron", "weight", "code", "gradcheck", "csv_columns"}  # no new state to send
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; "
                                "style-src 'unsafe-inline'; img-src data: blob:; "
@@ -156,7 +157,8 @@ class Handler(BaseHTTPRequestHandler):
         except (ValueError, TypeError, KeyError) as error:
             self.send_json({"error": str(error)[:300]}, 400)
             return
-        self.server.notify()
+        if command.get("action") not in READ_ONLY:
+            self.server.notify()
         self.send_json(answer)
 
     def send_bytes(self, data: bytes, kind: str, attachment: str | None = None, status=200):

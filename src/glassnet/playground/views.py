@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.gradcheck import check_gradients
-from glassnet.playground.datasets import DOMAIN, features
+from glassnet.playground.datasets import DOMAIN
 from glassnet.stepcode import layer_lines, loss_lines, step_code
 
 GRID = 24  # heatmap resolution: GRID x GRID points over the domain
@@ -40,7 +40,7 @@ def neuron_maps(engine) -> tuple[list, list]:
     if engine.points is None:
         return [], []
     network = engine.network
-    outputs = features(grid_points(), engine.settings["features"].split(","))
+    outputs = engine.grid_inputs(grid_points())
     layers, maps = network.layers, []
     wanted = {index + 1 if not layers[index + 1].params else index
               for index in dense_indices(network)[:-1]}
@@ -95,6 +95,7 @@ def state(engine, maps: bool = True) -> dict:
         dense = [network.layers[i] for i in dense_indices(network)]
         result = {
             "epoch": engine.epoch, "settings": engine.settings, "classes": engine.classes,
+            "inputs": engine.input_names(),
             "widths": [dense[0].in_features] + [layer.out_features for layer in dense],
             "weights": [rounded(layer.params["weights"]) for layer in dense],
             "biases": [rounded(layer.params.get("bias", np.zeros(layer.out_features)))
