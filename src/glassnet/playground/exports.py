@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from glassnet.losses import SoftmaxCrossEntropy
 from glassnet.model import Model
+from glassnet.modelfile import pack
 from glassnet.network import Sequential
 from glassnet.preprocessing import Standardize
-from glassnet.serialization import describe, pack
+from glassnet.serialization import describe
 
 SCRIPT = '''"""A glassnet playground run, repeated exactly: {epochs} epochs of {description}.
 
