@@ -139,3 +139,30 @@ def test_cli_refuses_a_bad_port_and_preset(capsys):
     assert "0 to 65535" in capsys.readouterr().err
     assert main(["playground", "--port", "0", "--no-browser", "--preset", "nope"]) == 2
     assert "unknown preset" in capsys.readouterr().err
+
+
+def test_the_command_prints_its_address_serves_and_stops_on_ctrl_c():
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "glassnet.cli.main", "playground", "--no-browser", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("glassnet playground: http://127.0.0.1:")
+        port = int(line.split("127.0.0.1:")[1].split("/")[0])
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        connection.request("GET", "/api/state")
+        assert json.loads(connection.getresponse().read())["epoch"] == 0
+        connection.close()
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+        assert process.returncode == 0 and "stopped" in out and "Traceback" not in err
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
