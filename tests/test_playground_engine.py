@@ -153,7 +153,7 @@ def test_exported_script_repeats_the_run_with_edits():
     names: dict = {}
     exec(compile(exports.script(engine), "playground_run.py", "exec"), names)  # noqa: S102
     for name, value in engine.network.parameters().items():
-        assert np.array_equal(names["parameters"][name], value), name
+        assert np.array_equal(names["network"].parameters()[name], value), name
 
 
 def test_exported_model_predicts_as_the_network(tmp_path):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from glassnet.flat import flatten_if_possible
 from glassnet.regularization import penalty as make_penalty
 from glassnet.training import NO_PENALTY, training_step
 from glassnet.training_data import prepare_targets
@@ -180,6 +181,7 @@ def trace_step(network, inputs, targets, loss, optimizer, l1: float = 0.0,
     """
     inputs = network.check_inputs(inputs)
     targets = prepare_targets(network, loss, inputs, targets)
+    flatten_if_possible(network)  # as fit does: the optimizer then steps one flat vector
     parameters = network.parameters()
     penalty = make_penalty(parameters, l1=l1, l2=l2)
     before = {name: value.copy() for name, value in parameters.items()}

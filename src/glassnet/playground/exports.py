@@ -32,14 +32,13 @@ engine.csv = CSV
 engine.settings = SETTINGS
 engine.reset()
 network, loss, optimizer = engine.network, engine.loss, engine.optimizer
-parameters = network.parameters()
 rows, batch = engine.train_rows, SETTINGS["batch"]
 
 
 def apply_edits(epoch):
     for when, name, index, value in EDITS:
         if when == epoch:
-            parameters[name][tuple(index)] = value
+            network.parameters()[name][tuple(index)] = value
 
 
 for epoch in range({epochs}):
@@ -52,7 +51,7 @@ for epoch in range({epochs}):
                    l1=SETTINGS["l1"], l2=SETTINGS["l2"])
 apply_edits({epochs})
 print("training loss", engine.data_loss(rows))
-for name, value in parameters.items():
+for name, value in network.parameters().items():
     print(name, value.tolist())
 '''
 
