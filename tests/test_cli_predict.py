@@ -56,6 +56,10 @@ def test_kept_columns_name_the_prediction_after_the_target(binary_model, tmp_pat
     assert out.splitlines() == ["x,y,answer,predicted_answer", "3.0,0.0,no,yes"]
     code, out, _ = run(capsys, "predict", binary_model, data)
     assert out.splitlines() == ["answer", "yes"]
+    # without the target among the kept columns, the prediction takes the target's name
+    unlabelled = write_csv(tmp_path / "u.csv", ["x", "y"], [(3.0, 0.0)])
+    code, out, _ = run(capsys, "predict", binary_model, unlabelled, "--keep-columns")
+    assert code == 0 and out.splitlines() == ["x,y,answer", "3.0,0.0,yes"]
 
 
 def test_a_model_without_feature_names_reads_x0_x1(tmp_path, capsys):
