@@ -56,6 +56,19 @@ def test_explain_n_continues_from_n_minus_one_iterations(capsys):
     assert "Iteration 2" in out and "[ 0.12025406]" in out
 
 
+@pytest.mark.parametrize("iteration", [2, 3])
+def test_explain_n_shows_the_loss_after_n_minus_one_iterations(capsys, iteration):
+    from glassnet.tutorial import TRAINING_INPUTS, TRAINING_OUTPUTS, NeuralNetwork
+
+    neuron = NeuralNetwork(seed=1)
+    neuron.train(TRAINING_INPUTS, TRAINING_OUTPUTS, iteration - 1, learning_rate=1.0)
+    loss = float(neuron.explain_step(TRAINING_INPUTS, TRAINING_OUTPUTS, 1.0)["loss"])
+    _, out, _ = run(capsys, "demo", "--explain", str(iteration))
+    assert out.splitlines()[-1] == f"loss 1/2 sum (y - o)^2 before the update: {loss:.8f}"
+    _, first, _ = run(capsys, "demo", "--explain")
+    assert first.splitlines()[-1] != out.splitlines()[-1]
+
+
 def test_demo_interactive_asks_again_after_a_non_number(capsys, monkeypatch):
     answers = iter(["abc", "1", "0", "0"])
     monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
