@@ -93,6 +93,28 @@ def test_validation_split_holds_out_the_rounded_share(share, held_out, tmp_path,
     assert f"{4 - held_out} training rows, {held_out} validation rows" in out
 
 
+@pytest.mark.parametrize(("argv", "code", "message"), [
+    (["--seed", "-1"], 2, "--seed must be >= 0, got -1"),
+    (["-o", "-"], 2, "-o: a model is written to a file, not to standard output"),
+])
+def test_train_refuses_a_negative_seed_and_a_model_on_standard_output(argv, code, message,
+                                                                      tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    path.write_text(HEADER + GOOD_ROWS)
+    got, out, err = run(capsys, "train", path, "--target", "species", *argv)
+    assert got == code and out == "" and message in err and "Traceback" not in err
+
+
+def test_a_file_with_only_the_target_column_is_refused(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    path.write_text("species\nleft\nright\n")
+    code, _, err = run(capsys, "train", path, "--target", "species",
+                       "-o", tmp_path / "m.glassnet")
+    assert code == 65
+    assert "has only the target column 'species', no feature columns" in err
+    assert not (tmp_path / "m.glassnet").exists()
+
+
 def test_a_utf8_byte_order_mark_just_works(tmp_path, capsys):
     path = tmp_path / "data.csv"
     path.write_bytes(b"\xef\xbb\xbf" + (HEADER + GOOD_ROWS * 3).encode())

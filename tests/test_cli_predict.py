@@ -62,6 +62,18 @@ def test_kept_columns_name_the_prediction_after_the_target(binary_model, tmp_pat
     assert code == 0 and out.splitlines() == ["x,y,answer", "3.0,0.0,yes"]
 
 
+def test_inspect_lists_layers_loss_classes_features_and_training(binary_model, capsys):
+    code, out, err = run(capsys, "inspect", binary_model)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "  0. Dense(2, 1)  [weights (2, 1), bias (1,)]" in lines
+    assert "  1. Identity()" in lines
+    assert "parameters: 3" in lines
+    assert "loss: BinaryCrossEntropy(from_logits=True, reduction='mean')" in lines
+    assert "classes: no, yes" in lines and "features: x, y" in lines
+    assert "target: answer" in lines
+
+
 def test_a_model_without_feature_names_reads_x0_x1(tmp_path, capsys):
     model = Model(fixed_network([[2.0], [1.0]], [1.0]), SquaredError(), "regression")
     path = tmp_path / "r.glassnet"
