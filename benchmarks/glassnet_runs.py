@@ -7,6 +7,7 @@ only the training (or prediction) call is timed, never building the model or the
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 from workloads import TUTORIAL_INPUTS, TUTORIAL_OUTPUTS, tutorial_loop
@@ -89,3 +90,38 @@ def run_prediction(data):
 
 
 RUNS = {"W1": run_tutorial, "W2": run_tabular, "W3": run_mnist, "W4": run_prediction}
+
+
+def train_estimator(data, hidden, batch_size, epochs, dtype, score: bool = True):
+    """The same training through ``glassnet.sklearn.MLPClassifier`` (scikit-learn's settings
+    as in ``sklearn_runs.py``): what the estimator adds over the core ``fit``."""
+    from glassnet.sklearn import MLPClassifier
+
+    inputs, labels = data
+    model = MLPClassifier(hidden_layer_sizes=hidden, activation="relu", solver="adam",
+                          alpha=0.0, batch_size=batch_size, learning_rate_init=1e-3,
+                          max_iter=epochs, shuffle=True, tol=0.0, n_iter_no_change=epochs + 1,
+                          early_stopping=False, random_state=0, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the ConvergenceWarning of a fixed epoch count
+        started = time.perf_counter()
+        model.fit(inputs, labels)
+        seconds = time.perf_counter() - started
+    if model.n_iter_ != epochs:
+        raise RuntimeError(f"glassnet.sklearn ran {model.n_iter_} epochs, not {epochs}")
+    if not score:
+        return seconds, None
+    return seconds, float(np.mean(model.predict(inputs) == labels))
+
+
+def run_estimator_tabular(data):
+    """W2 through the scikit-learn estimator."""
+    return train_estimator(data, (100,), 200, 50, np.float64)
+
+
+def run_estimator_mnist(data):
+    """W3 through the scikit-learn estimator."""
+    return train_estimator(data, (256, 128), 128, 2, np.float32)
+
+
+ESTIMATOR_RUNS = {"W2": run_estimator_tabular, "W3": run_estimator_mnist}

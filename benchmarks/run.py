@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+import floor_runs
 import glassnet_runs
 import numpy as np
 import report
@@ -29,6 +30,7 @@ import workloads
 
 HERE = Path(__file__).resolve().parent
 OPENBLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+ESTIMATOR = "glassnet.sklearn"
 
 
 def peers(names, threads: int) -> list:
@@ -104,10 +106,16 @@ def load(names) -> dict:
 
 
 def contestants(name, modules) -> list:
-    """(library name, run function) for one workload; W1 adds the tutorial's bare loop."""
+    """(library name, run function) for one workload. W1 adds the tutorial's bare loop; W2
+    and W3 add the floor (their bare matrix products) and glassnet's scikit-learn estimator
+    (when scikit-learn is installed)."""
     pairs = [(module.NAME, module.RUNS[name]) for module in modules if name in module.RUNS]
     if name == "W1":
         pairs.insert(1, ("numpy loop", glassnet_runs.run_tutorial_loop))
+    if name in floor_runs.RUNS:
+        pairs.insert(1, (floor_runs.NAME, floor_runs.RUNS[name]))
+        if any(module.NAME == "scikit-learn" for module in modules):
+            pairs.insert(2, (ESTIMATOR, glassnet_runs.ESTIMATOR_RUNS[name]))
     return pairs
 
 
