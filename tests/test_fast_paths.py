@@ -4,6 +4,7 @@ fused softmax cross-entropy gradient, and the block-by-block finiteness check.""
 
 from __future__ import annotations
 
+import io
 import tracemalloc
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 
 from glassnet import tutorial
 from glassnet.activations import row_maximum, softmax
-from glassnet.callbacks import Callback
+from glassnet.callbacks import Callback, ProgressBar
 from glassnet.losses import SoftmaxCrossEntropy, SquaredError
 from glassnet.network import mlp
 from glassnet.optimizers import SGD, Adam, GradientDescent
@@ -70,6 +71,23 @@ def test_tutorial_train_with_callbacks_takes_the_readable_path():
     assert Count.epochs == 40
     assert history["loss"] == readable_train(readable, TRAINING_INPUTS, TRAINING_OUTPUTS,
                                              40)["loss"]
+
+
+def test_tutorial_with_a_progress_bar_takes_the_fast_path(monkeypatch):
+    # The CLI demo trains with a ProgressBar: it watches only, so the fast path runs and
+    # moves the bar by every block of iterations.
+    calls = []
+    fast_path = tutorial.train_neuron
+    monkeypatch.setattr(tutorial, "train_neuron",
+                        lambda *args, **kwargs: calls.append(1) or fast_path(*args, **kwargs))
+    stream = io.StringIO()
+    bar = ProgressBar(stream=stream, delay=0.0, force=True)
+    network, readable = NeuralNetwork(), NeuralNetwork()
+    history = network.train(TRAINING_INPUTS, TRAINING_OUTPUTS, 2500, callbacks=[bar])
+    readable_history = readable_train(readable, TRAINING_INPUTS, TRAINING_OUTPUTS, 2500)
+    assert calls == [1]
+    assert_same_training(network, readable, history, readable_history)
+    assert bar.bar.n == 2500 and "/2500" in stream.getvalue()  # drawn as tqdm sees fit
 
 
 def test_tutorial_huge_learning_rate_takes_the_readable_path():

@@ -12,11 +12,12 @@ import time
 
 import numpy as np
 
+from glassnet.callbacks import ProgressBar
 from glassnet.initializers import uniform_symmetric
 from glassnet.losses import SquaredError
 from glassnet.network import Sequential, mlp
 from glassnet.optimizers import GradientDescent
-from glassnet.training import fit
+from glassnet.training import TrainingState, fit
 from glassnet.validation import check_positive
 
 TRAINING_INPUTS = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]], dtype=np.float64)
@@ -51,7 +52,7 @@ class NeuralNetwork:
         loss, optimizer = SquaredError(reduction="sum"), GradientDescent(learning_rate)
         arguments = dict(loss=loss, optimizer=optimizer, batch_size=None, shuffle=False,
                          verbose=0)
-        if callbacks:
+        if not all(isinstance(callback, ProgressBar) for callback in callbacks):
             return fit(self.network, training_inputs, training_outputs,
                        epochs=training_iterations, callbacks=callbacks, **arguments)
         # fit with 0 epochs checks the data exactly as training does, and changes nothing.
@@ -60,9 +61,18 @@ class NeuralNetwork:
         targets = np.asarray(training_outputs, dtype=np.float64).reshape(len(inputs), 1)
         if not cannot_diverge(self.layer.weights, inputs, targets, training_iterations,
                               optimizer.learning_rate):
-            return fit(self.network, inputs, targets, epochs=training_iterations, **arguments)
-        return train_neuron(self.layer, inputs, targets, training_iterations,
-                            optimizer.learning_rate, history)
+            return fit(self.network, inputs, targets, epochs=training_iterations,
+                       callbacks=callbacks, **arguments)
+        # Progress bars only watch: they ride along, moved once per block of iterations.
+        state = TrainingState(self.network, loss, optimizer, history, training_iterations)
+        for bar in callbacks:
+            bar.on_train_begin(state)
+        try:
+            return train_neuron(self.layer, inputs, targets, training_iterations,
+                                optimizer.learning_rate, history, bars=callbacks)
+        finally:
+            for bar in callbacks:
+                bar.on_train_end(state)
 
     def explain_step(self, training_inputs, training_outputs,
                      learning_rate: float = 1.0) -> dict[str, np.ndarray]:
@@ -145,7 +155,7 @@ def as_think_inputs(inputs, features: int) -> np.ndarray:
 BLOCK = 1024
 
 
-def train_neuron(layer, inputs, targets, iterations: int, learning_rate, history):
+def train_neuron(layer, inputs, targets, iterations: int, learning_rate, history, bars=()):
     """Full-batch gradient descent on 1/2 sum (o - y)^2, o = sigmoid(inputs @ weights).
 
     inputs (samples, features) and targets (samples, 1) float64, already checked; the layer's
@@ -159,6 +169,8 @@ def train_neuron(layer, inputs, targets, iterations: int, learning_rate, history
         stamps = neuron_steps(layer.weights, inputs, targets, learning_rate, errors[:count],
                               gradient)
         record_losses(history, errors[:count], started, stamps, start, learning_rate)
+        for bar in bars:  # a ProgressBar's tqdm bar, moved by the block's iterations
+            bar.bar.update(count)
     if iterations:
         layer.grads["weights"] = gradient
     return history
