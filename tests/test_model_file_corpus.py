@@ -175,6 +175,30 @@ def test_a_header_claiming_a_huge_array_is_refused_before_allocating(good, tmp_p
     assert peak < 50 * 2**20
 
 
+def npy_header(text: bytes, version: bytes = b"\x01\x00") -> bytes:
+    """A .npy member: magic, version, a header padded to 128 bytes, then 16 bytes of data."""
+    padded = text + b" " * (118 - len(text)) + b"\n"
+    return b"\x93NUMPY" + version + len(padded).to_bytes(2, "little") + padded + bytes(16)
+
+
+BAD_NPY = {
+    "unparsable header": (npy_header(b"\\x"), "Cannot parse header"),
+    "unknown version": (npy_header(b"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2)}",
+                                   b"\x03\x00"), "\\(3, 0\\)"),
+    "header cut short": (b"\x93NUMPY\x01\x00\x76", "EOF"),
+    "wrong magic": (b"\x93NUMPZ\x01\x00", "the magic string is not correct"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_NPY))
+def test_a_damaged_npy_header_is_named_as_such(name, good, tmp_path):
+    data, detail = BAD_NPY[name]
+    members = members_of(good)
+    members["arrays/layers.0.weights.npy"] = data
+    refused(tmp_path, pack_members(members),
+            f"arrays/layers.0.weights.npy is not a valid .npy array \\(.*{detail}")
+
+
 def test_compressed_members_are_refused(good, tmp_path):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
