@@ -13,12 +13,16 @@ from glassnet.sklearn import MLPClassifier, MLPRegressor  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
+# Seeded: a few checks fit without setting random_state themselves, and with fresh random
+# weights SGD with momentum on check_regressor_multioutput's unscaled targets diverges for
+# about 3 seeds in 100 (8 of seeds 0-299, before and after this session's changes alike),
+# which made CI fail by chance.
 ESTIMATORS = [
-    MLPClassifier(hidden_layer_sizes=(20,), max_iter=100),
-    MLPRegressor(hidden_layer_sizes=(20,), max_iter=100),
-    MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", max_iter=100),
+    MLPClassifier(hidden_layer_sizes=(20,), max_iter=100, random_state=0),
+    MLPRegressor(hidden_layer_sizes=(20,), max_iter=100, random_state=0),
+    MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", max_iter=100, random_state=0),
     MLPRegressor(hidden_layer_sizes=(20,), solver="sgd", learning_rate="adaptive",
-                 learning_rate_init=0.01, max_iter=100),
+                 learning_rate_init=0.01, max_iter=100, random_state=0),
 ]
 
 
