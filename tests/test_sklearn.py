@@ -116,6 +116,19 @@ def test_multi_output_regression():
     assert model.score(X, y) > 0.8
 
 
+def test_a_column_of_targets_is_one_output_with_scikit_learns_warning():
+    from sklearn.exceptions import DataConversionWarning
+
+    X, y = make_regression(n_samples=40, n_features=3, random_state=0)
+    settings = dict(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    for library in (MLPRegressor, reference.MLPRegressor):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            with pytest.warns(DataConversionWarning, match="column-vector y"):
+                model = library(**settings).fit(X, (y / y.std()).reshape(-1, 1))
+        assert model.predict(X).shape == (40,) and model.n_outputs_ == 1
+
+
 def test_coefs_are_live_views_of_the_network(blobs):
     X, y = blobs
     model = fast_classifier(max_iter=5).fit(X, y)
