@@ -33,9 +33,9 @@ def test_train_a_classifier_on_string_labels(species):
     model = load(model_path)
     assert model.class_labels == ["left", "middle", "right"]
     assert model.feature_names == ["width", "height"]
-    assert model.training["target"] == "species" and model.training["epochs_run"] == 150
+    assert model.training["target"] == "species"
+    assert model.training["epochs_run"] == len(model.history) <= 150
     assert model.training["validation"]["accuracy"] > 0.8
-    assert len(model.history["val_loss"]) == 150
 
 
 def test_predict_writes_class_names_and_probabilities(species, tmp_path, capsys):
@@ -117,7 +117,7 @@ def test_categorical_features_are_one_hot_encoded(tmp_path, capsys):
     assert "2 feature column(s) (4 inputs after one-hot encoding)" in out
     assert "binary cross-entropy" in out
     code, out, _ = run(capsys, "inspect", model_path)
-    assert "column colour: one-hot of blue, green, red" in out
+    assert "column 'colour': category, one-hot of 'blue', 'green', 'red'" in out
     new = write_csv(tmp_path / "new.csv", ["noise", "colour"], [(0.1, "red"), (0.3, "green")])
     code, out, _ = run(capsys, "predict", model_path, new)
     assert code == 0 and out.splitlines() == ["action", "stop", "go"]

@@ -1,5 +1,6 @@
 """Standardize (formula, constant columns, finite-difference gradient, config) and
-ColumnEncoder (one-hot, unknown categories, bad numbers, config) from preprocessing.py."""
+ColumnEncoder (one-hot, unknown categories, missing values, rare categories, dates, bad
+numbers, config) from preprocessing.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ import pytest
 from glassnet.gradcheck import check_gradients, numerical_gradient, relative_error
 from glassnet.losses import SoftmaxCrossEntropy
 from glassnet.network import Sequential, mlp
-from glassnet.preprocessing import CategoryError, ColumnEncoder, Standardize
+from glassnet.preprocessing import (
+    CategoryError,
+    ColumnEncoder,
+    Standardize,
+    UnknownValuesWarning,
+)
 
 
 def test_standardize_fits_mean_and_standard_deviation():
@@ -91,16 +97,32 @@ def test_encoder_one_hot_encodes_string_columns_in_sorted_order():
     np.testing.assert_array_equal(encoded, [[2.5, 0, 1, 0], [7.0, 0, 0, 1]])
 
 
-def test_unknown_category_is_an_error_naming_column_row_and_value():
+def test_unknown_category_is_all_zeros_and_one_warning_or_with_strict_an_error():
     encoder = ColumnEncoder.fit(TABLE, ["size", "colour"], categorical=["colour"])
-    with pytest.raises(CategoryError, match="'colour' has the category 'purple' \\(row 2\\)") \
-            as caught:
-        encoder.transform({"size": [1, 2, 3], "colour": ["red", "red", "purple"]})
-    assert (caught.value.column, caught.value.row, caught.value.value) == ("colour", 2, "purple")
+    new = {"size": [1, 2, 3, 4], "colour": ["red", "purple", "purple", "pink"]}
+    with pytest.warns(UnknownValuesWarning, match="3 value\\(s\\) training never saw.*"
+                      "column 'colour' 3 \\(first 'purple', row 1\\)") as caught:
+        encoded = encoder.transform(new)
+    assert len(caught) == 1
+    np.testing.assert_array_equal(encoded[:, 1:], [[0, 0, 1], [0, 0, 0], [0, 0, 0], [0, 0, 0]])
+    with pytest.raises(CategoryError, match="'colour' has the category 'purple' \\(row 1\\) "
+                                            "that training never saw \\(it saw 3\\)$") as error:
+        encoder.transform(new, strict=True)
+    assert (error.value.column, error.value.row, error.value.value) == ("colour", 1, "purple")
+
+
+def test_no_message_lists_thousands_of_categories():
+    names = [f"town{index:05d}" for index in range(5000)] * 3
+    encoder = ColumnEncoder.fit({"town": names}, ["town"], categorical=["town"])
+    with pytest.raises(CategoryError) as error:
+        encoder.transform({"town": ["x" * 500]}, strict=True)
+    assert len(str(error.value)) < 200 and "town00001" not in str(error.value)
+    assert len(repr(encoder)) < 300
 
 
 @pytest.mark.parametrize("bad", ["abc", "", None, "nan", float("inf")])
-def test_a_non_number_in_a_number_column_is_named(bad):
+def test_a_non_number_in_an_old_style_number_column_is_named(bad):
+    """A column from a model file of before gaps were filled refuses them, as it did."""
     encoder = ColumnEncoder([{"name": "size", "categories": None}])
     with pytest.raises(CategoryError, match="column 'size' needs numbers") as caught:
         encoder.transform({"size": [1.0, bad]})
@@ -127,7 +149,108 @@ def test_encoder_config_round_trip():
     ([{"name": "a", "categories": [1, 2]}], "list of strings"),
     ([{"name": "a", "categories": ["x", "x"]}], "repeated categories"),
     ([{"name": "a"}], "keys name and categories"),
+    ([{"name": "a", "categories": None, "colour": 1}], "keys name and categories"),
+    ([{"name": "a", "categories": None, "kind": "category"}], "kind must be category"),
+    ([{"name": "a", "categories": ["x"], "kind": "date"}], "kind must be category"),
+    ([{"name": "a", "categories": None, "kind": "number", "fill": float("nan")}],
+     "fill must be a finite number"),
+    ([{"name": "a", "categories": None, "kind": "number", "fill": True}],
+     "fill must be a finite number"),
+    ([{"name": "a", "categories": None, "kind": "number", "fill": "1"}],
+     "fill must be a finite number"),
+    ([{"name": "a", "categories": None, "kind": "number", "indicator": 1}],
+     "indicator must be true or false"),
+    ([{"name": "a", "categories": ["x"], "kind": "category", "other": ["x"]}],
+     "other must list categories of its own"),
+    ([{"name": "a", "categories": None, "kind": "number", "other": ["x"]}],
+     "other must list categories of its own"),
+    ([{"name": "a", "categories": ["x"], "other": "y"}], "other must be a non-empty list"),
 ])
 def test_encoder_refuses_bad_column_descriptions(columns, message):
     with pytest.raises(ValueError, match=message):
         ColumnEncoder(columns)
+
+
+def test_missing_numbers_get_the_training_median_and_a_was_missing_column():
+    table = {"age": [10.0, None, 30.0, "NA", 50.0], "town": ["a", "b", "", "a", "b"]}
+    encoder = ColumnEncoder.fit(table, ["age", "town"], categorical=["town"])
+    assert encoder.output_names == ["age", "age=missing", "town=(missing)", "town=a",
+                                    "town=b"]
+    assert encoder.columns[0]["fill"] == 30.0
+    encoded = encoder.transform({"age": [np.nan, "?", 7], "town": [None, "a", "#N/A"]})
+    np.testing.assert_array_equal(encoded, [[30, 1, 1, 0, 0], [30, 1, 0, 1, 0],
+                                            [7, 0, 1, 0, 0]])
+
+
+def test_a_column_without_gaps_in_training_still_fills_them_later_without_an_indicator():
+    encoder = ColumnEncoder.fit({"age": [1.0, 2.0, 4.0]}, ["age"])
+    assert encoder.output_names == ["age"]
+    np.testing.assert_array_equal(encoder.transform({"age": ["", 3]}), [[2.0], [3.0]])
+
+
+def test_missing_spellings_are_configurable():
+    encoder = ColumnEncoder.fit({"age": [1.0, -99, 3.0]}, ["age"], missing=["-99"])
+    assert encoder.columns[0]["fill"] == 2.0 and encoder.missing == ["-99"]
+    with pytest.warns(UnknownValuesWarning, match="column 'age' 1 \\(first 'NA', row 0\\)"):
+        encoded = encoder.transform({"age": ["NA", "-99"]})  # NA is a word here
+    np.testing.assert_array_equal(encoded, [[2.0, 1.0], [2.0, 1.0]])
+
+
+def test_a_word_in_a_number_column_is_filled_and_counted_or_refused_with_strict():
+    encoder = ColumnEncoder.fit({"age": [1.0, 2.0, 3.0]}, ["age"])
+    with pytest.warns(UnknownValuesWarning, match="column 'age' 2 \\(first 'lots', row 1\\)"):
+        encoded = encoder.transform({"age": [5, "lots", "many"]})
+    np.testing.assert_array_equal(encoded[:, 0], [5.0, 2.0, 2.0])
+    with pytest.raises(CategoryError, match="column 'age' needs numbers, got 'lots' \\(row 1"):
+        encoder.transform({"age": [5, "lots"]}, strict=True)
+
+
+def test_rare_categories_are_grouped_and_keep_their_group_later():
+    words = ["a"] * 5 + ["b"] * 4 + ["c", "d", "d", "e"]
+    encoder = ColumnEncoder.fit({"w": words}, ["w"], categorical=["w"])
+    assert encoder.output_names == ["w=a", "w=b", "w=(other)"]
+    assert encoder.columns[0]["other"] == ["c", "d", "e"]
+    np.testing.assert_array_equal(encoder.transform({"w": ["e", "b"]}), [[0, 0, 1], [0, 1, 0]])
+    one_rare = ColumnEncoder.fit({"w": ["a", "a", "a", "b"]}, ["w"], categorical=["w"])
+    assert one_rare.output_names == ["w=a", "w=b"]  # a group of one is no group
+
+
+def test_dates_become_year_month_weekday_and_days():
+    encoder = ColumnEncoder.fit({"day": ["1970-01-01", "2024-02-29 13:00", None]}, ["day"],
+                                dates=["day"])
+    assert encoder.output_names == ["day:year", "day:month", "day:weekday", "day:days",
+                                    "day=missing"]
+    encoded = encoder.transform({"day": ["2024-02-29", "1969-12-31", ""]})
+    leap = 19782.0  # days from 1970-01-01 to 2024-02-29, a Thursday
+    np.testing.assert_array_equal(encoded, [[2024, 2, 3, leap, 0], [1969, 12, 2, -1, 0],
+                                            [1997, 1, 3, leap / 2, 1]])
+    parts = encoder.transform({"day": np.array(["2024-02-29"], dtype="datetime64[ns]")})
+    np.testing.assert_array_equal(parts, encoded[:1])
+
+
+def test_binary_outputs_mark_one_hot_and_indicator_columns():
+    table = {"age": [1.0, None, 3.0], "w": ["a", "b", "b"]}
+    encoder = ColumnEncoder.fit(table, ["age", "w"], categorical=["w"])
+    np.testing.assert_array_equal(encoder.binary_outputs, [False, True, True, True])
+
+
+def test_new_config_round_trips_and_old_config_still_builds():
+    table = {"age": [1.0, None, 3.0], "w": ["a", "b", "b"], "d": ["2020-01-01"] * 3}
+    encoder = ColumnEncoder.fit(table, ["age", "w", "d"], categorical=["w"], dates=["d"],
+                                dropped=[{"name": "id", "reason": "names"}])
+    again = ColumnEncoder(**encoder.config())
+    assert again.config() == encoder.config() and again.dropped == encoder.dropped
+    np.testing.assert_array_equal(again.transform(table), encoder.transform(table))
+    old = ColumnEncoder(**{"columns": [{"name": "w", "categories": ["a", "b"]}]})
+    assert old.config()["columns"] == [{"name": "w", "categories": ["a", "b"]}]
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    ({"missing": "NA"}, "missing must be a list of strings"),
+    ({"missing": [1]}, "missing must be a list of strings"),
+    ({"dropped": [{"name": "x"}]}, "dropped must list"),
+    ({"dropped": [{"name": "x", "reason": 3}]}, "dropped must list"),
+])
+def test_encoder_refuses_bad_missing_and_dropped(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        ColumnEncoder([{"name": "a", "categories": None}], **arguments)

@@ -187,14 +187,22 @@ def build_loss(entry):
     return construct(loss_class, config, f"loss ({short(name)})")
 
 
+ENCODER_KEYS = {"columns", "missing", "dropped"}
+
+
 def build_encoder(config) -> ColumnEncoder | None:
     if config is None:
         return None
-    if not isinstance(config, dict) or set(config) != {"columns"} \
+    if not isinstance(config, dict) or not {"columns"} <= set(config) <= ENCODER_KEYS \
             or not isinstance(config["columns"], list):
-        raise ModelFileError(f"preprocessing must be {{'columns': [...]}}, got {short(config)}")
+        raise ModelFileError(f"preprocessing must be {{'columns': [...]}} (and optionally "
+                             f"missing, dropped), got {short(config)}")
+    if not isinstance(config.get("missing", []), list) or \
+            not isinstance(config.get("dropped", []), list):
+        raise ModelFileError(f"preprocessing missing and dropped must be lists, got "
+                             f"{short(config)}")
     try:
-        return ColumnEncoder(config["columns"])
+        return ColumnEncoder(**config)
     except ValueError as error:
         raise ModelFileError(f"preprocessing: {error}") from None
 

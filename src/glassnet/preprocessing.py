@@ -3,18 +3,37 @@
 ``Standardize`` is a layer (the layer protocol of ``layers.py``, without trainable
 parameters) that puts every feature on the same scale; it sits first in a network, so the
 saved model standardizes new data by itself. ``ColumnEncoder`` turns named columns of raw
-values (numbers, or strings such as ``"red"``) into the numeric matrix a network takes:
-number columns pass through, string columns become one-hot blocks, with the categories
-learned from the training data and stored in the model. Imports numpy, ``layers.Layer``
-and ``validation``.
+values (numbers, strings such as ``"red"``, dates) into the numeric matrix a network takes:
+number columns pass through, string columns become one-hot blocks, dates become their
+parts, missing values are filled; all learned from the training rows and stored in the
+model. Imports numpy, ``column_encoding``, ``layers.Layer`` and ``validation``.
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
+from glassnet.column_encoding import (
+    MISSING_CATEGORY,
+    MISSING_SPELLINGS,
+    CategoryError,
+    Surprise,
+    category_text,
+    check_column,
+    encode,
+    kind_of,
+    missing_mask,
+    output_names,
+    shown,
+    to_days,
+    to_numbers,
+)
 from glassnet.layers import Layer
 from glassnet.validation import as_float_array, check_dtype
+
+__all__ = ["CategoryError", "ColumnEncoder", "Standardize", "UnknownValuesWarning"]
 
 
 class Standardize(Layer):
@@ -79,41 +98,62 @@ class Standardize(Layer):
         return f"Standardize({self.in_features} features)"
 
 
-class CategoryError(ValueError):
-    """A value the encoder cannot turn into numbers; says which column, row and value."""
+class UnknownValuesWarning(UserWarning):
+    """Values training never saw (categories, words in number columns), encoded as unknown:
+    ``surprises`` lists, per column, how many and the first row and value."""
 
-    def __init__(self, message: str, column: str, row: int, value):
-        super().__init__(message)
-        self.column, self.row, self.value = column, row, value
+    def __init__(self, surprises: list[Surprise]):
+        self.surprises = surprises
+        parts = [f"column {item.column!r} {item.count} (first {shown(item.value)}, row "
+                 f"{item.row})" for item in surprises[:3]]
+        more = f" and {len(surprises) - 3} more column(s)" if len(surprises) > 3 else ""
+        super().__init__(f"{sum(item.count for item in surprises)} value(s) training never "
+                         f"saw, encoded as unknown (all zeros, or the fill value): "
+                         f"{'; '.join(parts)}{more}")
 
 
 class ColumnEncoder:
     """Named columns of raw values -> one numeric matrix (samples, encoded features).
 
-    ``columns`` is a list of ``{"name": str, "categories": None}`` for a number column, or
-    ``{"name": str, "categories": [str, ...]}`` for a string column, which becomes one
-    0/1 column per category (one-hot), in the order given. A category not seen in training
-    is an error (``CategoryError``), not a row of zeros: a silent all-zero block would give
-    an answer for data the model has never seen anything like.
+    ``columns`` lists column descriptions (``column_encoding`` says what each key means): a
+    number column passes through, a category column becomes one 0/1 column per category
+    (one-hot) plus one for rare categories grouped as ``(other)``, a date column becomes
+    year, month, day of week and days since 1970-01-01; a missing value (None, NaN, or a
+    string in ``missing``) becomes the column's ``fill`` (and sets its "was missing" column).
+    A category training never saw is a row of zeros, reported by an ``UnknownValuesWarning``
+    (``strict=True``: a ``CategoryError`` naming the row and value). ``dropped`` records the
+    columns left out and why ({"name", "reason"}), for ``inspect``.
     """
 
-    def __init__(self, columns):
+    def __init__(self, columns, missing=MISSING_SPELLINGS, dropped=()):
+        if not isinstance(columns, list | tuple):
+            raise ValueError(f"columns must be a list of column descriptions, got "
+                             f"{shown(columns)}")
         self.columns = [check_column(index, column) for index, column in enumerate(columns)]
         names = [column["name"] for column in self.columns]
         if not names:
             raise ValueError("columns must name at least one column, got none")
         if len(set(names)) != len(names):
-            raise ValueError(f"columns must have distinct names, got {names!r}")
+            raise ValueError(f"columns must have distinct names, got {shown(names, 120)}")
+        if not isinstance(missing, list | tuple) or \
+                not all(isinstance(item, str) for item in missing):
+            raise ValueError(f"missing must be a list of strings, got {shown(missing)}")
+        self.missing = list(missing)
+        self.dropped = [check_dropped(item) for item in dropped]
 
     @classmethod
-    def fit(cls, table, names, categorical=()) -> ColumnEncoder:
-        """Learn the categories of the ``categorical`` columns of ``table`` (a mapping such
-        as a dict or a pandas DataFrame, column name -> values); the other ``names`` are
-        number columns. Categories are sorted, as strings."""
-        categorical = set(categorical)
-        return cls([{"name": name,
-                     "categories": sorted({str(value) for value in table[name]})
-                     if name in categorical else None} for name in names])
+    def fit(cls, table, names, categorical=(), dates=(), missing=MISSING_SPELLINGS,
+            rare: int = 2, dropped=()) -> ColumnEncoder:
+        """Learn each column from ``table`` (name -> values, a dict or a DataFrame): for a
+        number or date column the median as fill value and a "was missing" column if any
+        value is missing; for a ``categorical`` one its sorted categories, with those seen
+        at most ``rare`` times grouped as ``(other)`` when there are two or more of them."""
+        categorical, dates = set(categorical), set(dates)
+        columns = [fit_category(name, np.asarray(table[name], dtype=object), missing, rare)
+                   if name in categorical else
+                   fit_number(name, np.asarray(table[name]), missing, name in dates)
+                   for name in names]
+        return cls(columns, missing, dropped)
 
     @property
     def names(self) -> list[str]:
@@ -121,79 +161,81 @@ class ColumnEncoder:
 
     @property
     def output_names(self) -> list[str]:
-        """One name per output column: ``age``, ``colour=red``, ``colour=blue`` ..."""
-        return [column["name"] if column["categories"] is None else f"{column['name']}={item}"
-                for column in self.columns for item in (column["categories"] or [None])]
+        """One name per output column: ``age``, ``colour=red``, ``day:year`` ..."""
+        return [name for column in self.columns for name in output_names(column)]
 
-    def transform(self, table, dtype=np.float64) -> np.ndarray:
-        """The encoded matrix (samples, len(output_names)) for ``table`` (name -> values)."""
-        missing = [name for name in self.names if name not in table]
-        if missing:
-            raise ValueError(f"table lacks the column(s) {missing!r}; expected {self.names!r}")
-        blocks = [encode_column(column, np.asarray(table[column["name"]], dtype=object))
-                  for column in self.columns]
-        return np.concatenate(blocks, axis=1).astype(dtype, copy=False)
+    @property
+    def binary_outputs(self) -> np.ndarray:
+        """(outputs,) True for the 0/1 outputs: one-hot categories and was-missing columns."""
+        flags = []
+        for column in self.columns:
+            width = len(output_names(column))
+            binary = kind_of(column) == "category"
+            flags += [binary] * (width - 1) + [binary or bool(column.get("indicator"))]
+        return np.array(flags, dtype=bool)
+
+    def encode(self, table, dtype=np.float64, strict: bool = False):
+        """(matrix (samples, len(output_names)), [Surprise per column with unknown values])."""
+        absent = [name for name in self.names if name not in table]
+        if absent:
+            raise ValueError(f"table lacks the column(s) {shown(absent, 120)}; expected "
+                             f"{shown(self.names, 200)}")
+        blocks, surprises = [], []
+        for column in self.columns:
+            block, surprise = encode(column, as_values(table[column["name"]]), self.missing,
+                                     strict)
+            blocks.append(block)
+            surprises += [surprise] if surprise is not None else []
+        return np.concatenate(blocks, axis=1).astype(dtype, copy=False), surprises
+
+    def transform(self, table, dtype=np.float64, strict: bool = False) -> np.ndarray:
+        """The encoded matrix (samples, len(output_names)) for ``table`` (name -> values);
+        values training never saw give one UnknownValuesWarning."""
+        matrix, surprises = self.encode(table, dtype, strict)
+        if surprises:
+            warnings.warn(UnknownValuesWarning(surprises), stacklevel=2)
+        return matrix
 
     def config(self) -> dict:
-        return {"columns": [dict(column) for column in self.columns]}
+        return {"columns": [dict(column) for column in self.columns],
+                "missing": list(self.missing), "dropped": [dict(item) for item in self.dropped]}
 
     def __repr__(self) -> str:
-        return f"ColumnEncoder({self.names!r})"
+        return f"ColumnEncoder({shown(self.names, 200)})"
 
 
-def check_column(index: int, column) -> dict:
-    """A column description, checked: a string name and None or a list of categories."""
-    if not isinstance(column, dict) or set(column) != {"name", "categories"}:
-        raise ValueError(f"column {index} must be a dict with keys name and categories, "
-                         f"got {column!r}")
-    name, categories = column["name"], column["categories"]
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"column {index} name must be a non-empty string, got {name!r}")
-    if categories is not None:
-        if not isinstance(categories, list | tuple) or not categories or \
-                not all(isinstance(item, str) for item in categories):
-            raise ValueError(f"column {name!r} categories must be a non-empty list of "
-                             f"strings, got {categories!r}")
-        if len(set(categories)) != len(categories):
-            raise ValueError(f"column {name!r} has repeated categories: {categories!r}")
-        categories = list(categories)
-    return {"name": name, "categories": categories}
+def as_values(values) -> np.ndarray:
+    """A column's values as a 1-D array (object for text, as they are for numbers)."""
+    array = np.asarray(values)
+    return array.astype(object) if array.dtype.kind in "USO" else array.reshape(-1)
 
 
-def encode_column(column: dict, values: np.ndarray) -> np.ndarray:
-    """One column of raw values -> (samples, 1) numbers or (samples, categories) one-hot."""
-    name, categories = column["name"], column["categories"]
-    if categories is None:
-        return as_numbers(name, values).reshape(-1, 1)
-    position = {category: index for index, category in enumerate(categories)}
-    seen, inverse = np.unique(values.astype(str), return_inverse=True)
-    for index, category in enumerate(seen):
-        if category not in position:
-            row = int(np.argmax(inverse == index))
-            raise CategoryError(f"column {name!r} has the category {str(category)!r} (row "
-                                f"{row}) that training never saw; known: "
-                                f"{', '.join(categories)}", name, row, values[row])
-    one_hot = np.zeros((len(values), len(categories)))
-    columns = np.array([position[category] for category in seen], dtype=np.int64)
-    one_hot[np.arange(len(values)), columns[inverse.reshape(-1)]] = 1.0
-    return one_hot
+def check_dropped(item) -> dict:
+    if not isinstance(item, dict) or set(item) != {"name", "reason"} or \
+            not all(isinstance(value, str) for value in item.values()):
+        raise ValueError(f"dropped must list {{'name': str, 'reason': str}}, got {shown(item)}")
+    return dict(item)
 
 
-def as_numbers(name: str, values: np.ndarray) -> np.ndarray:
-    """Values (numbers or numeric strings) -> finite float64, or CategoryError at the first
-    value that is not a finite number."""
-    try:
-        numbers = values.astype(np.float64)
-    except (TypeError, ValueError):
-        numbers = None
-    if numbers is not None and np.isfinite(numbers).all():
-        return numbers
-    for row, value in enumerate(values):  # only to find and name the first bad value
-        try:
-            good = bool(np.isfinite(float(value)))
-        except (TypeError, ValueError):
-            good = False
-        if not good:
-            raise CategoryError(f"column {name!r} needs numbers, got {value!r} (row {row})",
-                                name, row, value)
-    raise AssertionError("unreachable: a non-finite value was not found")
+def fit_number(name: str, values: np.ndarray, missing, date: bool) -> dict:
+    """A number (or date) column: the median of the present values fills the gaps."""
+    numbers = to_days(values) if date else to_numbers(values)
+    present = numbers[~np.isnan(numbers) & ~missing_mask(values, missing)]
+    fill = float(np.median(present)) if len(present) else 0.0
+    return {"name": name, "categories": None, "kind": "date" if date else "number",
+            "fill": fill, "indicator": bool(len(present) < len(numbers)), "other": None}
+
+
+def fit_category(name: str, values: np.ndarray, missing, rare: int) -> dict:
+    """A category column: missing values are the category ``(missing)``; categories seen at
+    most ``rare`` times are grouped, if there are two or more of them."""
+    gaps = missing_mask(values, missing)
+    texts = [MISSING_CATEGORY if gap else category_text(value)
+             for value, gap in zip(values, gaps, strict=True)]
+    categories, counts = np.unique(np.array(texts, dtype=str), return_counts=True)
+    few = counts <= rare
+    if few.sum() < 2 or few.all():
+        few[:] = False
+    return {"name": name, "categories": [str(item) for item in categories[~few]],
+            "kind": "category", "fill": None, "indicator": False,
+            "other": [str(item) for item in categories[few]] or None}

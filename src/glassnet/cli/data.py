@@ -1,25 +1,30 @@
 """Reading CSV files for the ``train``, ``predict``, ``evaluate`` and ``gradcheck`` commands.
 
-pandas parses the file (every cell kept as text); before that, one pass of the standard
-``csv`` reader checks the structure, so every problem gets a one-line message naming the
-file, the line and the column: a missing file (exit 66), an empty file, a file that is
-not UTF-8, a first line that looks like data instead of column names, rows with too few
-or too many fields, missing values, a word in a number column (all exit 65). A UTF-8 byte
-order mark is accepted. Imports pandas (the ``cli`` extra).
+One pass of the standard ``csv`` reader parses the file, so every problem gets a one-line
+message naming the file, the line and the column: a missing file (exit 66), an empty file,
+a file that is not UTF-8, a first line that looks like data instead of column names, rows
+with too few or too many fields (all exit 65). Separators (comma, semicolon, tab, bar) and
+decimal commas are detected from the file, or set with ``--sep`` and ``--decimal``; the
+``notes`` say what was used. Column names and cells are stripped of surrounding spaces; a
+line of only spaces is blank. An unnamed first column (row names, as R writes them) is
+named ``(row names)``. The cells become a pandas DataFrame of strings (the ``cli`` extra).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from glassnet.cli.errors import EXIT_DATA, EXIT_NO_INPUT, CommandError
+from glassnet.column_encoding import shown, to_number
 
-MISSING = ("", "NA", "N/A", "NaN", "nan", "null", "NULL")
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
+ROW_NAMES = "(row names)"
+DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
+DECIMAL_POINT = re.compile(r"^[+-]?\d*\.\d+$")
 
 
 @dataclass
@@ -29,6 +34,7 @@ class Table:
     path: str
     frame: object
     lines: list[int]
+    notes: list[str] = field(default_factory=list)
 
     @property
     def columns(self) -> list[str]:
@@ -37,7 +43,7 @@ class Table:
     def where(self, row: int, column: str | None = None) -> str:
         """'data.csv, line 7, column 'age'' for row 5 (0-based) of the frame."""
         place = f"{self.path}, line {self.lines[row]}"
-        return place if column is None else f"{place}, column {column!r}"
+        return place if column is None else f"{place}, column {shown(column)}"
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -52,20 +58,26 @@ def import_pandas():
     return pandas
 
 
-def read_table(path) -> Table:
-    """Read and check a CSV file with a header line; CommandError for any problem."""
+def read_table(path, separator: str | None = None, decimal: str | None = None) -> Table:
+    """Read and check a CSV file with a header line; CommandError for any problem.
+    ``separator`` and ``decimal`` (``"."`` or ``","``) are detected when None."""
     pandas = import_pandas()
     path = str(path)
     text = read_text(path)
-    header, lines = scan(path, text)
-    frame = pandas.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            skip_blank_lines=True)
-    if list(frame.columns) != header or len(frame) != len(lines):
-        raise CommandError(f"{path}: pandas and the csv reader disagree on its rows; check "
-                           f"its quoting", EXIT_DATA)
-    for column in frame.columns:
-        frame[column] = frame[column].str.strip()
-    return Table(path, frame, lines)
+    notes = []
+    if separator is None:
+        separator = detect_separator(text)
+        if separator != ",":
+            notes.append(f"{SEPARATORS[separator]}-separated (detected; --sep sets it)")
+    header, rows, lines = scan(path, text, separator)
+    if decimal is None and separator != "," and has_decimal_commas(rows):
+        decimal = ","
+        notes.append("decimal commas (detected; --decimal sets it)")
+    if decimal == ",":
+        rows = [[cell.replace(",", ".") if DECIMAL_COMMA.match(cell) else cell
+                 for cell in row] for row in rows]
+    frame = pandas.DataFrame(rows, columns=header, dtype=object)
+    return Table(path, frame, lines, notes)
 
 
 def read_text(path: str) -> str:
@@ -93,78 +105,65 @@ def read_text(path: str) -> str:
     return text
 
 
-def scan(path: str, text: str) -> tuple[list[str], list[int]]:
-    """The header and the line number of every data row; checks names and field counts."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header, lines = None, []
+def detect_separator(text: str) -> str:
+    """The separator that appears most often in the first non-blank line (the header),
+    outside quotes; a comma when none does (a one-column file)."""
+    first = next(line for line in text.splitlines() if line.strip())
+    unquoted = re.sub(r'"[^"]*"', "", first)
+    counts = {separator: unquoted.count(separator) for separator in SEPARATORS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def has_decimal_commas(rows: list[list[str]]) -> bool:
+    """True when some cells read like 3,14 and none like 3.14."""
+    cells = [cell for row in rows[:1000] for cell in row]
+    return any(DECIMAL_COMMA.match(cell) for cell in cells) and \
+        not any(DECIMAL_POINT.match(cell) for cell in cells)
+
+
+def scan(path: str, text: str, separator: str):
+    """(header, rows of stripped cells, the line number of each row); checks names and
+    field counts. A line that is empty or holds only spaces is skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    header, rows, lines = None, [], []
     try:
         for row in reader:
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue  # a blank line, which pandas skips too
+            if all(not cell.strip() for cell in row) and len(row) <= 1:
+                continue
             if header is None:
                 header = check_header(path, row)
             elif len(row) != len(header):
                 raise CommandError(f"{path}, line {reader.line_num}: {len(row)} field(s), but "
                                    f"the header has {len(header)}", EXIT_DATA)
             else:
+                rows.append([cell.strip() for cell in row])
                 lines.append(reader.line_num)
     except csv.Error as error:
         raise CommandError(f"{path}, line {reader.line_num}: {error}", EXIT_DATA) from None
-    if not lines:
+    if not rows:
         raise CommandError(f"{path}: has column names but no data rows", EXIT_DATA)
-    return header, lines
+    return header, rows, lines
 
 
 def check_header(path: str, row: list[str]) -> list[str]:
+    """Stripped column names; refuses numbers, repeats and missing names (only the first
+    column may be unnamed: it holds row names)."""
     names = [name.strip() for name in row]
-    if any(is_number(name) for name in names):
-        first = next(name for name in names if is_number(name))
-        raise CommandError(f"{path}, line 1: looks like data ({first!r}), not column names; "
-                           f"add a header line naming the columns", EXIT_DATA)
+    if names and not names[0] and len(names) > 1:
+        names[0] = ROW_NAMES
+    numbers = [name for name in names if is_number(name)]
+    if numbers:
+        raise CommandError(f"{path}, line 1: looks like data ({shown(numbers[0])}), not column "
+                           f"names; add a header line naming the columns", EXIT_DATA)
     for index, name in enumerate(names):
         if not name:
             raise CommandError(f"{path}, line 1: column {index + 1} has no name", EXIT_DATA)
         if names.index(name) != index:
-            raise CommandError(f"{path}, line 1: column name {name!r} appears twice",
+            raise CommandError(f"{path}, line 1: column name {shown(name)} appears twice",
                                EXIT_DATA)
-    return row
+    return names
 
 
 def is_number(text: str) -> bool:
-    try:
-        return bool(np.isfinite(float(text)))
-    except ValueError:
-        return False
-
-
-def number_mask(values) -> np.ndarray:
-    """True where a cell is a finite number."""
-    pandas = import_pandas()
-    numbers = pandas.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    return np.isfinite(numbers)
-
-
-def check_missing(table: Table, columns) -> None:
-    """Refuse the first empty or NA-like cell among ``columns``."""
-    for column in columns:
-        missing = table.frame[column].isin(MISSING).to_numpy()
-        if missing.any():
-            row = int(np.argmax(missing))
-            value = table.frame[column].iloc[row]
-            shown = "empty" if value == "" else repr(value)
-            raise CommandError(f"{table.where(row, column)}: missing value ({shown}); fill "
-                               f"it in or remove the row", EXIT_DATA)
-
-
-def is_number_column(table: Table, column: str) -> bool:
-    """True for numbers only; False for words. A column of mostly numbers with a few words
-    is taken as a number column with a typo, and refused at the first word."""
-    numeric = number_mask(table.frame[column])
-    if numeric.all():
-        return True
-    if numeric.sum() * 2 > len(numeric):
-        row = int(np.argmax(~numeric))
-        raise CommandError(f"{table.where(row, column)}: {table.frame[column].iloc[row]!r} "
-                           f"is not a number, though the column's other values are",
-                           EXIT_DATA)
-    return False
+    return to_number(text) == to_number(text)  # NaN for words

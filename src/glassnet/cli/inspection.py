@@ -16,6 +16,7 @@ from glassnet.cli.data import read_table
 from glassnet.cli.errors import EXIT_CANNOT_WRITE, CommandError
 from glassnet.cli.outputs import check_outputs, check_picture_name, draw
 from glassnet.cli.predict import model_inputs, open_model, picture_data, true_targets
+from glassnet.cli.tables import column_lines
 from glassnet.gradcheck import check_gradients
 
 TOLERANCE = 1e-6
@@ -59,10 +60,7 @@ def run_inspect(arguments) -> int:
     if model.class_labels is not None:
         print(f"classes: {', '.join(str(label) for label in model.class_labels)}")
     if model.preprocessing is not None:
-        for column in model.preprocessing.columns:
-            kind = "number" if column["categories"] is None else \
-                f"one-hot of {', '.join(column['categories'])}"
-            print(f"column {column['name']}: {kind}")
+        print("\n".join(column_lines(model.preprocessing)))
     elif model.feature_names:
         print(f"features: {', '.join(model.feature_names)}")
     for key, value in model.training.items():

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.cli.data import check_missing, number_mask, read_table
+from glassnet.cli.data import read_table
 from glassnet.cli.errors import EXIT_DATA, EXIT_NO_INPUT, CommandError
 from glassnet.cli.outputs import check_outputs, write_csv
 from glassnet.cli.report import classification_scores, format_scores, regression_scores
+from glassnet.cli.tables import add_reading_arguments, encode_rows
+from glassnet.column_encoding import MISSING_SPELLINGS, missing_mask, to_numbers
 from glassnet.metrics import confusion_matrix
-from glassnet.preprocessing import CategoryError, ColumnEncoder
 from glassnet.serialization import ModelFileError, load
 
 
@@ -38,6 +39,11 @@ def add_parsers(subparsers) -> None:
     evaluate.add_argument("model", metavar="MODEL")
     evaluate.add_argument("data", metavar="DATA.csv")
     evaluate.set_defaults(run=run_evaluate)
+    for command in (predict, evaluate):
+        add_reading_arguments(command)
+        command.add_argument("--strict", action="store_true",
+                             help="refuse a category or word that training never saw "
+                                  "(default: read it as unknown, with a warning)")
 
 
 def open_model(path: str):
@@ -51,39 +57,17 @@ def open_model(path: str):
                            EXIT_NO_INPUT) from None
 
 
-def encoder_of(model) -> ColumnEncoder:
-    """The model's column encoder; a model saved from Python without one reads its
-    feature_names (or x0, x1, ...) as number columns."""
-    if model.preprocessing is not None:
-        return model.preprocessing
-    width = model.network.in_features or 0
-    names = model.feature_names or [f"x{index}" for index in range(width)]
-    return ColumnEncoder([{"name": name, "categories": None} for name in names])
-
-
-def model_inputs(model, table) -> np.ndarray:
-    """The network's inputs for a table: its columns checked against the model's."""
-    encoder = encoder_of(model)
-    missing = [name for name in encoder.names if name not in table.columns]
-    if missing:
-        raise CommandError(f"{table.path}: lacks the column(s) {', '.join(missing)} that the "
-                           f"model was trained on (it needs {', '.join(encoder.names)})",
-                           EXIT_DATA)
-    check_missing(table, encoder.names)
-    try:
-        return encoder.transform(table.frame, dtype=model.network.dtype)
-    except CategoryError as error:
-        message = str(error).replace(f"column {error.column!r} ", "")
-        raise CommandError(f"{table.where(error.row, error.column)}: "
-                           f"{message.replace(f' (row {error.row})', '')}", EXIT_DATA) from None
+def model_inputs(model, table, strict: bool = False, rows=None) -> np.ndarray:
+    """The network's inputs for a table (its ``rows``, if given)."""
+    return encode_rows(model, table, strict, rows)
 
 
 def run_predict(arguments) -> int:
     check_outputs([("MODEL", arguments.model), ("DATA.csv", arguments.data)],
                   [("-o", arguments.output)])
     model = open_model(arguments.model)
-    table = read_table(arguments.data)
-    inputs = model_inputs(model, table)
+    table = read_table(arguments.data, arguments.sep, arguments.decimal)
+    inputs = model_inputs(model, table, arguments.strict)
     frame = table.frame.copy() if arguments.keep_columns else table.frame.iloc[:, :0].copy()
     target = model.training.get("target", "prediction")
     name = f"predicted_{target}" if arguments.keep_columns and target in frame else target
@@ -119,11 +103,14 @@ def probabilities_of(model, inputs: np.ndarray) -> np.ndarray:
 
 def run_evaluate(arguments) -> int:
     model = open_model(arguments.model)
-    table = read_table(arguments.data)
-    inputs = model_inputs(model, table)
+    table = read_table(arguments.data, arguments.sep, arguments.decimal)
     target = model.training.get("target")
-    truth = true_targets(model, table)
-    print(f"{len(table)} rows of {table.path}, target {target!r}:")
+    rows = labelled_rows(model, table)
+    inputs = model_inputs(model, table, arguments.strict, rows)
+    truth = true_targets(model, table)[rows]
+    skipped = f" ({len(table) - len(rows)} without a {target!r} left out)" \
+        if len(rows) < len(table) else ""
+    print(f"{len(rows)} rows of {table.path}{skipped}, target {target!r}:")
     if model.task != "classification":
         predicted = np.asarray(predictions(model, inputs), dtype=float)
         print(format_scores(regression_scores(truth, predicted)))
@@ -142,19 +129,19 @@ def true_targets(model, table) -> np.ndarray:
     if target is None or target not in table.columns:
         raise CommandError(f"{table.path}: needs the model's target column {target!r}",
                            EXIT_DATA)
-    check_missing(table, [target])
     values = table.frame[target]
+    present = ~missing_mask(values.to_numpy(dtype=object), missing_of(model))
     if model.task != "classification":
-        numeric = number_mask(values)
+        numeric = ~np.isnan(to_numbers(values.to_numpy(dtype=object))) | ~present
         if not numeric.all():
             row = int(np.argmax(~numeric))
             raise CommandError(f"{table.where(row, target)}: {values.iloc[row]!r} is not a "
                                f"number", EXIT_DATA)
-        return values.to_numpy(dtype=float)
+        return np.where(present, to_numbers(values.to_numpy(dtype=object)), np.nan)
     position = {label_text(label): index for index, label in enumerate(model.class_labels)}
     codes = np.array([position.get(label_text(value), -1) for value in values])
-    if np.any(codes < 0):
-        row = int(np.argmax(codes < 0))
+    if np.any((codes < 0) & present):
+        row = int(np.argmax((codes < 0) & present))
         raise CommandError(f"{table.where(row, target)}: class {values.iloc[row]!r} is not "
                            f"one the model knows ({', '.join(position)})", EXIT_DATA)
     return codes
@@ -172,6 +159,21 @@ def picture_data(model, table) -> tuple[dict | None, object]:
               for name in model.preprocessing.names}
     has_target = model.training.get("target") in table.columns
     return points, true_targets(model, table) if has_target else None
+
+
+def missing_of(model) -> list[str]:
+    """The spellings of a missing value the model was trained with."""
+    return model.preprocessing.missing if model.preprocessing is not None \
+        else list(MISSING_SPELLINGS)
+
+
+def labelled_rows(model, table) -> np.ndarray:
+    """Indices of the rows whose target is present (evaluate leaves the others out)."""
+    target = model.training.get("target")
+    if target is None or target not in table.columns:
+        return np.arange(len(table))  # true_targets names the problem
+    values = table.frame[target].to_numpy(dtype=object)
+    return np.flatnonzero(~missing_mask(values, missing_of(model)))
 
 
 def label_text(value) -> str:

@@ -71,7 +71,8 @@ def report_training(model, table, arguments, inputs, targets, seconds: float) ->
     best = best_validation(history)
     if best is not None:
         summary["best_epoch"], summary["best_val_loss"] = best
-        print(f"Best validation loss {best[1]:.4g} at epoch {best[0]}")
+        kept = "; the model keeps that epoch's weights" if arguments.early_stopping else ""
+        print(f"Best validation loss {best[1]:.4g} at epoch {best[0]}{kept}")
     if len(targets):
         summary["validation"] = validation_scores(model, inputs, targets)
         print(f"Validation ({len(targets)} rows): {format_scores(summary['validation'])}")

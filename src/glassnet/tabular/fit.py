@@ -1,0 +1,186 @@
+"""A table in, a trained ``Model`` out: ``fit_table`` and its two halves, ``prepare`` (rows,
+task, column roles, encoder, network) and ``train`` (early stopping on the held-out rows,
+keeping the best epoch's weights). ``glassnet train`` calls the same two halves and prints
+between them. Imports pandas only through the frame it is given.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from glassnet import registry
+from glassnet.callbacks import EarlyStopping
+from glassnet.column_encoding import MISSING_SPELLINGS, shown
+from glassnet.model import Model
+from glassnet.network import Sequential, mlp
+from glassnet.preprocessing import ColumnEncoder, Standardize
+from glassnet.tabular.roles import Decision, TableError, decide_columns
+from glassnet.tabular.target import Problem, choose_task, known_rows, target_values
+from glassnet.training import fit
+
+
+@dataclass
+class Settings:
+    """Everything ``fit_table`` and ``glassnet train`` let a user choose, with the defaults
+    chosen by ``benchmarks/real_tables.py`` on many tables."""
+
+    task: str = "auto"
+    hidden: tuple = (64, 32)
+    activation: str = "relu"
+    epochs: int = 200
+    batch_size: int = 32
+    learning_rate: float = 0.01
+    l2: float = 1e-4
+    optimizer: str = "adam"
+    validation_split: float = 0.2
+    patience: int | None = 20
+    seed: int = 0
+    drop: tuple = ()
+    categorical: tuple = ()
+    numeric: tuple = ()
+    missing: tuple = MISSING_SPELLINGS
+
+
+@dataclass
+class Prepared:
+    """A table made ready to train on: the kept rows (indices into the frame), the task, the
+    column decisions, the fitted encoder, all kept rows encoded, and the network."""
+
+    target: str
+    rows: np.ndarray
+    problem: Problem
+    decisions: list[Decision]
+    encoder: ColumnEncoder
+    inputs: np.ndarray
+    training_rows: np.ndarray
+    validation_rows: np.ndarray
+    network: Sequential
+    scaling: dict | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def targets(self) -> np.ndarray:
+        """The network's targets for the kept rows: class codes, or (y - mean) / scale."""
+        if self.scaling is None:
+            return self.problem.targets
+        return (self.problem.targets - self.scaling["mean"]) / self.scaling["scale"]
+
+
+def fit_table(frame, target: str, settings: Settings | None = None, callbacks=(),
+              **options) -> Model:
+    """Train on a pandas DataFrame (raw: missing values, words, dates allowed) to predict
+    column ``target``; ``options`` override ``Settings`` fields (``epochs=50``, ...)."""
+    settings = settings_with(settings, options)
+    return train(prepare(frame, target, settings), settings, callbacks)
+
+
+def settings_with(settings: Settings | None, options: dict) -> Settings:
+    settings = settings or Settings()
+    unknown = sorted(set(options) - set(Settings.__dataclass_fields__))
+    if unknown:
+        raise TypeError(f"unknown option(s) {', '.join(unknown)}; known: "
+                        f"{', '.join(Settings.__dataclass_fields__)}")
+    return Settings(**{**settings.__dict__, **options})
+
+
+def prepare(frame, target: str, settings: Settings) -> Prepared:
+    """Decide rows, task and columns; fit the encoder and the Standardize layer on the
+    training rows. TableError (one line, naming the column) for an unusable table."""
+    values = target_values(frame, target)
+    rows = known_rows(values, target, settings.missing)
+    notes = [f"left out {len(values) - len(rows)} row(s) whose {target!r} is missing"] \
+        if len(rows) < len(values) else []
+    problem = choose_task(values[rows], target, settings.task)
+    kept = frame.iloc[rows].reset_index(drop=True)
+    decisions = decide_columns(kept, target, settings.drop, settings.categorical,
+                               settings.numeric, settings.missing)
+    check_kept(decisions)
+    training_rows, validation_rows = split_rows(len(rows), settings)
+    encoder = fit_encoder(kept.iloc[training_rows], decisions, settings.missing)
+    with warnings.catch_warnings():  # validation rows may hold categories training lacks
+        warnings.simplefilter("ignore")
+        inputs = encoder.transform(kept)
+    sizes = [inputs.shape[1], *settings.hidden, problem.outputs]
+    layers = mlp(sizes, activation=settings.activation, rng=settings.seed).layers
+    network = Sequential([standardize_numbers(inputs[training_rows], encoder), *layers],
+                         rng=settings.seed)
+    return Prepared(target, rows, problem, decisions, encoder, inputs, training_rows,
+                    validation_rows, network, scale_of(problem, training_rows), notes)
+
+
+def fit_encoder(frame, decisions: list[Decision], missing) -> ColumnEncoder:
+    """The ColumnEncoder of the kept columns, learned from ``frame`` (the training rows)."""
+    kept = [item.name for item in decisions if item.role != "dropped"]
+    return ColumnEncoder.fit(
+        frame, kept, categorical=[item.name for item in decisions if item.role == "category"],
+        dates=[item.name for item in decisions if item.role == "date"], missing=missing,
+        dropped=[{"name": item.name, "reason": item.reason} for item in decisions
+                 if item.role == "dropped"])
+
+
+def check_kept(decisions: list[Decision]) -> None:
+    """TableError when every feature column was dropped (or there was none)."""
+    if not decisions:
+        raise TableError("the table has no column besides the target; add feature columns")
+    if all(item.role == "dropped" for item in decisions):
+        reasons = "; ".join(f"{shown(item.name)}: {item.reason}" for item in decisions)
+        reasons = reasons if len(reasons) <= 160 else reasons[:157] + "..."
+        raise TableError(f"no usable feature column is left ({reasons}); keep one with "
+                         f"--numeric or --categorical")
+
+
+def standardize_numbers(inputs: np.ndarray, encoder: ColumnEncoder) -> Standardize:
+    """Standardize fitted on the number and date columns; 0/1 columns (one-hot categories,
+    was-missing indicators) pass unchanged (mean 0, scale 1), as a one-hot encoder's output
+    does in a scikit-learn pipeline: scaling a rare category would blow it up."""
+    layer = Standardize.fit(inputs)
+    binary = encoder.binary_outputs
+    layer.mean[binary], layer.scale[binary] = 0.0, 1.0
+    return layer
+
+
+def split_rows(rows: int, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """Shuffled training and validation row indices (validation may be empty)."""
+    order = np.random.default_rng(settings.seed).permutation(rows)
+    held_out = int(round(settings.validation_split * rows))
+    if settings.validation_split > 0 and not 1 <= held_out < rows:
+        raise TableError(f"{rows} row(s) are too few to hold out a validation share of "
+                         f"{settings.validation_split}; use a validation split of 0")
+    return np.sort(order[held_out:]), np.sort(order[:held_out])
+
+
+def scale_of(problem: Problem, training_rows: np.ndarray) -> dict | None:
+    """{"mean", "scale"} of the training rows' regression targets; None for classes."""
+    if problem.task != "regression":
+        return None
+    targets = problem.targets[training_rows]
+    deviation = float(targets.std())
+    return {"mean": float(targets.mean()), "scale": deviation if deviation > 0 else 1.0}
+
+
+def train(prepared: Prepared, settings: Settings, callbacks=()) -> Model:
+    """Train the prepared network; with validation rows and a patience, stop early and keep
+    the weights of the epoch with the lowest validation loss."""
+    inputs, targets = prepared.inputs, prepared.targets
+    training, validation = prepared.training_rows, prepared.validation_rows
+    callbacks = list(callbacks)
+    held_out = (inputs[validation], targets[validation]) if len(validation) else None
+    if held_out is not None and settings.patience:
+        callbacks.append(EarlyStopping(monitor="val_loss", patience=settings.patience))
+    optimizer = registry.resolve("optimizer", settings.optimizer)(settings.learning_rate)
+    metrics = ("accuracy",) if prepared.problem.task == "classification" else ()
+    with np.errstate(over="ignore", invalid="ignore"):
+        history = fit(prepared.network, inputs[training], targets[training],
+                      prepared.problem.loss, optimizer, epochs=settings.epochs,
+                      batch_size=settings.batch_size, rng=settings.seed, callbacks=callbacks,
+                      validation_data=held_out, metrics=metrics, l2=settings.l2, verbose=0)
+    kept = [callback.best_epoch for callback in callbacks
+            if isinstance(callback, EarlyStopping) and callback.best_epoch is not None]
+    features = prepared.encoder.names
+    summary = {"target": prepared.target, "best_epoch": kept[0] if kept else len(history)}
+    return Model(prepared.network, prepared.problem.loss, prepared.problem.task,
+                 prepared.problem.labels, features, prepared.encoder, prepared.scaling,
+                 training=summary, history=history)

@@ -1,0 +1,182 @@
+"""The column handling at the command line (cli/tables.py with cli/data.py): decisions
+printed before training and shown by inspect, missing values and targets, --drop and
+friends, separators and decimal commas, column names with spaces, blank lines, unusable
+files refused in one line without touching a saved model, evaluate skipping rows without
+a target, and a real table (palmerpenguins) as shipped."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from cli_helpers import run
+
+from glassnet import load
+
+HEADER = "rownames,age,town,name,joined,y\n"
+
+
+def town_rows(rows: int = 60, seed: int = 0) -> list[str]:
+    """y is 'yes' for towns north and east, older people; gaps, names, dates."""
+    rng = np.random.default_rng(seed)
+    lines = []
+    for index in range(rows):
+        town = ["north", "south", "east", "west"][index % 4]
+        age = int(rng.integers(20, 70))
+        label = "yes" if (town in ("north", "east")) == (age > 30) else "no"
+        shown_age = "NA" if index % 7 == 3 else str(age)
+        shown_town = "" if index % 11 == 5 else town
+        lines.append(f"{index + 1},{shown_age},{shown_town},person {index},"
+                     f"2020-03-{1 + index % 28:02d},{label}\n")
+    return lines
+
+
+@pytest.fixture
+def towns(tmp_path):
+    path = tmp_path / "towns.csv"
+    path.write_text(HEADER + "".join(town_rows()), encoding="utf-8")
+    return path
+
+
+def test_train_prints_each_decision_and_inspect_shows_them(towns, tmp_path, capsys):
+    model = tmp_path / "m.glassnet"
+    code, out, err = run(capsys, "train", towns, "--target", "y", "--epochs", "30", "-o", model)
+    assert code == 0, err
+    assert ("Columns:\n"
+            "  'rownames': dropped (an unnamed first column: row names)\n"
+            "  'age': number (numbers, 9 missing filled)\n"
+            "  'town': category (words, 4 categories, 5 missing filled)\n"
+            "  'name': dropped (60 distinct words in 60 rows: names, IDs or free text)\n"
+            "  'joined': date (YYYY-MM-DD)\n") in out
+    assert "Best validation loss" in out and "; the model keeps that epoch's weights" in out
+    code, out, _ = run(capsys, "inspect", model)
+    assert "column 'age': number; missing -> " in out and "and a was-missing column" in out
+    assert "column 'town': category, one-hot of '(missing)', 'east', 'north', 'south', " \
+           "'west'" in out
+    assert "column 'joined': date: year, month, weekday, days" in out
+    assert "column 'name': dropped (60 distinct words in 60 rows" in out
+    assert load(model).preprocessing.names == ["age", "town", "joined"]
+
+
+def test_overrides_reach_the_model(towns, tmp_path, capsys):
+    model = tmp_path / "m.glassnet"
+    code, out, err = run(capsys, "train", towns, "--target", "y", "--epochs", "2", "--drop",
+                         "joined", "--categorical", "age", "--numeric", "rownames",
+                         "-o", model)
+    assert code == 0, err
+    assert "'joined': dropped (--drop)" in out and "'age': category (--categorical" in out
+    assert "'rownames': dropped" in out  # row names stay dropped: --numeric cannot help them
+    encoder = load(model).preprocessing
+    assert encoder.names == ["age", "town"]
+    code, _, err = run(capsys, "train", towns, "--target", "y", "--drop", "nope", "-o", model)
+    assert code == 65 and "--drop 'nope': not a column" in err
+
+
+def test_missing_spellings_can_be_set(tmp_path, capsys):
+    path = tmp_path / "d.csv"
+    rows = "".join(f"{index % 5 if index % 6 else -99},{index % 2}\n" for index in range(40))
+    path.write_text("a,y\n" + rows)
+    code, out, err = run(capsys, "train", path, "--target", "y", "--epochs", "1", "--missing=-99,",
+                         "-o", tmp_path / "m.glassnet")
+    assert code == 0, err
+    assert "'a': number (numbers, 7 missing filled)" in out
+
+
+def test_rows_without_a_target_are_left_out_and_evaluate_skips_them(towns, tmp_path, capsys):
+    lines = towns.read_text().splitlines(keepends=True)
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",NA\n"
+    lines[8] = lines[8].rsplit(",", 1)[0] + ",\n"
+    towns.write_text("".join(lines))
+    model = tmp_path / "m.glassnet"
+    code, out, err = run(capsys, "train", towns, "--target", "y", "--epochs", "5", "-o", model)
+    assert code == 0, err
+    assert f"note: {towns}: left out 2 row(s) whose 'y' is missing" in out
+    assert "Read" in out and "58 rows" in out
+    code, out, err = run(capsys, "evaluate", model, towns)
+    assert code == 0, err
+    assert out.startswith(f"58 rows of {towns} (2 without a 'y' left out), target 'y':")
+
+
+def test_semicolons_and_decimal_commas_are_detected_and_can_be_set(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(40, 2))
+    text = "a;b;y\n" + "".join(f"{a:.3f};{b:.3f};{a + 2 * b:.3f}\n".replace(".", ",")
+                               for a, b in values)
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    model = tmp_path / "m.glassnet"
+    code, out, err = run(capsys, "train", path, "--target", "y", "--epochs", "2", "-o", model)
+    assert code == 0, err
+    assert f"note: {path}: semicolon-separated (detected; --sep sets it)" in out
+    assert f"note: {path}: decimal commas (detected; --decimal sets it)" in out
+    assert "regression of 'y'" in out
+    tabbed = tmp_path / "t.csv"
+    tabbed.write_text(text.replace(";", "\t"))
+    code, out, err = run(capsys, "predict", model, tabbed, "--sep", "tab", "--decimal", ",")
+    assert code == 0 and len(out.splitlines()) == 41, err
+    code, _, err = run(capsys, "predict", model, path, "--sep", "comma")
+    assert code == 2 and "--sep" in err
+
+
+def test_column_names_are_read_like_values(tmp_path, capsys):
+    path = tmp_path / "d.csv"
+    path.write_text("a, b , y\n" + "".join(f"{k}, {k % 3} , {k % 2}\n" for k in range(30)))
+    model = tmp_path / "m.glassnet"
+    code, out, err = run(capsys, "train", path, "--target", "y", "--epochs", "1", "-o", model)
+    assert code == 0, err
+    assert load(model).feature_names == ["a", "b"]
+    code, _, err = run(capsys, "train", path, "--target", "c")
+    assert code == 2 and "the columns are 'a', 'b', 'y'" in err
+
+
+@pytest.mark.parametrize("text", [
+    "a,y\n1,0\n   \n2,1\n3,0\n4,1\n5,0\n",
+    "a,y\n1,0\n\t\n2,1\n3,0\n4,1\n5,0\n   ",
+])
+def test_lines_of_only_spaces_are_blank(text, tmp_path, capsys):
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    code, out, err = run(capsys, "train", path, "--target", "y", "--epochs", "1", "-o",
+                         tmp_path / "m.glassnet")
+    assert code == 0, err
+    assert "Read" in out and "5 rows" in out
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("y\n1\n  \n2\n", "has no column besides the target; add feature columns"),
+    ("y\n1\n2\n", "has no column besides the target"),
+    ("  \n \n", "the file is empty"),
+    ("a,y\n   \n", "has column names but no data rows"),
+    ("a,y\n1,2\n3\n", "line 3: 1 field(s), but the header has 2"),
+    ("id,y\n" + "".join(f"x{k},{k % 2}\n" for k in range(30)),
+     "no usable feature column is left ('id': 30 distinct words in 30 rows: names, IDs or "
+     "free text); keep one with --numeric or --categorical"),
+    ("a,y\n" + "".join(f"{k},NA\n" for k in range(9)), "'y' has no values to learn from"),
+    ("a,y\n" + "".join(f"{k},1\n" for k in range(9)), "'y' has only one class (1)"),
+])
+def test_unusable_files_are_refused_in_one_line_and_nothing_saved_changes(
+        text, message, tmp_path, capsys):
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    model = tmp_path / "m.glassnet"
+    model.write_bytes(b"an earlier model")
+    code, out, err = run(capsys, "train", path, "--target", "y", "-o", model)
+    assert code == 65, err
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert model.read_bytes() == b"an earlier model"
+
+
+def test_penguins_as_shipped_train_predict_and_evaluate(tmp_path, capsys):
+    palmerpenguins = pytest.importorskip("palmerpenguins")
+    raw = palmerpenguins.load_penguins_raw()
+    order = np.random.default_rng(0).permutation(len(raw))
+    raw.iloc[order[:270]].to_csv(tmp_path / "train.csv", index=False)
+    raw.iloc[order[270:]].to_csv(tmp_path / "test.csv", index=False)
+    model = tmp_path / "penguins.glassnet"
+    code, out, err = run(capsys, "train", tmp_path / "train.csv", "--target", "Species",
+                         "--epochs", "15", "-o", model)
+    assert code == 0, err
+    assert "'Date Egg': date" in out and "'Comments': dropped (mostly empty" in out
+    code, out, err = run(capsys, "evaluate", model, tmp_path / "test.csv")
+    assert code == 0, err
+    accuracy = float(out.split("accuracy ")[1].split(",")[0])
+    assert accuracy > 0.9

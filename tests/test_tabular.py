@@ -1,0 +1,213 @@
+"""glassnet.tabular: column roles decided per column, the target's rows and task, and
+fit_table from a pandas DataFrame with missing values, names, dates and factors, on a real
+table that a package ships (palmerpenguins)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glassnet import load, save
+from glassnet.preprocessing import UnknownValuesWarning
+from glassnet.tabular import Settings, TableError, choose_task, decide_columns, fit_table, prepare
+
+
+def roles(frame, target="y", **overrides):
+    return {item.name: (item.role, item.reason) for item in
+            decide_columns(frame, target, missing=("", "NA"), **overrides)}
+
+
+def test_each_rule_decides_its_column():
+    rows = 40
+    frame = pd.DataFrame({
+        "rownames": [str(index) for index in range(rows)],
+        "age": [str(index % 7) if index % 10 else "NA" for index in range(rows)],
+        "typo": [str(index) for index in range(rows - 1)] + ["lots"],
+        "town": ["north", "south", "east", "west"] * 10,
+        "name": [f"person {index}" for index in range(rows)],
+        "empty": [""] * 30 + ["1"] * 10,
+        "same": ["x"] * rows,
+        "day": [f"2020-01-{1 + index % 28:02d}" for index in range(rows)],
+        "flag": [True, False] * 20,
+        "y": [0, 1] * 20})
+    decided = roles(frame)
+    assert decided["rownames"] == ("dropped", "an unnamed first column: row names")
+    assert decided["age"] == ("number", "numbers, 4 missing filled")
+    assert decided["typo"] == ("number", "numbers; 1 word(s) such as 'lots' read as missing")
+    assert decided["town"] == ("category", "words, 4 categories")
+    assert decided["name"] == ("dropped", "40 distinct words in 40 rows: names, IDs or free text")
+    assert decided["empty"] == ("dropped", "mostly empty: 75% missing")
+    assert decided["same"] == ("dropped", "one value only: 'x'")
+    assert decided["day"] == ("date", "YYYY-MM-DD")
+    assert decided["flag"] == ("category", "true/false")
+    assert "y" not in decided
+
+
+def test_overrides_win_and_are_checked():
+    frame = pd.DataFrame({"a": ["1", "2", "3"], "b": ["x", "y", "x"], "y": [0, 1, 0]})
+    decided = roles(frame, drop=["b"], categorical=["a"])
+    assert decided == {"a": ("category", "--categorical, 3 categories"),
+                       "b": ("dropped", "--drop")}
+    assert roles(frame, numeric=["b"])["b"][0] == "number"
+    with pytest.raises(TableError, match="--drop 'c': not a column; the columns are 'a, b, y'"):
+        roles(frame, drop=["c"])
+    with pytest.raises(TableError, match="--numeric 'y': the target"):
+        roles(frame, numeric=["y"])
+    with pytest.raises(TableError, match="'a' is named by both --drop and --numeric"):
+        roles(frame, drop=["a"], numeric=["a"])
+
+
+def test_the_task_follows_the_target_values():
+    assert choose_task(np.array(["a", "b", "a"], dtype=object), "y").task == "classification"
+    assert choose_task(np.array([0.5, 1.5, 2.25]), "y").task == "regression"
+    whole = choose_task(np.array(["1", "2", "2", "3"], dtype=object), "y")
+    assert whole.labels == [1, 2, 3] and whole.outputs == 3
+    with pytest.raises(TableError, match="'y' has only one class \\('a'\\).*choose another"):
+        choose_task(np.array(["a", "a"], dtype=object), "y")
+    with pytest.raises(TableError, match="'x' is not a number, though the column's other"):
+        choose_task(np.array(["1.5", "2.5", "x"], dtype=object), "y")
+    with pytest.raises(TableError, match="holds words, not numbers"):
+        choose_task(np.array(["a", "b"], dtype=object), "y", "regression")
+
+
+def messy(rows: int = 120, seed: int = 0) -> pd.DataFrame:
+    """y depends on x and on the town; gaps in x and the town, a name column, a date."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=rows)
+    town = rng.choice(["north", "south"], rows)
+    y = np.where(x + (town == "north") * 1.5 > 0.7, "yes", "no").astype(object)
+    frame = pd.DataFrame({"x": x, "town": town.astype(object), "y": y,
+                          "name": [f"n{index}" for index in range(rows)],
+                          "when": pd.date_range("2021-01-01", periods=rows, freq="D")})
+    frame.loc[::9, "x"] = np.nan
+    frame.loc[::11, "town"] = None
+    frame.loc[::13, "y"] = None
+    return frame
+
+
+def test_fit_table_trains_on_a_messy_frame_and_the_model_round_trips(tmp_path):
+    frame = messy()
+    model = fit_table(frame, "y", epochs=60, seed=1)
+    assert model.task == "classification" and model.class_labels == ["no", "yes"]
+    assert model.feature_names == ["x", "town", "when"]
+    assert model.preprocessing.dropped == [
+        {"name": "name", "reason": "110 distinct words in 110 rows: names, IDs or free text"}]
+    known = frame.dropna(subset=["y"])
+    assert np.mean(model.predict(known) == known["y"]) > 0.85
+    save(model, tmp_path / "m.glassnet")
+    again = load(tmp_path / "m.glassnet")
+    np.testing.assert_array_equal(again.predict_proba(frame), model.predict_proba(frame))
+    with pytest.warns(UnknownValuesWarning, match="column 'town' 1 \\(first 'east', row 0\\)"):
+        model.predict(pd.DataFrame({"x": [0.1], "town": ["east"], "when": ["2021-02-01"]}))
+
+
+def test_prepare_leaves_out_missing_targets_and_splits_the_rest():
+    frame = messy(rows=100)
+    prepared = prepare(frame, "y", Settings())
+    assert prepared.notes == ["left out 8 row(s) whose 'y' is missing"]
+    assert len(prepared.rows) == 92 and len(prepared.validation_rows) == 18
+    assert not set(prepared.training_rows) & set(prepared.validation_rows)
+    standardize = prepared.network.layers[0]
+    binary = prepared.encoder.binary_outputs
+    assert np.all(standardize.mean[binary] == 0) and np.all(standardize.scale[binary] == 1)
+    assert prepared.encoder.output_names[0] == "x" and not binary[0]
+    x = prepared.inputs[prepared.training_rows, 0]
+    assert standardize.mean[0] == pytest.approx(x.mean()) and standardize.scale[0] != 1
+
+
+def test_early_stopping_keeps_the_best_epoch_by_default():
+    model = fit_table(messy(), "y", epochs=300, seed=0)
+    best = model.training["best_epoch"]
+    losses = model.history["val_loss"]
+    assert len(model.history) < 300 and losses[best - 1] == min(losses)
+    assert len(model.history) == best + Settings().patience
+
+
+def test_regression_targets_are_standardized_inside_the_model():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"a": rng.normal(size=80), "b": rng.choice(["u", "v"], 80)})
+    frame["y"] = 1000 + 50 * frame["a"] + np.where(frame["b"] == "u", 30, 0)
+    model = fit_table(frame, "y", epochs=40)
+    assert model.task == "regression"
+    assert model.target_scaling["mean"] == pytest.approx(frame["y"].mean(), rel=0.01)
+    assert np.corrcoef(model.predict(frame), frame["y"])[0, 1] > 0.9
+
+
+@pytest.mark.parametrize(("frame", "target", "message"), [
+    (pd.DataFrame({"a": [1, 2], "y": [1, 1]}), "y", "'y' has only one class"),
+    (pd.DataFrame({"a": [1, 2], "y": [1, 2]}), "z", "no column 'z' to predict; the columns "
+                                                   "are 'a, y'"),
+    (pd.DataFrame({"a": ["p", "q", "r"] * 10, "y": [None] * 30}), "y", "'y' has no values"),
+    (pd.DataFrame({"id": [f"i{k}" for k in range(30)], "y": [0, 1] * 15}), "y",
+     "no usable feature column is left \\('id': 30 distinct words.*keep one with --numeric"),
+])
+def test_unusable_tables_are_refused_in_one_line(frame, target, message):
+    with pytest.raises(TableError, match=message):
+        fit_table(frame, target, epochs=1)
+
+
+def test_unknown_options_are_named():
+    with pytest.raises(TypeError, match="unknown option\\(s\\) epoch; known: task"):
+        fit_table(messy(), "y", epoch=3)
+
+
+def test_the_penguins_as_shipped_train_in_a_few_epochs():
+    palmerpenguins = pytest.importorskip("palmerpenguins")
+    raw = palmerpenguins.load_penguins_raw()
+    prepared = prepare(raw, "Species", Settings(epochs=5))
+    decided = {item.name: item.role for item in prepared.decisions}
+    assert decided["Date Egg"] == "date" and decided["Individual ID"] == "dropped"
+    assert decided["Comments"] == "dropped" and decided["Sex"] == "category"
+    model = fit_table(raw, "Species", epochs=15)
+    assert np.mean(model.predict(raw) == raw["Species"]) > 0.9
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    frame = pd.DataFrame({"a": [1.0, None, 3.0, 4.0] * 5, "b": ["u", "v", None, "u"] * 5,
+                          "y": ["p", "q"] * 10})
+    return fit_table(frame, "y", epochs=2), frame
+
+
+ENCODER_CHANGES = {
+    "unknown encoder key": (lambda p: p.update(code="os.system"), "preprocessing must be"),
+    "missing not a list": (lambda p: p.update(missing="NA"), "must be lists"),
+    "dropped not a list": (lambda p: p.update(dropped={"name": "x"}), "must be lists"),
+    "bad dropped entry": (lambda p: p.update(dropped=[{"name": 1, "reason": "x"}]),
+                          "dropped must list"),
+    "unknown column key": (lambda p: p["columns"][0].update(code=1), "keys name and categories"),
+    "text fill": (lambda p: p["columns"][0].update(fill="1"), "fill must be a finite"),
+    "bad kind": (lambda p: p["columns"][0].update(kind="formula"), "kind must be"),
+    "other overlaps": (lambda p: p["columns"][1].update(other=["u"]), "other must list"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ENCODER_CHANGES))
+def test_model_files_check_every_stored_decision(name, small_model, tmp_path):
+    from glassnet.serialization import ModelFileError, describe, pack
+
+    change, match = ENCODER_CHANGES[name]
+    manifest, arrays = describe(small_model[0])
+    change(manifest["preprocessing"])
+    path = tmp_path / "bad.glassnet"
+    path.write_bytes(pack(manifest, arrays))
+    with pytest.raises(ModelFileError, match=match):
+        load(path)
+
+
+def test_a_model_file_from_before_gaps_were_filled_still_loads(tmp_path):
+    from glassnet.serialization import describe, pack
+
+    clean = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0] * 5, "b": ["u", "v", "w", "u"] * 5,
+                          "y": ["p", "q"] * 10})
+    model = fit_table(clean, "y", epochs=2)
+    manifest, arrays = describe(model)
+    manifest["preprocessing"] = {"columns": [{"name": "a", "categories": None},
+                                             {"name": "b", "categories": ["u", "v", "w"]}]}
+    path = tmp_path / "old.glassnet"
+    path.write_bytes(pack(manifest, arrays))
+    old = load(path)
+    np.testing.assert_array_equal(old.predict_proba(clean), model.predict_proba(clean))
+    with pytest.raises(ValueError, match="column 'a' needs numbers, got None"):
+        old.predict(pd.DataFrame({"a": [None], "b": ["u"]}))
