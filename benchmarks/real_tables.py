@@ -176,14 +176,18 @@ def run_sklearn(train_path: str, test_path: str, target: str, task: str) -> dict
     return results
 
 
-def measure(name: str, loader, target: str, task: str, extra: list[str]) -> dict:
+def measure(name: str, loader, target: str, task: str, extra: list[str],
+            reuse: dict | None = None) -> dict:
     frame = loader()
     with tempfile.TemporaryDirectory() as folder:
         train_path, test_path = split_files(frame, folder)
         row = {"table": name, "rows": min(len(frame), MAX_ROWS), "columns": frame.shape[1],
                "missing": int(frame.isna().sum().sum()), "target": target, "task": task}
         row["glassnet"] = run_glassnet(train_path, test_path, target, extra)
-        row.update(run_sklearn(train_path, test_path, target, task))
+        if reuse and name in reuse:  # the same rows, and scikit-learn's fits are seeded
+            row.update({key: reuse[name][key] for key in ("mlp", "hgb")})
+        else:
+            row.update(run_sklearn(train_path, test_path, target, task))
     return row
 
 
@@ -217,13 +221,20 @@ def main(argv=None) -> int:
     parser.add_argument("--extra", default="", help="options added to glassnet train")
     parser.add_argument("--output", default=os.path.join(HERE, "results", "real_tables"),
                         help="results path without extension")
+    parser.add_argument("--reuse", metavar="RESULTS.json",
+                        help="take scikit-learn's scores from an earlier run (to try glassnet "
+                             "settings quickly)")
     arguments = parser.parse_args(argv)
+    reuse = None
+    if arguments.reuse:
+        with open(arguments.reuse, encoding="utf-8") as file:
+            reuse = {row["table"]: row for row in json.load(file)}
     chosen = arguments.tables.split(",") if arguments.tables else [row[0] for row in TABLES]
     extra = arguments.extra.split()
     rows = []
     for name, loader, target, task in TABLES:
         if name in chosen:
-            rows.append(measure(name, loader, target, task, extra))
+            rows.append(measure(name, loader, target, task, extra, reuse))
             print(json.dumps(rows[-1]), flush=True)
     text = markdown(rows, extra)
     with open(arguments.output + ".md", "w", encoding="utf-8") as file:
