@@ -9,7 +9,8 @@ its defaults (plus ``--extra`` options, for trying other defaults) and ``glassne
 scores the held-out rows. On the same rows (read back from the same files with pandas, as a
 user would), scikit-learn's MLP in a standard pipeline (median imputer and scaler for number
 columns, constant imputer and one-hot encoder for the others; regression targets scaled) and
-HistGradientBoosting (ordinal-encoded words) are scored too. Rows without a target are left
+HistGradientBoosting (ordinal-encoded words) are scored too, without R's row-name column (an
+index: on a table sorted by its target it gives the answer away). Rows without a target are left
 out of every score. Writes ``benchmarks/results/real_tables.md`` and ``.json`` (or
 ``--output``). Everything is read from the installed packages; nothing is downloaded.
 """
@@ -160,7 +161,9 @@ def run_sklearn(train_path: str, test_path: str, target: str, task: str) -> dict
 
     parts = [pandas.read_csv(path) for path in (train_path, test_path)]
     both = pandas.concat(parts, ignore_index=True)  # one dtype per column for both parts
-    features = [name for name in both.columns if name != target]
+    # R's row names are an index, not a feature (read_csv(index_col=0) would drop them):
+    # on a sorted table they would give the answer away.
+    features = [name for name in both.columns if name not in (target, "rownames")]
     for name in both[features].select_dtypes(exclude="number").columns:
         both[name] = both[name].astype(object).where(both[name].notna(), np.nan)
     train, test = both.iloc[:len(parts[0])], both.iloc[len(parts[0]):]

@@ -24,8 +24,11 @@ from glassnet.training import fit
 
 @dataclass
 class Settings:
-    """Everything ``fit_table`` and ``glassnet train`` let a user choose, with the defaults
-    chosen by ``benchmarks/real_tables.py`` on many tables."""
+    """Everything ``fit_table`` and ``glassnet train`` let a user choose. The defaults were
+    chosen with ``benchmarks/real_tables.py`` on its 26 tables: of learning rates 0.01,
+    0.003, 0.001 and L2 1e-4, 1e-3 tried (widths 64,32 against 32,16 with L2 0), 0.01
+    with L2 1e-3 had the best mean gap to scikit-learn's MLP pipeline and the fewest tables
+    far below it; patience 20 against 40 made no difference but time."""
 
     task: str = "auto"
     hidden: tuple = (64, 32)
@@ -33,7 +36,7 @@ class Settings:
     epochs: int = 200
     batch_size: int = 32
     learning_rate: float = 0.01
-    l2: float = 1e-4
+    l2: float = 1e-3
     optimizer: str = "adam"
     validation_split: float = 0.2
     patience: int | None = 20
