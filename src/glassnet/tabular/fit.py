@@ -25,10 +25,10 @@ from glassnet.training import fit
 @dataclass
 class Settings:
     """Everything ``fit_table`` and ``glassnet train`` let a user choose. The defaults were
-    chosen with ``benchmarks/real_tables.py`` on its 26 tables: of learning rates 0.01,
-    0.003, 0.001 and L2 1e-4, 1e-3 tried (widths 64,32 against 32,16 with L2 0), 0.01
-    with L2 1e-3 had the best mean gap to scikit-learn's MLP pipeline and the fewest tables
-    far below it; patience 20 against 40 made no difference but time."""
+    chosen with ``benchmarks/real_tables.py`` (``--extra`` tries others): with widths 64,32
+    and batch 32, of learning rates 0.01, 0.003, 0.001 and L2 1e-4, 1e-3, the pair 0.01 and
+    1e-3 had the best mean gap to scikit-learn's MLP pipeline on the tables tried and the
+    fewest tables far below it; patience 40 was no better than 20."""
 
     task: str = "auto"
     hidden: tuple = (64, 32)
