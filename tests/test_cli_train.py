@@ -143,16 +143,18 @@ def test_defaults_are_the_documented_settings(tmp_path, capsys, monkeypatch):
     assert code == 0, err
     assert "Model saved to model.glassnet" in out
     code, _, err = run(capsys, "train", data, "--target", "species", "--task", "auto",
-                       "--hidden", "32,16", "--activation", "relu", "--epochs", "100",
-                       "--batch-size", "32", "--learning-rate", "0.01", "--optimizer", "adam",
-                       "--validation-split", "0.2", "--seed", "0", "-o", "explicit.glassnet")
+                       "--hidden", "64,32", "--activation", "relu", "--epochs", "200",
+                       "--batch-size", "32", "--learning-rate", "0.01", "--l2", "0.001",
+                       "--optimizer", "adam", "--validation-split", "0.2",
+                       "--early-stopping", "20", "--seed", "0", "-o", "explicit.glassnet")
     assert code == 0, err
     default, explicit = load(tmp_path / "model.glassnet"), load(tmp_path / "explicit.glassnet")
-    # Standardize, then Dense 32, ReLU, Dense 16, ReLU, Dense 3 (logits), Identity
+    # Standardize, then Dense 64, ReLU, Dense 32, ReLU, Dense 3 (logits), Identity
     assert [getattr(layer, "out_features", None) for layer in default.network.layers] == [
-        2, 32, None, 16, None, 3, None]
+        2, 64, None, 32, None, 3, None]
     assert type(default.network.layers[2]).__name__ == "ReLU"
-    assert len(default.history) == 100 and default.training["validation_rows"] == 6
+    assert len(default.history) == len(explicit.history) <= 200
+    assert default.training["validation_rows"] == 6
     for name, value in explicit.network.parameters().items():
         np.testing.assert_array_equal(default.network.parameters()[name], value)
 
