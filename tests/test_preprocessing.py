@@ -254,3 +254,16 @@ def test_new_config_round_trips_and_old_config_still_builds():
 def test_encoder_refuses_bad_missing_and_dropped(arguments, message):
     with pytest.raises(ValueError, match=message):
         ColumnEncoder([{"name": "a", "categories": None}], **arguments)
+
+
+def test_the_unknown_values_warning_survives_pickling():
+    import pickle
+
+    encoder = ColumnEncoder.fit(TABLE, ["size", "colour"], categorical=["colour"])
+    with pytest.warns(UnknownValuesWarning) as caught:
+        encoder.transform({"size": [1.0], "colour": ["purple"]})
+    warning = caught[0].message
+    assert warning.surprises[0].value == "purple"
+    again = pickle.loads(pickle.dumps(warning))
+    assert str(again) == str(warning) and again.surprises == warning.surprises
+    assert UnknownValuesWarning(str(warning)).surprises == []  # from its message alone

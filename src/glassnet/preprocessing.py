@@ -100,16 +100,21 @@ class Standardize(Layer):
 
 class UnknownValuesWarning(UserWarning):
     """Values training never saw (categories, words in number columns), encoded as unknown:
-    ``surprises`` lists, per column, how many and the first row and value."""
+    ``surprises`` lists, per column, how many and the first row and value. Built from its
+    message alone (as pickling does) it has no surprises."""
 
-    def __init__(self, surprises: list[Surprise]):
-        self.surprises = surprises
+    def __init__(self, message: str, surprises: list[Surprise] = ()):
+        super().__init__(message)
+        self.surprises = list(surprises)
+
+    @classmethod
+    def of(cls, surprises: list[Surprise]) -> UnknownValuesWarning:
         parts = [f"column {item.column!r} {item.count} (first {shown(item.value)}, row "
                  f"{item.row})" for item in surprises[:3]]
         more = f" and {len(surprises) - 3} more column(s)" if len(surprises) > 3 else ""
-        super().__init__(f"{sum(item.count for item in surprises)} value(s) training never "
-                         f"saw, encoded as unknown (all zeros, or the fill value): "
-                         f"{'; '.join(parts)}{more}")
+        return cls(f"{sum(item.count for item in surprises)} value(s) training never saw, "
+                   f"encoded as unknown (all zeros, or the fill value): {'; '.join(parts)}"
+                   f"{more}", surprises)
 
 
 class ColumnEncoder:
@@ -193,7 +198,7 @@ class ColumnEncoder:
         values training never saw give one UnknownValuesWarning."""
         matrix, surprises = self.encode(table, dtype, strict)
         if surprises:
-            warnings.warn(UnknownValuesWarning(surprises), stacklevel=2)
+            warnings.warn(UnknownValuesWarning.of(surprises), stacklevel=2)
         return matrix
 
     def config(self) -> dict:
