@@ -150,8 +150,8 @@ def split_rows(rows: int, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
     order = np.random.default_rng(settings.seed).permutation(rows)
     held_out = int(round(settings.validation_split * rows))
     if settings.validation_split > 0 and not 1 <= held_out < rows:
-        raise TableError(f"{rows} row(s) are too few to hold out a validation share of "
-                         f"{settings.validation_split}; use a validation split of 0")
+        raise TableError(f"{rows} row(s) are too few to hold out --validation-split "
+                         f"{settings.validation_split}")
     return np.sort(order[held_out:]), np.sort(order[:held_out])
 
 
