@@ -142,8 +142,8 @@ def test_lines_of_only_spaces_are_blank(text, tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("y\n1\n  \n2\n", "has no column besides the target; add feature columns"),
-    ("y\n1\n2\n", "has no column besides the target"),
+    ("y\n1\n  \n2\n", "has only the target column 'y', no feature columns; add some"),
+    ("y\n1\n2\n", "has only the target column 'y', no feature columns"),
     ("  \n \n", "the file is empty"),
     ("a,y\n   \n", "has column names but no data rows"),
     ("a,y\n1,2\n3\n", "line 3: 1 field(s), but the header has 2"),

@@ -100,7 +100,7 @@ def prepare(frame, target: str, settings: Settings) -> Prepared:
     kept = frame.iloc[rows].reset_index(drop=True)
     decisions = decide_columns(kept, target, settings.drop, settings.categorical,
                                settings.numeric, settings.missing)
-    check_kept(decisions)
+    check_kept(decisions, target)
     training_rows, validation_rows = split_rows(len(rows), settings)
     encoder = fit_encoder(kept.iloc[training_rows], decisions, settings.missing)
     with warnings.catch_warnings():  # validation rows may hold categories training lacks
@@ -124,10 +124,11 @@ def fit_encoder(frame, decisions: list[Decision], missing) -> ColumnEncoder:
                  if item.role == "dropped"])
 
 
-def check_kept(decisions: list[Decision]) -> None:
+def check_kept(decisions: list[Decision], target: str) -> None:
     """TableError when every feature column was dropped (or there was none)."""
     if not decisions:
-        raise TableError("the table has no column besides the target; add feature columns")
+        raise TableError(f"has only the target column {shown(target)}, no feature columns; "
+                         f"add some", target)
     if all(item.role == "dropped" for item in decisions):
         reasons = "; ".join(f"{shown(item.name)}: {item.reason}" for item in decisions)
         reasons = reasons if len(reasons) <= 160 else reasons[:157] + "..."
