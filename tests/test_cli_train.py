@@ -90,6 +90,8 @@ def test_gradcheck_reports_small_errors(species, capsys):
     assert code == 0 and "on 10 rows" in out
     errors = [float(line.split()[1]) for line in out.splitlines() if "layers." in line]
     assert len(errors) == 4 and max(errors) < 1e-6
+    assert all(line.endswith("  ok") for line in out.splitlines() if "layers." in line)
+    assert out.splitlines()[-1] == f"largest {max(errors):.3g}: gradients agree"
 
 
 def test_regression_on_numbers(tmp_path, capsys):
