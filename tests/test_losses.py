@@ -3,6 +3,7 @@ stability at |x| = 1e6 in float32 and float64, bad targets, and loss >= 0 (hypot
 
 from __future__ import annotations
 
+import pickle
 import re
 
 import numpy as np
@@ -13,6 +14,7 @@ from hypothesis.extra.numpy import arrays
 
 from glassnet.gradcheck import numerical_gradient, relative_error
 from glassnet.losses import (
+    CACHES,
     BinaryCrossEntropy,
     Huber,
     MeanAbsoluteError,
@@ -336,3 +338,19 @@ def test_a_column_of_weights_no_longer_gives_a_wrong_value():
         SquaredError()(predictions, targets, weights.reshape(-1, 1))
     with pytest.raises(ValueError, match="got <U1 of shape"):
         SquaredError()(predictions, targets, np.array(list("abcd")))
+
+
+@pytest.mark.parametrize("loss", [SquaredError(), BinaryCrossEntropy(), SoftmaxCrossEntropy(),
+                                  MeanAbsoluteError(), Huber(0.5)], ids=repr)
+def test_a_pickled_loss_carries_its_settings_not_the_data_it_last_saw(loss, rng):
+    predictions, targets = rng.normal(size=(500, 2)), np.eye(2)[rng.integers(0, 2, 500)]
+    empty = len(pickle.dumps(loss))
+    loss(predictions, targets, np.ones(500))
+    loss.backward()
+    copy = pickle.loads(pickle.dumps(loss))
+    assert len(pickle.dumps(loss)) == empty < 1000  # 500 x 2 targets would be > 8000 bytes
+    assert repr(copy) == repr(loss) and vars(copy) == {
+        key: value for key, value in vars(loss).items() if key not in CACHES}
+    with pytest.raises(RuntimeError, match="backward needs forward first"):
+        copy.backward()
+    assert copy(predictions, targets) == loss(predictions, targets)  # still works

@@ -23,6 +23,8 @@ import numpy as np
 
 from glassnet.activations import row_maximum, sigmoid, softmax
 
+CACHES = ("predictions", "targets", "sample_weight", "softmax_parts")  # set by forward
+
 
 class Loss:
     """Base class: subclasses give ``per_sample`` values and their ``per_sample_gradient``."""
@@ -68,6 +70,9 @@ class Loss:
 
     def backward(self) -> np.ndarray:
         """dL/d predictions, shape (batch, outputs)."""
+        if getattr(self, "predictions", None) is None:
+            raise RuntimeError(f"{type(self).__name__}.backward needs forward first: it "
+                               "differentiates the loss forward last computed")
         gradient = self.per_sample_gradient(self.predictions, self.targets)
         if self.sample_weight is not None:
             gradient = gradient * self.sample_weight.reshape(-1, 1)
@@ -77,6 +82,11 @@ class Loss:
 
     def __call__(self, predictions, targets, sample_weight=None) -> float:
         return self.forward(predictions, targets, sample_weight)
+
+    def __getstate__(self) -> dict:
+        """The loss's settings only: a pickled (or copied) loss never carries the
+        predictions, targets and weights its last forward cached."""
+        return {key: value for key, value in self.__dict__.items() if key not in CACHES}
 
     def normaliser(self) -> float:
         if self.reduction == "sum":
