@@ -97,3 +97,12 @@ def test_evaluate_a_binary_model_counts_the_tie_as_the_first_class(binary_model,
     assert lines[1] == "accuracy 0.6667, log loss 1.29"
     assert lines[3].split() == ["no", "yes"]
     assert lines[4].split() == ["no", "1", "0"] and lines[5].split() == ["yes", "1", "1"]
+
+
+def test_evaluate_names_the_line_of_the_first_unknown_class(binary_model, tmp_path, capsys):
+    data = write_csv(tmp_path / "d.csv", ["x", "y", "answer"],
+                     [(1.0, 0.0, "yes"), (0.0, 1.0, "no"), (2.0, 2.0, "maybe"), (0, 0, "nah")])
+    code, _, err = run(capsys, "evaluate", binary_model, data)
+    assert code == 65
+    assert err.strip() == (f"error: {data}, line 4, column 'answer': class 'maybe' is not one "
+                           f"the model knows (no, yes)")
