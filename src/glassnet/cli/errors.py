@@ -1,6 +1,7 @@
 """Errors the command line turns into one-line messages and exit codes (sysexits)."""
 
 EXIT_USAGE, EXIT_DATA, EXIT_NO_INPUT, EXIT_CANNOT_WRITE, EXIT_UNEXPECTED = 2, 65, 66, 73, 1
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `cat big | head`
 
 
 class CommandError(Exception):

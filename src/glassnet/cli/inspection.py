@@ -93,9 +93,9 @@ def run_gradcheck(arguments) -> int:
 
 
 def run_plot(arguments) -> int:
-    check_picture_name("-o", arguments.output)
     check_outputs([("MODEL", arguments.model), ("--data", arguments.data)],
                   [("-o", arguments.output)])
+    check_picture_name("-o", arguments.output)
     model = open_model(arguments.model)
     if arguments.diagram:
         return draw_diagram(model, arguments.output)

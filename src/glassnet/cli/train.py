@@ -110,10 +110,10 @@ def check_arguments(arguments) -> None:
         raise UsageError(f"--seed must be >= 0, got {arguments.seed}")
     if arguments.output == STANDARD_STREAM:
         raise UsageError("-o: a model is written to a file, not to standard output")
-    if arguments.plot:
-        check_picture_name("--plot", arguments.plot)
     check_outputs([("DATA.csv", arguments.data)],
                   [("-o", arguments.output), ("--plot", arguments.plot)])
+    if arguments.plot:
+        check_picture_name("--plot", arguments.plot)
     if arguments.plot:
         from glassnet.plotting import import_matplotlib
 
