@@ -8,7 +8,6 @@ History into scikit-learn's fitted attributes. Imports scikit-learn, numpy and g
 from __future__ import annotations
 
 import copy
-import numbers
 import warnings
 
 import numpy as np
@@ -23,7 +22,8 @@ from glassnet.network import Sequential
 from glassnet.registry import resolve
 from glassnet.safeguards import TrainingDiverged
 from glassnet.sklearn.parameters import check_parameters, hidden_sizes
-from glassnet.sklearn.training import fit_lbfgs_solver, fit_stochastic
+from glassnet.sklearn.training import fit_lbfgs_solver, fit_stochastic, make_optimizer
+from glassnet.training_data import class_weights
 
 
 def store_parameters(estimator, arguments: dict) -> None:
@@ -90,7 +90,9 @@ class MultilayerPerceptron(BaseEstimator):
 
     def _fit(self, X, y, sample_weight, incremental: bool):
         check_parameters(self)
-        first = not hasattr(self, "network_") or not (self.warm_start or incremental)
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        first = self._starts_afresh(incremental)
         dtype = (np.float64, np.float32) if first else self.network_.dtype
         X, targets = self._validate_input(X, y, incremental, reset=first, dtype=dtype)
         weights = check_sample_weight(sample_weight, len(targets))
@@ -99,19 +101,65 @@ class MultilayerPerceptron(BaseEstimator):
             self.random_state)
         if first:
             self._initialize(X, targets, rng)
+        weights = self._combined_weights(targets, weights)
         try:
             if self.solver == "lbfgs":
-                history = fit_lbfgs_solver(self, X, targets, weights)
+                history, samples = fit_lbfgs_solver(self, X, targets, weights)
             else:
-                history = fit_stochastic(self, X, targets, weights, rng, incremental)
+                history, samples = fit_stochastic(
+                    self, X, targets, weights, rng, incremental,
+                    optimizer=self._optimizer(incremental),
+                    stratify=self._stratify_validation(targets), score=self._score_outputs)
         except TrainingDiverged as error:  # scikit-learn's MLP raises ValueError here
             raise ValueError(f"{error} (here learning_rate_init="
                              f"{self.learning_rate_init})") from error
+        self._finish(history, samples, incremental)
         self.history_ = history
         if not all(np.isfinite(array).all() for array in self.network_.parameters().values()):
             raise ValueError("training produced non-finite weights; scale the inputs (for "
                              "example with StandardScaler) or lower learning_rate_init")
         return self
+
+    def _architecture(self) -> tuple:
+        """What the network is built from: a change means new weights."""
+        return (tuple(hidden_sizes(self.hidden_layer_sizes)), self.activation,
+                float(self.dropout), self.dtype)
+
+    def _starts_afresh(self, incremental: bool) -> bool:
+        """True for a first fit, a fit without warm_start, or a warm_start whose hidden
+        sizes, activation, dropout or dtype changed (scikit-learn refits then too);
+        partial_fit with such a change is a ValueError."""
+        if not hasattr(self, "network_") or not (self.warm_start or incremental):
+            return True
+        built = getattr(self, "_architecture_", self._architecture())
+        if built == self._architecture():
+            return False
+        if incremental:
+            raise ValueError(f"partial_fit cannot change the network: it was built with "
+                             f"(hidden_layer_sizes, activation, dropout, dtype) = {built}, "
+                             f"now {self._architecture()}; call fit to start afresh")
+        return True
+
+    def _optimizer(self, incremental: bool):
+        """The optimizer to train with: partial_fit resumes the last one (its moments)."""
+        optimizer = getattr(self, "optimizer_", None) if incremental else None
+        if optimizer is None:
+            optimizer = self.optimizer_ = make_optimizer(self)
+        return optimizer
+
+    def _combined_weights(self, targets, weights):
+        """sample_weight times class_weight per row (glassnet's ``class_weights``), so that
+        the L2 scale sees the same total weight either way; None when there are neither.
+        ValueError naming class_weight when it leaves every sample a weight of 0."""
+        class_weight = self._class_weight_indices()
+        if class_weight is None:
+            return weights
+        per_row = class_weights(class_weight, self.loss_function_, targets)
+        combined = per_row if weights is None else weights * per_row
+        if not combined.any():
+            raise ValueError(f"class_weight={self.class_weight!r} gives every sample a weight "
+                             f"of 0 (with sample_weight): nothing would be learned")
+        return combined
 
     def _class_weight_indices(self):
         """class_weight for glassnet's fit (labels 0..classes-1); None for regression."""
@@ -142,6 +190,7 @@ class MultilayerPerceptron(BaseEstimator):
         self.validation_scores_ = [] if self.early_stopping else None
         self.best_validation_score_ = -np.inf if self.early_stopping else None
         self.__dict__.pop("optimizer_", None)
+        self._architecture_ = self._architecture()
 
     def _outputs(self, X) -> np.ndarray:
         """The network's outputs (logits or values) for X, after scikit-learn's checks."""
@@ -203,12 +252,28 @@ class MultilayerPerceptron(BaseEstimator):
                 "best_validation_score": self.best_validation_score_}
 
     def __getstate__(self):
+        """What a pickle holds: the weights, the settings, the fitted attributes and the
+        optimizer state partial_fit resumes from; not the last batch's inputs, predictions
+        and targets (cached by the layers and the loss) nor per-step scratch (gradients,
+        optimizer buffers), which are rebuilt on use."""
         state = dict(super().__getstate__())  # a copy: the live estimator keeps its network
         if "network_" in state:
             network = copy.copy(state["network_"])
             network.layers = [strip_caches(layer) for layer in network.layers]
             state["network_"] = network
+        if "loss_function_" in state:
+            state["loss_function_"] = without_arrays(state["loss_function_"])
+        if state.get("optimizer_") is not None:
+            state["optimizer_"] = without_scratch(state["optimizer_"])
         return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        network = self.__dict__.get("network_")
+        for layer in network.layers if network is not None else ():
+            if hasattr(layer, "params"):
+                layer.grads = {name: np.zeros_like(value) for name, value in
+                               layer.params.items()}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -216,25 +281,35 @@ class MultilayerPerceptron(BaseEstimator):
         return tags
 
 
-def strip_caches(layer):
-    """A shallow copy of ``layer`` without the arrays its last forward pass cached
-    (``inputs``, ``outputs``, masks ...), so that a pickled estimator never carries the data
-    it last saw. The layers built here (Dense, activations, Dropout) keep their parameters in
-    the ``params`` dict and their settings as plain numbers, never as bare array attributes.
-    """
-    stripped = copy.copy(layer)
+def without_arrays(thing):
+    """A shallow copy of ``thing`` without its bare array attributes: what a layer's or a
+    loss's last forward pass cached (``inputs``, ``predictions``, ``targets``, masks ...).
+    The layers and losses built here keep their parameters in ``params`` and their settings
+    as plain numbers, never as bare array attributes."""
+    stripped = copy.copy(thing)
     for name, value in list(vars(stripped).items()):
         if isinstance(value, np.ndarray):
             delattr(stripped, name)
     return stripped
 
 
-def batch_size_for(estimator, samples: int) -> int:
-    """scikit-learn's rule: 'auto' is min(200, samples); a larger int is clipped, with a
-    warning."""
-    if estimator.batch_size == "auto":
-        return min(200, samples)
-    if isinstance(estimator.batch_size, numbers.Integral) and estimator.batch_size > samples:
-        warnings.warn(f"batch_size={estimator.batch_size} is larger than the {samples} "
-                      "training samples; it is clipped", UserWarning, stacklevel=5)
-    return int(min(estimator.batch_size, samples))
+def strip_caches(layer):
+    """``without_arrays(layer)``, and without its gradients (rebuilt on unpickling)."""
+    stripped = without_arrays(layer)
+    if hasattr(stripped, "grads"):
+        stripped.grads = {}
+    return stripped
+
+
+# Optimizer state entries that are per-step scratch (``optimizers.buffer``), remade on the
+# next step; every other entry (Adam's m, v, t; SGD's velocity) is needed to resume.
+SCRATCH_STATE = frozenset({"scratch", "step", "scaled_gradient"})
+
+
+def without_scratch(optimizer):
+    """A shallow copy of ``optimizer`` whose state keeps only what resuming needs."""
+    stripped = copy.copy(optimizer)
+    stripped.state = {name: {key: value for key, value in entry.items()
+                             if key not in SCRATCH_STATE}
+                      for name, entry in optimizer.state.items()}
+    return stripped

@@ -1,9 +1,12 @@
 """scikit-learn's MLP parameters turned into one call of glassnet's training.
 
-``fit_stochastic`` builds the optimizer, the callbacks (glassnet's EarlyStopping,
-ReduceOnPlateau, InverseScaling) and the weights from the estimator's parameters and calls
-``glassnet.training.fit`` once; ``fit_lbfgs_solver`` calls ``glassnet.solvers.fit_lbfgs``.
-No training loop lives here. Imports scikit-learn, numpy and glassnet.
+``fit_stochastic`` builds the callbacks (glassnet's EarlyStopping, ReduceOnPlateau,
+InverseScaling) from the estimator's public parameters and calls ``glassnet.training.fit``
+once; ``fit_lbfgs_solver`` calls ``glassnet.solvers.fit_lbfgs``. Both read only the
+estimator's parameters and its network and loss, take the rest (weights, optimizer,
+validation score) as arguments and return the History: the estimator (``base``) turns it
+into fitted attributes. No training loop lives here. Imports scikit-learn, numpy and
+glassnet (never ``sklearn.base``).
 
 L2: scikit-learn adds (alpha / (2 s)) * sum ||W||^2 to each batch's loss, s being the
 batch's total sample weight (its size without weights); glassnet's ``l2`` is one number for
@@ -16,6 +19,8 @@ weights (and integer weights as repeated rows).
 from __future__ import annotations
 
 import math
+import numbers
+import warnings
 
 import numpy as np
 from sklearn.model_selection import train_test_split
@@ -24,7 +29,6 @@ from glassnet.callbacks import Callback, EarlyStopping, Monitor
 from glassnet.optimizers import SGD, Adam
 from glassnet.schedules import InverseScaling, ReduceOnPlateau
 from glassnet.training import fit
-from glassnet.training_data import class_weights
 
 RATE_FLOOR = 1e-6  # scikit-learn's "adaptive" stops at a plateau once the rate is this low
 
@@ -104,43 +108,57 @@ def callbacks_for(estimator, incremental: bool) -> list:
     return callbacks + ([PrintLosses()] if estimator.verbose else [])
 
 
-def split_for_validation(estimator, X, targets, weights, rng):
-    """scikit-learn's split for early stopping (stratified for one-output classification)."""
-    stratify = targets[:, 0] if estimator._stratify_validation(targets) else None
+def batch_size_for(estimator, samples: int) -> int:
+    """scikit-learn's rule: 'auto' is min(200, samples); a larger int is clipped, with a
+    warning."""
+    if estimator.batch_size == "auto":
+        return min(200, samples)
+    if isinstance(estimator.batch_size, numbers.Integral) and estimator.batch_size > samples:
+        warnings.warn(f"batch_size={estimator.batch_size} is larger than the {samples} "
+                      "training samples; it is clipped", UserWarning, stacklevel=6)
+    return int(min(estimator.batch_size, samples))
+
+
+def split_for_validation(estimator, X, targets, weights, rng, stratify: bool):
+    """scikit-learn's own split for early stopping (stratified for one-output classification
+    when ``stratify``): ``train_test_split`` with the estimator's random state, so that the
+    held-out rows are exactly those of scikit-learn's MLP (the tests compare the two from
+    the same weights). Returns (X, targets, weights) for training and for validation."""
     arrays = (X, targets) if weights is None else (X, targets, weights)
     parts = train_test_split(*arrays, random_state=rng, test_size=estimator.validation_fraction,
-                             stratify=stratify)
+                             stratify=targets[:, 0] if stratify else None)
     if len(parts[1]) < 2:
         raise ValueError(f"validation_fraction={estimator.validation_fraction} leaves "
                          f"{len(parts[1])} validation sample(s) of {len(X)}; early stopping "
                          "needs at least 2")
-    training, validation = parts[0::2], tuple(parts[1::2])
-    return (*training, None)[:3], validation
+    training, validation = (*parts[0::2], None)[:3], (*parts[1::2], None)[:3]
+    return training, validation
 
 
-def combined_weights(estimator, targets, weights):
-    """sample_weight times class_weight per row (glassnet's ``class_weights``), so that the
-    L2 scale below sees the same total weight either way; None when there are neither."""
-    class_weight = estimator._class_weight_indices()
-    if class_weight is None:
-        return weights
-    per_row = class_weights(class_weight, estimator.loss_function_, targets)
-    return per_row if weights is None else weights * per_row
+def l2_scale(alpha: float, total_weight: float) -> float:
+    """alpha / total_weight, the total weight being batch_size * mean weight (minibatches)
+    or the sum of the weights (L-BFGS), see the module docstring. ValueError naming
+    sample_weight when the weights are so small that this overflows."""
+    with np.errstate(over="ignore", divide="ignore"):
+        scale = np.float64(alpha) / np.float64(total_weight)
+    if not np.isfinite(scale):
+        raise ValueError(f"sample_weight (times class_weight) is so small (a total of "
+                         f"{total_weight:.3g} per batch) that alpha / total weight overflows; "
+                         f"multiply the weights by a constant (only their ratios matter to "
+                         f"the data term)")
+    return float(scale)
 
 
-def fit_stochastic(estimator, X, targets, weights, rng, incremental: bool):
-    """Minibatch training: ``max_iter`` epochs (one for partial_fit) through ``training.fit``."""
-    from glassnet.sklearn.base import batch_size_for
-
-    if estimator.early_stopping and incremental:
-        raise ValueError("partial_fit does not support early_stopping=True")
-    optimizer = getattr(estimator, "optimizer_", None) if incremental else None
-    if optimizer is None:
-        optimizer = estimator.optimizer_ = make_optimizer(estimator)
-    validation, weights = None, combined_weights(estimator, targets, weights)
+def fit_stochastic(estimator, X, targets, weights, rng, incremental: bool, *, optimizer,
+                   stratify: bool = False, score=None):
+    """Minibatch training: ``max_iter`` epochs (one for partial_fit) through
+    ``training.fit``, with ``optimizer`` (fresh or resumed); ``score(targets, outputs)`` is
+    the validation score when early stopping. Returns (History, training rows)."""
+    validation = None
     if estimator.early_stopping:
         (X, targets, weights), validation = split_for_validation(estimator, X, targets,
-                                                                 weights, rng)
+                                                                 weights, rng, stratify)
+        validation = validation if validation[2] is not None else validation[:2]
     batch_size = batch_size_for(estimator, len(X))
     mean_weight = 1.0 if weights is None else float(np.mean(weights))
     history = fit(estimator.network_, X, targets, estimator.loss_function_, optimizer,
@@ -148,23 +166,22 @@ def fit_stochastic(estimator, X, targets, weights, rng, incremental: bool):
                   shuffle=estimator.shuffle, rng=rng,
                   callbacks=callbacks_for(estimator, incremental),
                   validation_data=validation,
-                  metrics={"score": estimator._score_outputs} if validation else (),
-                  sample_weight=weights, l2=estimator.alpha / (batch_size * mean_weight),
+                  metrics={"score": score} if validation else (),
+                  sample_weight=weights, l2=l2_scale(estimator.alpha, batch_size * mean_weight),
                   verbose=0)
-    estimator._finish(history, len(X), incremental)
-    return history
+    return history, len(X)
 
 
 def fit_lbfgs_solver(estimator, X, targets, weights):
-    """Full-batch L-BFGS through ``glassnet.solvers.fit_lbfgs``; l2 = alpha / total weight."""
+    """Full-batch L-BFGS through ``glassnet.solvers.fit_lbfgs``; l2 = alpha / total weight.
+    Returns (History, training rows)."""
     from glassnet.solvers import fit_lbfgs
 
-    weights = combined_weights(estimator, targets, weights)
     total_weight = len(X) if weights is None else float(np.sum(weights))
     history = fit_lbfgs(estimator.network_, X, targets, estimator.loss_function_,
                         max_iterations=estimator.max_iter, tolerance=estimator.tol,
-                        l2=estimator.alpha / total_weight, sample_weight=weights,
+                        l2=l2_scale(estimator.alpha, total_weight),
+                        sample_weight=weights,
                         callbacks=[PrintLosses()] if estimator.verbose else [],
                         max_evaluations=estimator.max_fun, verbose=0)
-    estimator._finish(history, len(X), incremental=False)
-    return history
+    return history, len(X)
