@@ -17,6 +17,7 @@ from glassnet.activations import (
 from glassnet.callbacks import Callback, EarlyStopping, ProgressBar
 from glassnet.checkpoints import CSVLogger, ModelCheckpoint
 from glassnet.diagnostics import Diagnostics
+from glassnet.flat import parameters_to_vector, vector_to_parameters
 from glassnet.gradcheck import check_gradients, numerical_gradient
 from glassnet.initializers import glorot_uniform, he_normal, uniform_symmetric, zeros
 from glassnet.layers import Dense, Dropout
@@ -45,6 +46,7 @@ from glassnet.schedules import (
 )
 from glassnet.serialization import ModelFileError, load, save
 from glassnet.solvers import fit_lbfgs
+from glassnet.sums import batch_sums
 from glassnet.training import History, TrainingDiverged, fit
 from glassnet.tutorial import NeuralNetwork
 from glassnet.version import __version__
@@ -61,4 +63,5 @@ __all__ = [
     "Huber", "InverseScaling", "MeanAbsoluteError", "ReduceOnPlateau", "Softplus", "StepDecay",
     "TrainingDiverged", "fit_lbfgs", "mean_absolute_error",
     "BatchNormalization", "CSVLogger", "LearningRateFinder", "ModelCheckpoint", "export_onnx",
+    "batch_sums", "parameters_to_vector", "vector_to_parameters",
 ]
