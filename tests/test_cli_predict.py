@@ -1,13 +1,20 @@
-"""glassnet predict / evaluate on models with known weights: the CLI gives the same answers
-as Model (values, the 0.5 tie-break, column names), and a model saved from Python without an
-encoder reads its feature names or x0, x1, ... as number columns."""
+"""glassnet predict / evaluate (cli/predict.py): on models with known weights the CLI gives
+the same answers as Model (values, the 0.5 tie-break, column names), and a model saved from
+Python without an encoder reads its feature names or x0, x1, ... as number columns; a model
+from the scikit-learn estimators works with every command; multi-label and multi-output
+models give one plain-number column per output, equal to ``Model.predict``."""
 
 from __future__ import annotations
 
+import io
+import warnings
+
 import numpy as np
+import pandas as pd
 import pytest
 from cli_helpers import run, write_csv
 
+import glassnet
 from glassnet import load, save
 from glassnet.losses import BinaryCrossEntropy, SquaredError
 from glassnet.model import Model
@@ -106,3 +113,87 @@ def test_evaluate_names_the_line_of_the_first_unknown_class(binary_model, tmp_pa
     assert code == 65
     assert err.strip() == (f"error: {data}, line 4, column 'answer': class 'maybe' is not one "
                            f"the model knows (no, yes)")
+
+
+@pytest.fixture
+def estimators():
+    """(MLPClassifier, MLPRegressor), or the test is skipped without scikit-learn."""
+    pytest.importorskip("sklearn")
+    from glassnet.sklearn import MLPClassifier, MLPRegressor
+
+    return MLPClassifier, MLPRegressor
+
+
+def data_file(tmp_path, X, extra=None):
+    frame = pd.DataFrame(X, columns=[f"x{index}" for index in range(X.shape[1])])
+    for name, values in (extra or {}).items():
+        frame[name] = values
+    path = tmp_path / "data.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def fitted(estimator, X, y, path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        estimator.fit(X, y)
+    glassnet.save(estimator, path)
+    return path
+
+
+@pytest.fixture
+def points():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(40, 2))
+
+
+def test_an_estimators_model_works_with_every_command(estimators, points, tmp_path,
+                                                      capsys):
+    MLPClassifier = estimators[0]
+    labels = (points[:, 0] + points[:, 1] > 0).astype(int)
+    model = fitted(MLPClassifier(hidden_layer_sizes=(5,), max_iter=30, random_state=0),
+                   points, labels, tmp_path / "m.glassnet")
+    data = data_file(tmp_path, points, {"y": labels})
+    for command in ("evaluate", "gradcheck"):
+        code, out, err = run(capsys, command, model, data)
+        assert code == 2 and "give it with --target COLUMN" in err and out == "", command
+        code, out, err = run(capsys, command, model, data, "--target", "y")
+        assert code == 0, (command, err)
+    assert "accuracy" in run(capsys, "evaluate", model, data, "--target", "y")[1]
+    code, out, _ = run(capsys, "predict", model, data)
+    assert code == 0 and out.splitlines()[0] == "prediction"
+    expected = glassnet.load(model).predict(points)
+    assert [int(line) for line in out.splitlines()[1:]] == expected.tolist()
+    assert run(capsys, "inspect", model)[0] == 0
+
+
+def test_multilabel_predictions_are_one_0_1_column_per_label(estimators, points, tmp_path,
+                                                             capsys):
+    MLPClassifier = estimators[0]
+    targets = np.column_stack([points[:, 0] > 0, points[:, 1] > 0, points.sum(1) > 0])
+    model = fitted(MLPClassifier(hidden_layer_sizes=(6,), max_iter=40, random_state=0),
+                   points, targets.astype(int), tmp_path / "m.glassnet")
+    code, out, err = run(capsys, "predict", model, data_file(tmp_path, points), "--proba")
+    assert code == 0, err
+    table = pd.read_csv(io.StringIO(out))
+    assert list(table.columns[:3]) == ["prediction_0", "prediction_1", "prediction_2"]
+    loaded = glassnet.load(model)
+    np.testing.assert_array_equal(table.iloc[:, :3].to_numpy(), loaded.predict(points))
+    np.testing.assert_allclose(table.iloc[:, 3:].to_numpy(), loaded.predict_proba(points))
+
+
+def test_multi_output_regression_gives_plain_numbers(estimators, points, tmp_path, capsys):
+    MLPRegressor = estimators[1]
+    targets = np.column_stack([points[:, 0] * 2, points[:, 1] - 1])
+    model = fitted(MLPRegressor(hidden_layer_sizes=(6,), max_iter=40, random_state=0),
+                   points, targets, tmp_path / "m.glassnet")
+    data = data_file(tmp_path, points)
+    code, out, err = run(capsys, "predict", model, data)
+    assert code == 0, err
+    assert "np.float64" not in out and "[" not in out
+    table = pd.read_csv(io.StringIO(out))
+    assert list(table.columns) == ["prediction_0", "prediction_1"]
+    np.testing.assert_allclose(table.to_numpy(), glassnet.load(model).predict(points),
+                               rtol=1e-12)
+    code, _, err = run(capsys, "evaluate", model, data, "--target", "x0")
+    assert code == 65 and "2 outputs cannot be compared with one target column" in err

@@ -4,12 +4,16 @@ A Model bundles a ``Sequential`` network with its loss, its task (``"classificat
 ``"regression"`` or ``"multilabel"``), the class labels, the feature names, the fitted
 preprocessing (a ``ColumnEncoder`` for raw columns; ``Standardize`` lives in the network),
 the target scaling of a regression, a training summary and the History. It is what
-``glassnet.save`` writes and ``glassnet.load`` returns. Imports numpy, ``network``,
+``glassnet.save`` writes and ``glassnet.load`` returns. Turning network outputs into answers
+(probabilities, labels, unscaled values) lives here once, for ``Model``, the command line
+and the scikit-learn estimators (``class_probabilities``, ``class_indices``,
+``label_indicators``, ``unscale``). Imports numpy, ``network``,
 ``preprocessing`` and ``training`` (for History) only.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -86,31 +90,41 @@ class Model:
             table = dict(zip(self.preprocessing.names, array.T, strict=True))
         return self.preprocessing.transform(table, dtype=self.network.dtype)
 
-    def decision(self, inputs) -> np.ndarray:
-        """The network's raw outputs (logits for classifiers) for raw ``inputs``."""
+    def logits(self, inputs) -> np.ndarray:
+        """The network's raw outputs (samples, outputs) for raw ``inputs``: logits for a
+        classifier, scaled values for a regression with ``target_scaling``."""
         return self.network.predict(self.encode(inputs))
 
-    def predict_proba(self, inputs) -> np.ndarray:
-        """Class probabilities (samples, classes), rows summing to 1 for classification."""
+    def decision(self, inputs) -> np.ndarray:
+        """Deprecated name of ``logits``."""
+        warnings.warn("Model.decision is deprecated; use Model.logits", DeprecationWarning,
+                      stacklevel=2)
+        return self.logits(inputs)
+
+    def probabilities_from(self, outputs: np.ndarray) -> np.ndarray:
+        """Class probabilities (samples, classes) from the network's ``outputs``."""
         if self.task not in ("classification", "multilabel"):
             raise ValueError(f"predict_proba needs a classification model; this one's task "
                              f"is {self.task!r}")
-        probabilities = self.loss.probabilities(self.decision(inputs))
-        if self.task == "classification" and probabilities.shape[1] == 1:
-            probabilities = np.hstack([1.0 - probabilities, probabilities])
-        return probabilities
+        return class_probabilities(self.loss, outputs, self.task)
+
+    def answers_from(self, outputs: np.ndarray) -> np.ndarray:
+        """What ``predict`` returns, from the network's ``outputs`` (samples, outputs)."""
+        if self.task == "classification":
+            labels = np.asarray(self.class_labels, dtype=object)
+            return labels[class_indices(self.probabilities_from(outputs))]
+        if self.task == "multilabel":
+            return label_indicators(self.probabilities_from(outputs))
+        outputs = unscale(outputs, self.target_scaling)
+        return outputs[:, 0] if outputs.shape[1] == 1 and self.task == "regression" else outputs
+
+    def predict_proba(self, inputs) -> np.ndarray:
+        """Class probabilities (samples, classes), rows summing to 1 for classification."""
+        return self.probabilities_from(self.logits(inputs))
 
     def predict(self, inputs) -> np.ndarray:
         """Class labels, 0/1 label rows (multilabel) or regression values; see the class."""
-        if self.task == "classification":
-            labels = np.asarray(self.class_labels, dtype=object)
-            return labels[self.predict_proba(inputs).argmax(axis=1)]
-        if self.task == "multilabel":
-            return (self.predict_proba(inputs) > 0.5).astype(np.int64)
-        outputs = self.decision(inputs)
-        if self.target_scaling is not None:
-            outputs = outputs * self.target_scaling["scale"] + self.target_scaling["mean"]
-        return outputs[:, 0] if outputs.shape[1] == 1 and self.task == "regression" else outputs
+        return self.answers_from(self.logits(inputs))
 
     def to_model(self) -> Model:
         return self
@@ -126,6 +140,33 @@ class Model:
 
     def __repr__(self) -> str:
         return f"Model(task={self.task!r}, network={self.network!r})"
+
+
+def class_probabilities(loss, outputs: np.ndarray, task: str) -> np.ndarray:
+    """``loss.probabilities(outputs)`` (samples, classes); for a classification with one
+    logit output (two classes), the two columns [1 - p, p]."""
+    probabilities = loss.probabilities(outputs)
+    if task == "classification" and probabilities.shape[1] == 1:
+        probabilities = np.hstack([1.0 - probabilities, probabilities])
+    return probabilities
+
+
+def class_indices(probabilities: np.ndarray) -> np.ndarray:
+    """The most probable class of each row (samples,); a tie goes to the first class, so a
+    binary p = 0.5 gives the first (negative) class, as ``label_indicators`` does."""
+    return np.argmax(probabilities, axis=1)
+
+
+def label_indicators(probabilities: np.ndarray) -> np.ndarray:
+    """0/1 rows (samples, labels) of a multi-label model: 1 where p > 0.5 (0.5 gives 0)."""
+    return (probabilities > 0.5).astype(np.int64)
+
+
+def unscale(outputs: np.ndarray, target_scaling: dict | None) -> np.ndarray:
+    """outputs * scale + mean: the regression targets the network learned scaled."""
+    if target_scaling is None:
+        return outputs
+    return outputs * target_scaling["scale"] + target_scaling["mean"]
 
 
 def check_scaling(scaling: dict) -> dict:

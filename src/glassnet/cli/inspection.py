@@ -15,7 +15,15 @@ from glassnet.cli.arguments import positive_int
 from glassnet.cli.data import read_table
 from glassnet.cli.errors import EXIT_CANNOT_WRITE, CommandError
 from glassnet.cli.outputs import check_outputs, check_picture_name, draw
-from glassnet.cli.predict import model_inputs, open_model, picture_data, true_targets
+from glassnet.cli.predict import (
+    add_target_option,
+    labelled_rows,
+    model_inputs,
+    open_model,
+    picture_data,
+    target_column,
+    true_targets,
+)
 from glassnet.cli.tables import column_lines
 from glassnet.gradcheck import check_gradients
 
@@ -35,6 +43,7 @@ def add_parsers(subparsers) -> None:
     gradcheck.add_argument("data", metavar="DATA.csv", help="rows with the target column")
     gradcheck.add_argument("--rows", type=positive_int, default=20,
                            help="how many rows to use (default 20)")
+    add_target_option(gradcheck)
     gradcheck.set_defaults(run=run_gradcheck)
     plot = subparsers.add_parser("plot", help="draw a model's loss curves (PNG, SVG or PDF)",
                                  description="Draw the loss curves (and, with --data, the "
@@ -73,9 +82,10 @@ def run_gradcheck(arguments) -> int:
     if model.loss is None:
         raise CommandError(f"{arguments.model}: the model has no loss to check against", 65)
     table = read_table(arguments.data)
-    rows = slice(0, arguments.rows)
-    inputs = model_inputs(model, table)[rows].astype(np.float64)
-    targets = true_targets(model, table)[rows]
+    target = target_column(model, arguments)
+    rows = labelled_rows(model, table, target)[:arguments.rows]  # rows with a target
+    inputs = model_inputs(model, table, rows=rows).astype(np.float64)
+    targets = true_targets(model, table, target)[rows]
     if model.target_scaling is not None:
         targets = (targets - model.target_scaling["mean"]) / model.target_scaling["scale"]
     network = model.network

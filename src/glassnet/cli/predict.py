@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.cli.data import read_table
-from glassnet.cli.errors import EXIT_DATA, EXIT_NO_INPUT, CommandError
+from glassnet.cli.errors import EXIT_DATA, EXIT_NO_INPUT, CommandError, UsageError
 from glassnet.cli.outputs import check_outputs, write_csv
 from glassnet.cli.report import classification_scores, format_scores, regression_scores
 from glassnet.cli.tables import add_reading_arguments, encode_rows
@@ -38,12 +38,19 @@ def add_parsers(subparsers) -> None:
                                                  "target column.")
     evaluate.add_argument("model", metavar="MODEL")
     evaluate.add_argument("data", metavar="DATA.csv")
+    add_target_option(evaluate)
     evaluate.set_defaults(run=run_evaluate)
     for command in (predict, evaluate):
         add_reading_arguments(command)
         command.add_argument("--strict", action="store_true",
                              help="refuse a category or word that training never saw "
                                   "(default: read it as unknown, with a warning)")
+
+
+def add_target_option(parser) -> None:
+    parser.add_argument("--target", metavar="COLUMN",
+                        help="the target column (default: the one the model was trained on; "
+                             "needed for a model saved from Python)")
 
 
 def open_model(path: str):
@@ -69,45 +76,49 @@ def run_predict(arguments) -> int:
     table = read_table(arguments.data, arguments.sep, arguments.decimal)
     inputs = model_inputs(model, table, arguments.strict)
     frame = table.frame.copy() if arguments.keep_columns else table.frame.iloc[:, :0].copy()
-    target = model.training.get("target", "prediction")
-    name = f"predicted_{target}" if arguments.keep_columns and target in frame else target
-    frame[name] = predictions(model, inputs)
+    outputs = model.network.predict(inputs)
+    for name, values in prediction_columns(model, outputs, set(frame.columns)).items():
+        frame[name] = values
     if arguments.proba:
-        probabilities = probabilities_of(model, inputs)
+        probabilities = probabilities_of(model, outputs)
         for index, label in enumerate(model.class_labels):
             frame[f"probability_{label}"] = probabilities[:, index]
     write_csv(frame, arguments.output)
     return 0
 
 
+def prediction_columns(model, outputs: np.ndarray, taken: set) -> dict[str, np.ndarray]:
+    """Column name -> plain values (samples,): one column for a class or a single value,
+    one per output for multi-label (0/1 per label) and multi-output models."""
+    target = model.training.get("target") or "prediction"
+    name = f"predicted_{target}" if target in taken else target
+    answers = model.answers_from(outputs)
+    if answers.ndim == 1:
+        return {name: answers}
+    suffixes = model.class_labels if model.task == "multilabel" else range(answers.shape[1])
+    return {f"{name}_{suffix}": answers[:, index] for index, suffix in enumerate(suffixes)}
+
+
 def predictions(model, inputs: np.ndarray) -> np.ndarray:
     """Class labels or values from the network's (already encoded) inputs."""
-    if model.task == "classification":
-        return np.asarray(model.class_labels, dtype=object)[
-            probabilities_of(model, inputs).argmax(axis=1)]
-    outputs = model.network.predict(inputs)
-    if model.target_scaling is not None:
-        outputs = outputs * model.target_scaling["scale"] + model.target_scaling["mean"]
-    return outputs[:, 0] if outputs.shape[1] == 1 else [list(row) for row in outputs]
+    return model.answers_from(model.network.predict(inputs))
 
 
-def probabilities_of(model, inputs: np.ndarray) -> np.ndarray:
-    if model.task != "classification":
+def probabilities_of(model, outputs: np.ndarray) -> np.ndarray:
+    """Class probabilities (samples, classes) from the network's outputs."""
+    if model.task not in ("classification", "multilabel"):
         raise CommandError(f"--proba needs a classification model; this one is {model.task}",
                            EXIT_DATA)
-    probabilities = model.loss.probabilities(model.network.predict(inputs))
-    if probabilities.shape[1] == 1:
-        probabilities = np.hstack([1.0 - probabilities, probabilities])
-    return probabilities
+    return model.probabilities_from(outputs)
 
 
 def run_evaluate(arguments) -> int:
     model = open_model(arguments.model)
     table = read_table(arguments.data, arguments.sep, arguments.decimal)
-    target = model.training.get("target")
-    rows = labelled_rows(model, table)
+    target = target_column(model, arguments)
+    rows = labelled_rows(model, table, target)
     inputs = model_inputs(model, table, arguments.strict, rows)
-    truth = true_targets(model, table)[rows]
+    truth = true_targets(model, table, target)[rows]
     skipped = f" ({len(table) - len(rows)} without a {target!r} left out)" \
         if len(rows) < len(table) else ""
     print(f"{len(rows)} rows of {table.path}{skipped}, target {target!r}:")
@@ -115,7 +126,7 @@ def run_evaluate(arguments) -> int:
         predicted = np.asarray(predictions(model, inputs), dtype=float)
         print(format_scores(regression_scores(truth, predicted)))
         return 0
-    probabilities = probabilities_of(model, inputs)
+    probabilities = probabilities_of(model, model.network.predict(inputs))
     print(format_scores(classification_scores(truth, probabilities)))
     counts = confusion_matrix(truth, probabilities.argmax(axis=1),
                               labels=range(len(model.class_labels)))
@@ -123,10 +134,23 @@ def run_evaluate(arguments) -> int:
     return 0
 
 
-def true_targets(model, table) -> np.ndarray:
+def target_column(model, arguments) -> str:
+    """``--target``, else the column the model was trained on; UsageError when neither
+    names one (a model saved from Python does not know its column)."""
+    target = arguments.target or model.training.get("target")
+    if target is None:
+        raise UsageError(f"{arguments.model}: the model does not name its target column (it "
+                         f"was saved from Python); give it with --target COLUMN")
+    return target
+
+
+def true_targets(model, table, target: str) -> np.ndarray:
     """The table's target column: class codes (index into class_labels) or numbers."""
-    target = model.training.get("target")
-    if target is None or target not in table.columns:
+    if model.task not in ("classification", "regression") or \
+            (model.task == "regression" and model.outputs != 1):
+        raise CommandError(f"a {model.task} model with {model.outputs} outputs cannot be "
+                           f"compared with one target column", EXIT_DATA)
+    if target not in table.columns:
         raise CommandError(f"{table.path}: needs the model's target column {target!r}",
                            EXIT_DATA)
     values = table.frame[target]
@@ -157,8 +181,9 @@ def picture_data(model, table) -> tuple[dict | None, object]:
     model_inputs(model, table)  # checks the columns and their values
     points = {name: table.frame[name].to_numpy(dtype=float)
               for name in model.preprocessing.names}
-    has_target = model.training.get("target") in table.columns
-    return points, true_targets(model, table) if has_target else None
+    target = model.training.get("target")
+    has_target = target in table.columns and model.task in ("classification", "regression")
+    return points, true_targets(model, table, target) if has_target else None
 
 
 def missing_of(model) -> list[str]:
@@ -167,10 +192,9 @@ def missing_of(model) -> list[str]:
         else list(MISSING_SPELLINGS)
 
 
-def labelled_rows(model, table) -> np.ndarray:
+def labelled_rows(model, table, target: str) -> np.ndarray:
     """Indices of the rows whose target is present (evaluate leaves the others out)."""
-    target = model.training.get("target")
-    if target is None or target not in table.columns:
+    if target not in table.columns:
         return np.arange(len(table))  # true_targets names the problem
     values = table.frame[target].to_numpy(dtype=object)
     return np.flatnonzero(~missing_mask(values, missing_of(model)))

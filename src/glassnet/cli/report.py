@@ -35,12 +35,8 @@ def validation_scores(model, inputs: np.ndarray, targets: np.ndarray) -> dict[st
     """Scores of the trained model on encoded validation inputs and raw targets/codes."""
     outputs = model.network.predict(inputs)
     if model.task == "classification":
-        probabilities = model.loss.probabilities(outputs)
-        if probabilities.shape[1] == 1:
-            probabilities = np.hstack([1.0 - probabilities, probabilities])
-        return classification_scores(targets, probabilities)
-    scaling = model.target_scaling
-    return regression_scores(targets, outputs[:, 0] * scaling["scale"] + scaling["mean"])
+        return classification_scores(targets, model.probabilities_from(outputs))
+    return regression_scores(targets, model.answers_from(outputs))
 
 
 def best_validation(history) -> tuple[int, float] | None:

@@ -17,6 +17,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 
 from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
+from glassnet.model import class_indices, class_probabilities, label_indicators
 from glassnet.sklearn.base import MultilayerPerceptron, store_parameters
 
 
@@ -137,13 +138,10 @@ class MLPClassifier(ClassifierMixin, MultilayerPerceptron):
         """Probability of each class, (samples, classes), ordered as ``classes_``.
 
         Softmax of the logits (multiclass), sigmoid (each label of a multi-label target), or
-        [1 - p, p] with p = sigmoid(logit) for two classes.
+        [1 - p, p] with p = sigmoid(logit) for two classes (``model.class_probabilities``).
         """
-        outputs = self._outputs(X)
-        probabilities = self.loss_function_.probabilities(outputs)
-        if self._label_binarizer.y_type_ == "binary":
-            return np.hstack([1 - probabilities, probabilities])
-        return probabilities
+        outputs = self._outputs(X)  # first: it checks that the estimator is fitted
+        return class_probabilities(self.loss_function_, outputs, self._task()[0])
 
     def predict_log_proba(self, X) -> np.ndarray:
         """log of ``predict_proba(X)``, (samples, classes)."""
@@ -151,12 +149,12 @@ class MLPClassifier(ClassifierMixin, MultilayerPerceptron):
             return np.log(self.predict_proba(X))
 
     def predict(self, X) -> np.ndarray:
-        """The most probable class (samples,), or the 0/1 label matrix for multi-label."""
-        outputs = self._outputs(X)
-        probabilities = self.loss_function_.probabilities(outputs)
-        if self._label_binarizer.y_type_ == "binary":
-            probabilities = probabilities[:, 0]
-        return self._label_binarizer.inverse_transform(probabilities)
+        """The most probable class (samples,), or the 0/1 label matrix for multi-label; the
+        same rule as ``glassnet.Model.predict`` (a binary p = 0.5 gives classes_[0])."""
+        probabilities = self.predict_proba(X)
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            return label_indicators(probabilities)
+        return self.classes_[class_indices(probabilities)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
