@@ -1,4 +1,8 @@
-"""Errors the command line turns into one-line messages and exit codes (sysexits)."""
+"""Errors the command line turns into one-line messages and exit codes (sysexits), and the
+helpers that put text from a file into a message: control characters escaped
+(``validation.printable``) and lists cut to a bounded length."""
+
+from glassnet.validation import printable
 
 EXIT_USAGE, EXIT_DATA, EXIT_NO_INPUT, EXIT_CANNOT_WRITE, EXIT_UNEXPECTED = 2, 65, 66, 73, 1
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `cat big | head`
@@ -17,3 +21,15 @@ class UsageError(CommandError):
 
     def __init__(self, message: str):
         super().__init__(message, EXIT_USAGE)
+
+
+def quoted(value, limit: int = 80) -> str:
+    """repr(value) safe for a terminal: control characters escaped, at most ``limit``."""
+    return printable(repr(value), limit)
+
+
+def listing(values, most: int = 20, limit: int = 40) -> str:
+    """'a, b, c' of printable values; past ``most`` of them, '..., (N in all)'."""
+    values = list(values)
+    shown = ", ".join(printable(value, limit) for value in values[:most])
+    return shown if len(values) <= most else f"{shown}, ... ({len(values)} in all)"

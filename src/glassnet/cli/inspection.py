@@ -13,7 +13,7 @@ import numpy as np
 
 from glassnet.cli.arguments import positive_int
 from glassnet.cli.data import read_table
-from glassnet.cli.errors import EXIT_CANNOT_WRITE, CommandError
+from glassnet.cli.errors import EXIT_CANNOT_WRITE, CommandError, listing
 from glassnet.cli.outputs import check_outputs, check_picture_name, draw
 from glassnet.cli.predict import (
     add_target_option,
@@ -26,6 +26,7 @@ from glassnet.cli.predict import (
 )
 from glassnet.cli.tables import column_lines
 from glassnet.gradcheck import check_gradients
+from glassnet.validation import printable
 
 TOLERANCE = 1e-6
 
@@ -63,17 +64,17 @@ def run_inspect(arguments) -> int:
     print(f"{arguments.model}: a glassnet {model.task or 'network'} model")
     for index, layer in enumerate(model.network.layers):
         shapes = ", ".join(f"{name} {tuple(value.shape)}" for name, value in layer.params.items())
-        print(f"  {index}. {layer!r}" + (f"  [{shapes}]" if shapes else ""))
+        print(f"  {index}. {printable(repr(layer), 200)}" + (f"  [{shapes}]" if shapes else ""))
     print(f"parameters: {model.network.n_parameters}")
-    print(f"loss: {model.loss!r}")
+    print(f"loss: {printable(repr(model.loss), 200)}")
     if model.class_labels is not None:
-        print(f"classes: {', '.join(str(label) for label in model.class_labels)}")
+        print(f"classes: {listing(model.class_labels, most=100)}")
     if model.preprocessing is not None:
         print("\n".join(column_lines(model.preprocessing)))
     elif model.feature_names:
-        print(f"features: {', '.join(model.feature_names)}")
-    for key, value in model.training.items():
-        print(f"{key}: {value}")
+        print(f"features: {listing(model.feature_names, most=100)}")
+    for key, value in model.training.items():  # every text here comes from the file
+        print(f"{printable(key)}: {printable(value, 400)}")
     return 0
 
 

@@ -12,13 +12,21 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.cli.data import read_table
-from glassnet.cli.errors import EXIT_DATA, EXIT_NO_INPUT, CommandError, UsageError
+from glassnet.cli.errors import (
+    EXIT_DATA,
+    EXIT_NO_INPUT,
+    CommandError,
+    UsageError,
+    listing,
+    quoted,
+)
 from glassnet.cli.outputs import check_outputs, write_csv
 from glassnet.cli.report import classification_scores, format_scores, regression_scores
 from glassnet.cli.tables import add_reading_arguments, encode_rows
 from glassnet.column_encoding import MISSING_SPELLINGS, missing_mask, to_numbers
 from glassnet.metrics import confusion_matrix
 from glassnet.serialization import ModelFileError, load
+from glassnet.validation import printable
 
 
 def add_parsers(subparsers) -> None:
@@ -119,9 +127,9 @@ def run_evaluate(arguments) -> int:
     rows = labelled_rows(model, table, target)
     inputs = model_inputs(model, table, arguments.strict, rows)
     truth = true_targets(model, table, target)[rows]
-    skipped = f" ({len(table) - len(rows)} without a {target!r} left out)" \
+    skipped = f" ({len(table) - len(rows)} without a {quoted(target)} left out)" \
         if len(rows) < len(table) else ""
-    print(f"{len(rows)} rows of {table.path}{skipped}, target {target!r}:")
+    print(f"{len(rows)} rows of {table.path}{skipped}, target {quoted(target)}:")
     if model.task != "classification":
         predicted = np.asarray(predictions(model, inputs), dtype=float)
         print(format_scores(regression_scores(truth, predicted)))
@@ -130,7 +138,7 @@ def run_evaluate(arguments) -> int:
     print(format_scores(classification_scores(truth, probabilities)))
     counts = confusion_matrix(truth, probabilities.argmax(axis=1),
                               labels=range(len(model.class_labels)))
-    print(confusion_text([str(label) for label in model.class_labels], counts))
+    print(confusion_text([printable(label, 30) for label in model.class_labels], counts))
     return 0
 
 
@@ -151,7 +159,7 @@ def true_targets(model, table, target: str) -> np.ndarray:
         raise CommandError(f"a {model.task} model with {model.outputs} outputs cannot be "
                            f"compared with one target column", EXIT_DATA)
     if target not in table.columns:
-        raise CommandError(f"{table.path}: needs the model's target column {target!r}",
+        raise CommandError(f"{table.path}: needs the model's target column {quoted(target)}",
                            EXIT_DATA)
     values = table.frame[target]
     present = ~missing_mask(values.to_numpy(dtype=object), missing_of(model))
@@ -159,15 +167,15 @@ def true_targets(model, table, target: str) -> np.ndarray:
         numeric = ~np.isnan(to_numbers(values.to_numpy(dtype=object))) | ~present
         if not numeric.all():
             row = int(np.argmax(~numeric))
-            raise CommandError(f"{table.where(row, target)}: {values.iloc[row]!r} is not a "
+            raise CommandError(f"{table.where(row, target)}: {quoted(values.iloc[row])} is not a "
                                f"number", EXIT_DATA)
         return np.where(present, to_numbers(values.to_numpy(dtype=object)), np.nan)
     position = {label_text(label): index for index, label in enumerate(model.class_labels)}
     codes = np.array([position.get(label_text(value), -1) for value in values])
     if np.any((codes < 0) & present):
         row = int(np.argmax((codes < 0) & present))
-        raise CommandError(f"{table.where(row, target)}: class {values.iloc[row]!r} is not "
-                           f"one the model knows ({', '.join(position)})", EXIT_DATA)
+        raise CommandError(f"{table.where(row, target)}: class {quoted(values.iloc[row])} is "
+                           f"not one the model knows ({listing(position)})", EXIT_DATA)
     return codes
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from glassnet.cli.errors import listing
 from glassnet.metrics import log_loss, mean_absolute_error, mean_squared_error, r2_score
 
 
@@ -81,7 +82,7 @@ def describe_start(table, arguments, problem, encoder, network, validation_rows)
         task = f"regression of {arguments.target!r} ({problem.reason}): 1 output, squared error"
     else:
         kind = "binary cross-entropy" if problem.outputs == 1 else "softmax cross-entropy"
-        shown = ", ".join(str(label) for label in problem.labels[:10])
+        shown = listing(problem.labels[:10])
         more = ", ..." if len(problem.labels) > 10 else ""
         task = (f"classification of {arguments.target!r} ({problem.reason}) into "
                 f"{len(problem.labels)} classes ({shown}{more}): {problem.outputs} output(s), "

@@ -282,14 +282,14 @@ class MultilayerPerceptron(BaseEstimator):
 
 
 def without_arrays(thing):
-    """A shallow copy of ``thing`` without its bare array attributes: what a layer's or a
-    loss's last forward pass cached (``inputs``, ``predictions``, ``targets``, masks ...).
-    The layers and losses built here keep their parameters in ``params`` and their settings
-    as plain numbers, never as bare array attributes."""
+    """A shallow copy of ``thing`` without what its last forward pass cached: the attributes
+    its class lists in ``caches`` (the layer protocol) and any other bare array attribute
+    (a loss's ``predictions`` and ``targets``). Layers and losses keep their trained arrays
+    in ``params``/``buffers`` and their settings as plain numbers, never as bare arrays."""
     stripped = copy.copy(thing)
-    for name, value in list(vars(stripped).items()):
-        if isinstance(value, np.ndarray):
-            delattr(stripped, name)
+    cached = [name for name, value in vars(stripped).items() if isinstance(value, np.ndarray)]
+    for name in [*getattr(type(stripped), "caches", ()), *cached]:
+        vars(stripped).pop(name, None)
     return stripped
 
 

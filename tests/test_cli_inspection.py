@@ -1,0 +1,55 @@
+"""glassnet inspect (cli/inspection.py): text from the model file never reaches the terminal
+raw; control characters are escaped, long lists are cut."""
+
+from __future__ import annotations
+
+from cli_helpers import run, write_csv
+
+import glassnet
+from glassnet.losses import SoftmaxCrossEntropy
+from glassnet.model import Model
+from glassnet.network import mlp
+
+HOSTILE = "\x1b[2J\x1b[31mred\x07\u202e"
+
+
+def hostile_model(tmp_path, classes=3):
+    labels = [f"{HOSTILE}{index}" for index in range(classes)]
+    model = Model(mlp([2, classes], rng=0), SoftmaxCrossEntropy(), "classification", labels,
+                  feature_names=[f"a{HOSTILE}", "b"],
+                  training={f"note{HOSTILE}": f"trained by {HOSTILE}", "target": HOSTILE})
+    path = tmp_path / "hostile.glassnet"
+    glassnet.save(model, path)
+    return path
+
+
+def raw_controls(text: str) -> list[str]:
+    return [character for character in text if character in "\x1b\x07\u202e"]
+
+
+def test_inspect_escapes_control_characters_from_the_file(tmp_path, capsys):
+    code, out, err = run(capsys, "inspect", hostile_model(tmp_path))
+    assert code == 0, err
+    assert raw_controls(out) == []
+    assert "\\x1b[31mred\\x07\\u202e" in out
+    assert "features: a\\x1b[2J" in out
+
+
+def test_inspect_cuts_a_long_class_list(tmp_path, capsys):
+    code, out, _ = run(capsys, "inspect", hostile_model(tmp_path, classes=150))
+    assert code == 0 and "(150 in all)" in out
+    assert max(len(line) for line in out.splitlines()) < 6000
+
+
+def test_error_messages_quoting_file_text_escape_it(tmp_path, capsys):
+    model = hostile_model(tmp_path)
+    data = write_csv(tmp_path / "d.csv", [f"a{HOSTILE}", "b", HOSTILE],
+                     [(1.0, 2.0, f"new{HOSTILE}")])
+    code, _, err = run(capsys, "evaluate", model, data)
+    assert code == 65 and "is not one the model knows" in err
+    assert raw_controls(err) == []
+    other = write_csv(tmp_path / "other.csv", [f"z{HOSTILE}", "b"], [(1.0, 2.0)])
+    code, _, err = run(capsys, "predict", model, other)
+    assert code == 65 and "lacks the column(s)" in err and raw_controls(err) == []
+    code, _, err = run(capsys, "train", other, "--target", "nope")
+    assert code == 2 and "z\\x1b[2J" in err and raw_controls(err) == []
