@@ -14,6 +14,16 @@ def run(capsys, *argv):
     return code, captured.out, captured.err
 
 
+def train_species(tmp_path, capsys):
+    """A classifier trained on the three-species file: (csv path, model path, train output)."""
+    data = classification_csv(tmp_path / "species.csv")
+    model = tmp_path / "species.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "species", "--epochs", "150",
+                         "--hidden", "16", "--learning-rate", "0.02", "-o", model)
+    assert code == 0, err
+    return data, model, out
+
+
 def write_csv(path, header, rows) -> str:
     lines = [",".join(header)] + [",".join(str(value) for value in row) for row in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

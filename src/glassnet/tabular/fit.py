@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from glassnet import registry
+from glassnet import registry, training_data
 from glassnet.callbacks import EarlyStopping
 from glassnet.column_encoding import MISSING_SPELLINGS, shown
 from glassnet.model import Model
@@ -147,13 +147,16 @@ def standardize_numbers(inputs: np.ndarray, encoder: ColumnEncoder) -> Standardi
 
 
 def split_rows(rows: int, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-    """Shuffled training and validation row indices (validation may be empty)."""
-    order = np.random.default_rng(settings.seed).permutation(rows)
-    held_out = int(round(settings.validation_split * rows))
-    if settings.validation_split > 0 and not 1 <= held_out < rows:
+    """Training and validation row indices, each sorted (validation may be empty): the one
+    splitter, ``training_data.split_rows``, with the seed's generator."""
+    if settings.validation_split == 0:
+        return np.arange(rows), np.arange(0)
+    try:
+        return training_data.split_rows(rows, settings.validation_split, None,
+                                        np.random.default_rng(settings.seed))
+    except ValueError:
         raise TableError(f"{rows} row(s) are too few to hold out --validation-split "
-                         f"{settings.validation_split}")
-    return np.sort(order[held_out:]), np.sort(order[:held_out])
+                         f"{settings.validation_split}") from None
 
 
 def scale_of(problem: Problem, training_rows: np.ndarray) -> dict | None:
