@@ -71,8 +71,7 @@ def write_atomically(path, data: Data) -> None:
     temporary file is removed.
     """
     path = os.fspath(path)
-    existing = check_output_path(path)
-    mode = stat.S_IMODE(existing.st_mode) if existing is not None else new_file_mode()
+    mode = mode_for(check_output_path(path))
     folder = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.",
                                          suffix=".tmp")
@@ -88,6 +87,11 @@ def write_atomically(path, data: Data) -> None:
         remove_quietly(temporary)
         raise
     sync_folder(folder)
+
+
+def mode_for(existing: os.stat_result | None) -> int:
+    """The permission bits of the file replaced, or those of a new file."""
+    return stat.S_IMODE(existing.st_mode) if existing is not None else new_file_mode()
 
 
 def write_data(file: BinaryIO, data: Data) -> None:

@@ -51,13 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
     try:
-        arguments = build_parser().parse_args(argv)
-        if arguments.command is None:
-            build_parser().print_help()
-            return EXIT_USAGE
-        code = arguments.run(arguments) or 0
-        sys.stdout.flush()  # a failing standard output fails here, not at exit
-        return code
+        return dispatch(argv)
     except CommandError as error:
         print(f"error: {error}" if error.exit_code != EXIT_USAGE else str(error),
               file=sys.stderr)
@@ -76,6 +70,17 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CANNOT_WRITE
     except Exception as error:  # the last guard: one line, unless --debug
         return unexpected(error, debug)
+
+
+def dispatch(argv: list[str]) -> int:
+    """Parse ``argv`` and run its command; standard output is flushed before returning."""
+    arguments = build_parser().parse_args(argv)
+    if arguments.command is None:
+        build_parser().print_help()
+        return EXIT_USAGE
+    code = arguments.run(arguments) or 0
+    sys.stdout.flush()  # a failing standard output fails here, not at exit
+    return code
 
 
 def unexpected(error: Exception, debug: bool) -> int:

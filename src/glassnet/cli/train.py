@@ -85,11 +85,16 @@ def run_train(arguments) -> int:
     validation = prepared.validation_rows
     model.training = report_training(model, table, arguments, prepared.inputs[validation],
                                      prepared.problem.targets[validation], seconds)
+    save_outputs(model, table, arguments)
+    return 0
+
+
+def save_outputs(model: Model, table, arguments) -> None:
+    """The model file, then the picture (when --plot asks for one)."""
     save_model(model, arguments.output)
     print(f"Model saved to {arguments.output}")
     if arguments.plot:
         draw(model, arguments.plot, *picture_data(model, table))
-    return 0
 
 
 def settings_of(arguments) -> Settings:

@@ -101,7 +101,14 @@ class MultilayerPerceptron(BaseEstimator):
             self.random_state)
         if first:
             self._initialize(X, targets, rng)
-        weights = self._combined_weights(targets, weights)
+        self._train(X, targets, self._combined_weights(targets, weights), rng, incremental)
+        if not all(np.isfinite(array).all() for array in self.network_.parameters().values()):
+            raise ValueError("training produced non-finite weights; scale the inputs (for "
+                             "example with StandardScaler) or lower learning_rate_init")
+        return self
+
+    def _train(self, X, targets, weights, rng, incremental: bool) -> None:
+        """Run the solver, then record its History in the fitted attributes."""
         try:
             if self.solver == "lbfgs":
                 history, samples = fit_lbfgs_solver(self, X, targets, weights)
@@ -115,10 +122,6 @@ class MultilayerPerceptron(BaseEstimator):
                              f"{self.learning_rate_init})") from error
         self._finish(history, samples, incremental)
         self.history_ = history
-        if not all(np.isfinite(array).all() for array in self.network_.parameters().values()):
-            raise ValueError("training produced non-finite weights; scale the inputs (for "
-                             "example with StandardScaler) or lower learning_rate_init")
-        return self
 
     def _architecture(self) -> tuple:
         """What the network is built from: a change means new weights."""
