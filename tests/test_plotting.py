@@ -82,3 +82,18 @@ def test_missing_matplotlib_says_how_to_install_it(trained, tmp_path, capsys, mo
                          tmp_path / "new.glassnet", "--plot", tmp_path / "p.png")
     assert code == 1 and INSTALL_HINT in err and out == ""  # refused before training
     assert not (tmp_path / "new.glassnet").exists()
+
+
+@pytest.mark.parametrize("name", ["curve.jpg", "curve", "curve.png.txt"])
+def test_a_name_without_a_picture_format_is_refused_and_nothing_written(trained, tmp_path,
+                                                                        name):
+    _, _, model = trained
+    with pytest.raises(ValueError, match=r"must end in \.png, \.svg, \.pdf"):
+        save_figure(load(model), tmp_path / name)
+    assert not (tmp_path / name).exists()
+
+
+def test_the_format_follows_the_suffix_in_any_case(trained, tmp_path):
+    _, _, model = trained
+    save_figure(load(model), tmp_path / "curve.SVG")
+    assert b"<svg" in (tmp_path / "curve.SVG").read_bytes()[:400]
