@@ -24,6 +24,14 @@ def train_species(tmp_path, capsys):
     return data, model, out
 
 
+def train_lights(tmp_path, capsys):
+    """A small classifier of the lights file (3 epochs): (csv path, model path)."""
+    data = categorical_csv(tmp_path / "lights.csv", rows=30)
+    model = tmp_path / "lights.glassnet"
+    assert run(capsys, "train", data, "--target", "action", "--epochs", "3", "-o", model)[0] == 0
+    return data, model
+
+
 def write_csv(path, header, rows) -> str:
     lines = [",".join(header)] + [",".join(str(value) for value in row) for row in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from cli_helpers import categorical_csv, classification_csv, run, write_csv
+from cli_helpers import classification_csv, run, train_lights, write_csv
 
 from glassnet.cli import main
 
@@ -20,10 +20,7 @@ from glassnet.cli import main
 @pytest.fixture
 def lights(tmp_path, capsys):
     """(data path, model path) of a small model trained on the lights file."""
-    data = categorical_csv(tmp_path / "lights.csv", rows=30)
-    model = tmp_path / "lights.glassnet"
-    assert run(capsys, "train", data, "--target", "action", "--epochs", "2", "-o", model)[0] == 0
-    return data, model
+    return train_lights(tmp_path, capsys)
 
 
 def snapshot(*paths):

@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from glassnet.layers import Dense
 from glassnet.network import Sequential
+from glassnet.optimizers import WORKSPACE
 from glassnet.registry import resolve
 from glassnet.safeguards import TrainingDiverged
 from glassnet.sklearn.parameters import check_parameters, hidden_sizes
@@ -304,15 +305,11 @@ def strip_caches(layer):
     return stripped
 
 
-# Optimizer state entries that are per-step scratch (``optimizers.buffer``), remade on the
-# next step; every other entry (Adam's m, v, t; SGD's velocity) is needed to resume.
-SCRATCH_STATE = frozenset({"scratch", "step", "scaled_gradient"})
-
-
 def without_scratch(optimizer):
-    """A shallow copy of ``optimizer`` whose state keeps only what resuming needs."""
+    """A shallow copy of ``optimizer`` whose state keeps only what resuming needs: every
+    entry but the per-step workspace (``optimizers.WORKSPACE``, remade on the next step)."""
     stripped = copy.copy(optimizer)
     stripped.state = {name: {key: value for key, value in entry.items()
-                             if key not in SCRATCH_STATE}
+                             if key not in WORKSPACE}
                       for name, entry in optimizer.state.items()}
     return stripped
