@@ -18,9 +18,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from glassnet.layers import Dense
-from glassnet.network import Sequential
+from glassnet.network import mlp
 from glassnet.optimizers import WORKSPACE
-from glassnet.registry import resolve
 from glassnet.safeguards import TrainingDiverged
 from glassnet.sklearn.parameters import check_parameters, hidden_sizes
 from glassnet.sklearn.training import fit_lbfgs_solver, fit_stochastic, make_optimizer
@@ -32,24 +31,6 @@ def store_parameters(estimator, arguments: dict) -> None:
     for name, value in arguments.items():
         if name not in ("self", "__class__"):
             setattr(estimator, name, value)
-
-
-def build_network(sizes, activation: str, dropout: float, rng, dtype) -> Sequential:
-    """Dense(sizes[0], sizes[1]) -> activation [-> Dropout] -> ... -> Dense(.., sizes[-1]).
-
-    The last Dense gives logits (classification) or values (regression): no output activation
-    here, because the loss takes logits.
-    """
-    hidden = resolve("activation", activation)
-    layers = []
-    for fan_in, fan_out in zip(sizes[:-2], sizes[1:-1], strict=True):
-        layers += [Dense(fan_in, fan_out, rng=rng, dtype=dtype), hidden()]
-        if dropout > 0:
-            from glassnet.layers import Dropout
-
-            layers.append(Dropout(dropout))
-    layers.append(Dense(sizes[-2], sizes[-1], rng=rng, dtype=dtype))
-    return Sequential(layers, rng=rng)
 
 
 def check_sample_weight(sample_weight, samples: int) -> np.ndarray | None:
@@ -185,7 +166,8 @@ class MultilayerPerceptron(BaseEstimator):
     def _initialize(self, X, targets, rng) -> None:
         sizes = [X.shape[1], *hidden_sizes(self.hidden_layer_sizes), targets.shape[1]]
         dtype = X.dtype if self.dtype is None else self.dtype
-        self.network_ = build_network(sizes, self.activation, self.dropout, rng, dtype)
+        # the last Dense gives logits or values (identity output): the loss takes logits
+        self.network_ = mlp(sizes, self.activation, dropout=self.dropout, rng=rng, dtype=dtype)
         self.loss_function_, self.out_activation_ = self._choose_loss(targets)
         self.n_layers_, self.n_outputs_ = len(sizes), targets.shape[1]
         self.n_iter_, self.t_ = 0, 0
