@@ -9,7 +9,14 @@ import sys
 
 import numpy as np
 import pytest
-from cli_helpers import categorical_csv, classification_csv, regression_csv, run, write_csv
+from cli_helpers import (
+    categorical_csv,
+    classification_csv,
+    regression_csv,
+    run,
+    train_species,
+    write_csv,
+)
 
 from glassnet import load
 
@@ -17,12 +24,7 @@ from glassnet import load
 @pytest.fixture
 def species(tmp_path, capsys):
     """A classifier trained on the three-species file: (csv path, model path, train output)."""
-    data = classification_csv(tmp_path / "species.csv")
-    model = tmp_path / "species.glassnet"
-    code, out, err = run(capsys, "train", data, "--target", "species", "--epochs", "150",
-                         "--hidden", "16", "--learning-rate", "0.02", "-o", model)
-    assert code == 0, err
-    return data, model, out
+    return train_species(tmp_path, capsys)
 
 
 def test_train_a_classifier_on_string_labels(species):

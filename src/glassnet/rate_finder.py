@@ -84,6 +84,7 @@ class LearningRateFinder(Callback):
                                                          integer=True))
         epochs = math.ceil(self.steps / max(batches, 1))
         callbacks = [*fit_arguments.pop("callbacks", ()), self]
+        fit_arguments.setdefault("verbose", 0)  # a tool run, not a training to watch
         # A step that produced NaN/inf ends the run: the record up to it stands, and
         # on_train_end has put the weights back.
         with contextlib.suppress(TrainingDiverged):

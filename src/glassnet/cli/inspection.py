@@ -13,8 +13,8 @@ import numpy as np
 
 from glassnet.cli.arguments import positive_int
 from glassnet.cli.data import read_table
-from glassnet.cli.errors import EXIT_CANNOT_WRITE, CommandError, listing
-from glassnet.cli.outputs import check_outputs, check_picture_name, draw
+from glassnet.cli.errors import CommandError, listing
+from glassnet.cli.outputs import check_outputs, check_picture_name, draw, write_picture
 from glassnet.cli.predict import (
     add_target_option,
     labelled_rows,
@@ -121,12 +121,6 @@ def draw_diagram(model, path: str) -> int:
 
     names = model.feature_names
     names = names if names and len(names) == model.network.in_features else None
-    try:
-        network_diagram(model.network, path, input_names=names)
-    except ImportError as error:
-        raise CommandError(str(error), 1) from None
-    except OSError as error:
-        raise CommandError(f"{path}: cannot write ({error.strerror or error})",
-                           EXIT_CANNOT_WRITE) from None
-    print(f"Diagram saved to {path}")
+    write_picture(path, lambda: network_diagram(model.network, path, input_names=names),
+                  "Diagram")
     return 0

@@ -90,14 +90,19 @@ def check_picture_name(option: str, path: str) -> None:
 
 def draw(model, path: str, points=None, targets=None) -> None:
     """Write the model's picture to ``path`` (``points``/``targets`` as
-    ``plotting.save_figure`` takes them); CommandError if matplotlib or the file fails."""
+    ``plotting.save_figure`` takes them)."""
     from glassnet.plotting import save_figure
 
+    write_picture(path, lambda: save_figure(model, path, points, targets))
+
+
+def write_picture(path: str, paint, what: str = "Picture") -> None:
+    """Run ``paint()``, which writes ``path``; CommandError if matplotlib or the file fails."""
     try:
-        save_figure(model, path, points, targets)
+        paint()
     except ImportError as error:
         raise CommandError(str(error), 1) from None
     except OSError as error:
         raise CommandError(f"{path}: cannot write ({error.strerror or error})",
                            EXIT_CANNOT_WRITE) from None
-    print(f"Picture saved to {path}")
+    print(f"{what} saved to {path}")
