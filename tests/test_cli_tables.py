@@ -94,6 +94,10 @@ def test_rows_without_a_target_are_left_out_and_evaluate_skips_them(towns, tmp_p
     code, out, err = run(capsys, "evaluate", model, towns)
     assert code == 0, err
     assert out.startswith(f"58 rows of {towns} (2 without a 'y' left out), target 'y':")
+    # gradcheck takes its rows among the labelled ones (row 2 has no 'y'): no NaN target
+    code, out, err = run(capsys, "gradcheck", model, towns, "--rows", "5")
+    assert code == 0, err
+    assert "on 5 rows" in out and "nan" not in out.lower()
 
 
 def test_semicolons_and_decimal_commas_are_detected_and_can_be_set(tmp_path, capsys):
