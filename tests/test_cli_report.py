@@ -1,0 +1,46 @@
+"""cli/report.py: the scores train prints and stores, on models with known weights, worked
+out by hand (binary: one logit turned into the two columns [1 - p, p]; regression: the
+scaling undone before scoring)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from glassnet.cli.report import format_scores, validation_scores
+from glassnet.losses import BinaryCrossEntropy, SquaredError
+from glassnet.model import Model
+from glassnet.network import mlp
+
+
+def one_layer(weights, bias):
+    network = mlp([len(weights), len(bias)], rng=0)
+    network.layers[0].params["weights"][...] = weights
+    network.layers[0].params["bias"][...] = bias
+    return network
+
+
+def test_binary_validation_scores_use_both_class_columns():
+    model = Model(one_layer([[1.0], [-1.0]], [0.0]), BinaryCrossEntropy(), "classification",
+                  ["no", "yes"])
+    inputs = np.array([[2.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
+    codes = np.array([1, 0, 1])                       # every row right: p(yes) > 0.5 for 1
+    p = 1.0 / (1.0 + np.exp(-np.array([2.0, -1.0, 1.0])))
+    expected_log_loss = -(math.log(p[0]) + math.log(1 - p[1]) + math.log(p[2])) / 3
+    scores = validation_scores(model, inputs, codes)
+    assert scores["accuracy"] == 1.0  # one column alone would make every argmax class 0
+    assert scores["log_loss"] == pytest.approx(expected_log_loss, rel=1e-12)
+
+
+def test_regression_validation_scores_undo_the_target_scaling():
+    model = Model(one_layer([[1.0]], [0.0]), SquaredError(), "regression",
+                  target_scaling={"mean": 10.0, "scale": 2.0})
+    inputs = np.array([[0.0], [1.0], [-1.0]])         # predictions 10, 12, 8
+    targets = np.array([10.0, 13.0, 8.0])
+    scores = validation_scores(model, inputs, targets)
+    assert scores["mse"] == pytest.approx(1 / 3, rel=1e-12)
+    assert scores["mae"] == pytest.approx(1 / 3, rel=1e-12)
+    assert scores["r2"] == pytest.approx(1 - 1.0 / np.sum((targets - targets.mean()) ** 2))
+    assert format_scores(scores) == "MSE 0.3333, MAE 0.3333, R^2 " + f"{scores['r2']:.4g}"
