@@ -18,14 +18,19 @@ from glassnet.optimizers import SGD, Adam
 from glassnet.solvers import fit_lbfgs
 from glassnet.training import fit
 
+dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
 
 @pytest.fixture(scope="module")
-def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster, \
+def client(tmp_path_factory):
+    # The workers' scratch folder goes in pytest's temporary tree, not the machine's /tmp.
+    scratch = str(tmp_path_factory.mktemp("dask-scratch"))
+    with dask.config.set({"temporary-directory": scratch}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                     host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                                     local_directory=scratch) as cluster, \
             distributed.Client(cluster, timeout=60) as connected:
         yield connected
 
