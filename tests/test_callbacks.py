@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from training_helpers import train
 
 from glassnet.callbacks import Callback, EarlyStopping
 from glassnet.losses import SoftmaxCrossEntropy, SquaredError
@@ -23,15 +24,6 @@ class Scripted(Callback):
         state.logs[self.key] = self.values[state.epoch]
         self.weights.append({name: value.copy()
                              for name, value in state.network.parameters().items()})
-
-def train(callbacks, epochs: int = 20, **arguments):
-    rng = np.random.default_rng(0)
-    inputs = rng.standard_normal((30, 2))
-    labels = (inputs[:, 0] > 0).astype(int)
-    network = mlp([2, 4, 2], activation="tanh", rng=0)
-    history = fit(network, inputs, labels, SoftmaxCrossEntropy(), SGD(0.1), epochs=epochs,
-                  callbacks=callbacks, **arguments)
-    return network, history
 
 def test_early_stopping_stops_after_patience_and_restores_the_best_weights():
     script = Scripted("score_loss", [5, 4, 3, 3.5, 3.2, 3.9, 4, 1, 1, 1])

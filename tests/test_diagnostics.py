@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from training_helpers import train
 
 from glassnet.activations import ReLU, Sigmoid
 from glassnet.diagnostics import Diagnostics
 from glassnet.layers import Dense
-from glassnet.losses import SoftmaxCrossEntropy, SquaredError
-from glassnet.network import Sequential, mlp
+from glassnet.losses import SquaredError
+from glassnet.network import Sequential
 from glassnet.optimizers import SGD
 from glassnet.training import fit
 
-
-def train(callbacks, epochs: int = 20, **arguments):
-    rng = np.random.default_rng(0)
-    inputs = rng.standard_normal((30, 2))
-    labels = (inputs[:, 0] > 0).astype(int)
-    network = mlp([2, 4, 2], activation="tanh", rng=0)
-    history = fit(network, inputs, labels, SoftmaxCrossEntropy(), SGD(0.1), epochs=epochs,
-                  callbacks=callbacks, **arguments)
-    return network, history
 
 def test_diagnostics_records_norms_and_the_update_ratio_of_the_last_step():
     network, history = train([Diagnostics()], epochs=3, batch_size=8)
