@@ -9,6 +9,7 @@ import signal
 
 import numpy as np
 import pytest
+from dask_helpers import local_client
 
 import glassnet.dask as gd
 from glassnet.callbacks import Callback
@@ -25,13 +26,7 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    # The workers' scratch folder goes in pytest's temporary tree, not the machine's /tmp.
-    scratch = str(tmp_path_factory.mktemp("dask-scratch"))
-    with dask.config.set({"temporary-directory": scratch}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                     host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                                     local_directory=scratch) as cluster, \
-            distributed.Client(cluster, timeout=60) as connected:
+    with local_client(tmp_path_factory) as connected:
         yield connected
 
 
@@ -169,3 +164,46 @@ def test_data_in_memory_and_mismatched_rows_are_refused(client):
     with pytest.raises(ValueError, match="Dropout"):
         gd.fit(mlp([3, 4, 1], dropout=0.5, rng=0), *spread(inputs, targets),
                BinaryCrossEntropy(), client=client)
+
+
+def test_validation_rows_on_the_workers_give_the_in_memory_val_loss(client):
+    inputs, targets, weights = problem(8, rows=80)
+    local, remote = network(), network()
+    expected = fit(local, inputs[:60], targets[:60], BinaryCrossEntropy(), SGD(0.2), epochs=3,
+                   batch_size=None, validation_data=(inputs[60:], targets[60:], weights[60:]),
+                   verbose=0)
+    history = gd.fit(remote, *spread(inputs[:60], targets[:60]), BinaryCrossEntropy(),
+                     SGD(0.2), epochs=3, batch_size=None, client=client,
+                     validation_data=(*spread(inputs[60:], targets[60:], weights[60:],
+                                              chunks=(12, 8)),))
+    np.testing.assert_allclose(history["val_loss"], expected["val_loss"], rtol=1e-12)
+
+
+class HoldWorkers(Callback):
+    """At the end of the first epoch, occupies every worker's one thread until released."""
+
+    def __init__(self, client, name: str):
+        self.client, self.name, self.held = client, name, []
+
+    def on_epoch_end(self, state):
+        if state.epoch == 0:
+            self.held = [self.client.submit(hold, self.name, workers=[worker], pure=False)
+                         for worker in self.client.scheduler_info()["workers"]]
+
+
+def hold(name: str) -> None:
+    distributed.Event(name).wait(120)
+
+
+def test_no_answer_within_the_timeout_stops_training_naming_it(client):
+    inputs, targets, _ = problem(9)
+    holder = HoldWorkers(client, "glassnet-test-hold")
+    try:
+        with pytest.raises(gd.WorkerError, match=r"no answer from the workers within 2.0 s "
+                                                 r"while computing the sums"):
+            gd.fit(network(), *spread(inputs, targets), BinaryCrossEntropy(), epochs=3,
+                   batch_size=None, client=client, timeout=2.0, callbacks=[holder])
+    finally:
+        distributed.Event("glassnet-test-hold", client=client).set()
+        client.gather(holder.held)
+    assert len(holder.held) == 2

@@ -74,7 +74,8 @@ def fit_lbfgs(network, inputs, targets, loss, *, client, max_iterations: int = 2
     inputs: a dask array (samples, features) or dask DataFrame; targets and sample_weight
     dask arrays or Series of the same rows; ``client`` a ``distributed.Client``. Minimises
     sum_i w_i l_i / sum_i w_i + (l2 / 2) sum ||W||^2, as ``solvers.fit_lbfgs`` (same arguments
-    and History, one record per iteration); ``validation_data`` (in memory) adds val_loss.
+    and History, one record per iteration); ``validation_data`` = (inputs, targets) or
+    (inputs, targets, sample_weight), in memory or spread like ``inputs``, adds val_loss.
     ``timeout`` seconds for each map over the parts (None waits for ever).
     """
     check_positive("max_iterations", max_iterations, integer=True)
@@ -84,11 +85,10 @@ def fit_lbfgs(network, inputs, targets, loss, *, client, max_iterations: int = 2
     refuse_unsuitable(network, callbacks)
     from scipy.optimize import minimize
     parts = Parts(client, network, loss, inputs, targets, sample_weight, timeout)
-    validation = None if validation_data is None else validation_dataset(network, loss,
-                                                                         validation_data)
+    evaluation = evaluation_of(network, loss, validation_data, client, timeout)
     flatten(network)  # the parameters become views of one vector before the penalty holds them
     objective = SpreadObjective(network, loss, parts, weight_decay(l2, network.parameters()))
-    run = Iterations(objective, Evaluation(network, loss, (), None, validation),
+    run = Iterations(objective, evaluation,
                      TrainingState(network, loss, LBFGS(), History(), max_iterations, batches=1,
                                    inputs=parts.inputs), callbacks)
     run.minimize(minimize, {"maxiter": max_iterations, "maxfun": max_evaluations,
@@ -118,9 +118,7 @@ def fit(network, inputs, targets, loss, optimizer="adam", epochs: int = 1, *, cl
     steps.parts = Parts(client, network, loss, inputs, targets, sample_weight, timeout)
     steps.size = max(steps.parts.lengths) if batch_size is None else check_positive(
         "batch_size", batch_size, integer=True)
-    validation = None if validation_data is None else validation_dataset(network, loss,
-                                                                         validation_data)
-    steps.evaluation = Evaluation(network, loss, (), None, validation)
+    steps.evaluation = evaluation_of(network, loss, validation_data, client, timeout)
     state = TrainingState(network, loss, optimizer, History(), epochs,
                           batches=-(-max(steps.parts.lengths) // steps.size),
                           inputs=steps.parts.inputs)
@@ -135,6 +133,34 @@ def fit(network, inputs, targets, loss, optimizer="adam", epochs: int = 1, *, cl
     finally:
         callbacks.on_train_end(state)
     return state.history
+
+
+def evaluation_of(network, loss, validation_data, client, timeout):
+    """The end-of-epoch val_loss: ``Evaluation`` for validation data in memory (or none),
+    ``SpreadEvaluation`` for dask arrays, whose rows stay on the workers."""
+    if validation_data is None or not hasattr(validation_data[0], "dask"):
+        validation = None if validation_data is None else validation_dataset(
+            network, loss, validation_data)
+        return Evaluation(network, loss, (), None, validation)
+    if not isinstance(validation_data, tuple | list) or len(validation_data) not in (2, 3):
+        raise ValueError("validation_data must be (inputs, targets) or (inputs, targets, "
+                         "sample_weight)")
+    weights = validation_data[2] if len(validation_data) == 3 else None
+    return SpreadEvaluation(network, Parts(client, network, loss, *validation_data[:2],
+                                           weights, timeout))
+
+
+class SpreadEvaluation:
+    """val_loss = sum_p S_p / sum_p W_p of validation parts on the workers, in evaluation
+    mode and without the penalty, as ``Evaluation`` reports it for data in memory."""
+
+    def __init__(self, network, parts: Parts):
+        self.network, self.parts = network, parts
+
+    def __call__(self, logs: dict) -> dict:
+        value, total = self.parts.losses(parameters_to_vector(self.network))
+        logs["val_loss"] = value / total if self.parts.loss.reduction == "mean" else value
+        return logs
 
 
 def refuse_dropout(network) -> None:

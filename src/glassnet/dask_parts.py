@@ -13,7 +13,9 @@ import math
 
 import numpy as np
 
-from glassnet.sums import batch_sums
+from glassnet.evaluation import outputs_of
+from glassnet.flat import vector_to_parameters
+from glassnet.sums import batch_sums, summing
 from glassnet.training_data import dataset
 
 
@@ -82,6 +84,14 @@ class Parts:
             gradient += part_gradient
         return value, gradient, total
 
+    def losses(self, vector: np.ndarray) -> tuple[float, float]:
+        """(sum_p S_p, sum_p W_p) at ``vector`` in evaluation mode (``training=False``), the
+        loss only: S / W is what ``Evaluation`` reports as val_loss for data in memory."""
+        futures = [self.client.submit(part_loss, part, self.network, self.loss, vector,
+                                      pure=False) for part in self.futures]
+        answers = self.collect(futures, "computing the validation loss")
+        return (sum(value for value, _ in answers), sum(total for _, total in answers))
+
     def collect(self, futures, doing: str) -> list:
         """The futures' results; a failed part or a timeout raises WorkerError."""
         from distributed import wait
@@ -110,3 +120,14 @@ def part_sums(data, network, loss, vector, batch) -> tuple[float, np.ndarray, fl
         data = data.subset(order[step * size:(step + 1) * size])
     return batch_sums(copy.deepcopy(network), loss, data.inputs, data.targets, data.weights,
                       vector)
+
+
+def part_loss(data, network, loss, vector) -> tuple[float, float]:
+    """On a worker: (S, W) = (sum_i w_i l_i, sum_i w_i) of a part's rows at ``vector``, the
+    network in evaluation mode (as ``Evaluation`` computes val_loss), on a copy of it."""
+    network = copy.deepcopy(network)
+    vector_to_parameters(vector, network)
+    value = summing(loss).forward(outputs_of(network, data.inputs), data.targets, data.weights)
+    total = (float(len(data.inputs)) if data.weights is None
+             else float(np.sum(data.weights, dtype=np.float64)))
+    return float(value), total

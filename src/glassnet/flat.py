@@ -42,11 +42,12 @@ def tiled_vector(arrays) -> np.ndarray | None:
     """The 1-D array that ``arrays`` tile exactly, back to back and in order, or None.
 
     True for the views ``flatten`` makes, as long as no one replaced one of them; a check of
-    base, dtype, contiguity and address per array, without touching the data.
+    base, dtype, contiguity and address per array, without touching the data. Arrays whose
+    base is not an array (unpickled from a buffer, as Dask sends them) tile none.
     """
     arrays = list(arrays)
     base = arrays[0].base if arrays else None
-    if base is None or base.ndim != 1 or not base.flags.c_contiguous:
+    if not isinstance(base, np.ndarray) or base.ndim != 1 or not base.flags.c_contiguous:
         return None
     start = address = base.__array_interface__["data"][0]
     for array in arrays:

@@ -29,12 +29,15 @@ DECIMAL_POINT = re.compile(r"^[+-]?\d*\.\d+$")
 
 @dataclass
 class Table:
-    """A CSV file's cells as stripped strings (a pandas DataFrame) and each row's line."""
+    """A CSV file's cells as stripped strings (a pandas DataFrame), each row's line, and
+    the separator and decimal mark it was read with."""
 
     path: str
     frame: object
     lines: list[int]
     notes: list[str] = field(default_factory=list)
+    separator: str = ","
+    decimal: str = "."
 
     @property
     def columns(self) -> list[str]:
@@ -77,7 +80,7 @@ def read_table(path, separator: str | None = None, decimal: str | None = None) -
         rows = [[cell.replace(",", ".") if DECIMAL_COMMA.match(cell) else cell
                  for cell in row] for row in rows]
     frame = pandas.DataFrame(rows, columns=header, dtype=object)
-    return Table(path, frame, lines, notes)
+    return Table(path, frame, lines, notes, separator, decimal or ".")
 
 
 def read_text(path: str) -> str:

@@ -32,9 +32,11 @@ def format_scores(scores: dict[str, float]) -> str:
     return ", ".join(f"{names.get(key, key)} {value:.4g}" for key, value in scores.items())
 
 
-def validation_scores(model, inputs: np.ndarray, targets: np.ndarray) -> dict[str, float]:
-    """Scores of the trained model on encoded validation inputs and raw targets/codes."""
-    outputs = model.network.predict(inputs)
+def validation_scores(model, inputs: np.ndarray, targets: np.ndarray,
+                      outputs: np.ndarray | None = None) -> dict[str, float]:
+    """Scores of the trained model on encoded validation inputs (or the network's
+    ``outputs`` for them, computed elsewhere) and raw targets/codes."""
+    outputs = model.network.predict(inputs) if outputs is None else outputs
     if model.task == "classification":
         return classification_scores(targets, model.probabilities_from(outputs))
     return regression_scores(targets, model.answers_from(outputs))
@@ -49,8 +51,10 @@ def best_validation(history) -> tuple[int, float] | None:
     return history.records[index]["epoch"], float(values[index])
 
 
-def report_training(model, table, arguments, inputs, targets, seconds: float) -> dict:
-    """Print the end-of-training summary and return it (JSON-safe) for the model file."""
+def report_training(model, table, arguments, inputs, targets, seconds: float,
+                    outputs=None) -> dict:
+    """Print the end-of-training summary and return it (JSON-safe) for the model file;
+    ``outputs``: the network's outputs for the validation rows, when ``inputs`` is None."""
     history = model.history
     summary = {
         "data": os.path.basename(table.path), "rows": len(table), "target": arguments.target,
@@ -71,7 +75,7 @@ def report_training(model, table, arguments, inputs, targets, seconds: float) ->
         kept = "; the model keeps that epoch's weights" if arguments.early_stopping else ""
         print(f"Best validation loss {best[1]:.4g} at epoch {best[0]}{kept}")
     if len(targets):
-        summary["validation"] = validation_scores(model, inputs, targets)
+        summary["validation"] = validation_scores(model, inputs, targets, outputs)
         print(f"Validation ({len(targets)} rows): {format_scores(summary['validation'])}")
     return summary
 

@@ -14,6 +14,7 @@ import time
 
 from glassnet import registry
 from glassnet.callbacks import ProgressBar
+from glassnet.cli import cluster
 from glassnet.cli.arguments import fraction, hidden_sizes, positive_float, positive_int
 from glassnet.cli.errors import EXIT_CANNOT_WRITE, EXIT_DATA, CommandError, UsageError
 from glassnet.cli.outputs import STANDARD_STREAM, check_outputs, check_picture_name, draw
@@ -68,10 +69,13 @@ def add_parsers(subparsers) -> None:
     train.add_argument("--plot", metavar="FILE.png",
                        help="draw the loss curves into a picture (.png, .svg or .pdf)")
     add_column_arguments(train)
+    cluster.add_arguments(train)
     train.set_defaults(run=run_train)
 
 
 def run_train(arguments) -> int:
+    if cluster.requested(arguments):
+        return cluster.run_train(arguments)
     check_arguments(arguments)
     table = read(arguments)
     settings = settings_of(arguments)

@@ -1,0 +1,209 @@
+"""glassnet train --dask-scheduler / --dask-workers (cli/cluster.py and cli/cluster_data.py)
+on a LocalCluster of two worker processes on 127.0.0.1: the rows the workers encode are the
+rows the in-memory command trains on, L-BFGS on the cluster reaches the in-memory minimum,
+a killed worker is recovered from, and failures leave any model file untouched."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+from argparse import Namespace
+
+import numpy as np
+import pytest
+from cli_helpers import categorical_csv, regression_csv, run, write_csv
+from dask_helpers import local_client
+
+import glassnet.dask as spread_training
+from glassnet import load
+from glassnet.cli import cluster_data
+from glassnet.cli.main import build_parser
+from glassnet.cli.tables import read
+from glassnet.cli.train import settings_of
+from glassnet.solvers import fit_lbfgs
+from glassnet.tabular import prepare
+
+pytest.importorskip("distributed")
+pytest.importorskip("dask.dataframe")
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    with local_client(tmp_path_factory) as connected:
+        yield connected
+
+
+def arguments_of(*argv) -> Namespace:
+    return build_parser().parse_args(["train", *map(str, argv)])
+
+
+def messy_csv(path, rows: int = 70) -> str:
+    """Semicolons and decimal commas, a missing target, gaps, a category, an ID column."""
+    rng = np.random.default_rng(4)
+    lines = []
+    for row in range(rows):
+        size = "" if row % 11 == 3 else f"{rng.uniform(0, 9):.2f}".replace(".", ",")
+        colour = rng.choice(["red", "green", "blue", ""])
+        target = "" if row == 5 else ("yes" if rng.random() < 0.5 else "no")
+        lines.append((f"id{row}", size, colour, f"{rng.normal():.3f}".replace(".", ","), target))
+    path.write_text("name;size;colour;noise;answer\n" + "\n".join(";".join(line)
+                                                                  for line in lines) + "\n")
+    return str(path)
+
+
+@pytest.mark.parametrize("make, target", [(messy_csv, "answer"), (regression_csv, "price"),
+                                          (categorical_csv, "action")])
+def test_the_workers_encode_the_rows_the_in_memory_command_trains_on(client, tmp_path, make,
+                                                                     target):
+    data = make(tmp_path / "table.csv")
+    arguments = arguments_of(data, "--target", target, "--dask-partitions", 3)
+    settings = settings_of(arguments)
+    plan = cluster_data.plan(client, arguments, settings, 60)
+    spread = cluster_data.spread(client, plan, settings, 3)
+    prepared = prepare(read(arguments).frame, target, settings)
+    training, validation = prepared.training_rows, prepared.validation_rows
+    assert spread.inputs.numblocks[0] >= 2
+    np.testing.assert_array_equal(spread.inputs.compute(), prepared.inputs[training])
+    np.testing.assert_array_equal(spread.targets.compute(), prepared.targets[training])
+    np.testing.assert_array_equal(spread.validation_inputs.compute(),
+                                  prepared.inputs[validation])
+    np.testing.assert_array_equal(spread.validation_targets.compute(),
+                                  prepared.targets[validation])
+    np.testing.assert_array_equal(spread.reported.compute(),
+                                  prepared.problem.targets[validation])
+    assert plan.encoder.config() == prepared.encoder.config()
+    assert plan.network.layers[0].config() == prepared.network.layers[0].config()
+
+
+def test_lbfgs_on_the_cluster_reaches_the_in_memory_minimum(client, tmp_path, capsys):
+    data = regression_csv(tmp_path / "prices.csv", rows=90)
+    model_path = tmp_path / "prices.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "price", "--hidden", "4",
+                         "--solver", "lbfgs", "--epochs", "400", "--early-stopping", "0",
+                         "--dask-scheduler", client.scheduler.address, "--dask-partitions", 3,
+                         "-o", model_path)
+    assert code == 0, err
+    assert "solver lbfgs; the rows stay on the workers" in out
+    arguments = arguments_of(data, "--target", "price", "--hidden", "4")
+    settings = settings_of(arguments)
+    prepared = prepare(read(arguments).frame, "price", settings)
+    rows = prepared.training_rows
+    fit_lbfgs(prepared.network, prepared.inputs[rows], prepared.targets[rows],
+              prepared.problem.loss, l2=settings.l2, max_iterations=400)
+    trained = load(model_path)
+    expected = np.concatenate([p.ravel() for p in prepared.network.parameters().values()])
+    found = np.concatenate([p.ravel() for p in trained.network.parameters().values()])
+    assert np.max(np.abs(found - expected)) / np.max(np.abs(expected)) < 1e-8
+    assert trained.training["cluster"] == {"workers": 2, "partitions": 3, "solver": "lbfgs"}
+    assert trained.training["validation"]["r2"] > 0.99
+
+
+def test_minibatch_steps_train_a_classifier_that_predict_reads(client, tmp_path, capsys):
+    data = categorical_csv(tmp_path / "lights.csv", rows=120)
+    model_path = tmp_path / "lights.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "action", "--epochs", "25",
+                         "--dask-scheduler", client.scheduler.address, "-o", model_path)
+    assert code == 0, err
+    assert "Validation (24 rows): accuracy" in out
+    model = load(model_path)
+    assert model.class_labels == ["go", "stop"]
+    assert model.training["validation"]["accuracy"] == 1.0
+    code, out, err = run(capsys, "predict", model_path, data)
+    assert code == 0, err
+    assert len(out.splitlines()) == 121
+
+
+class KillOneWorker:
+    """Wraps ``Steps.step``: SIGKILLs one worker process (by its id) before step ``at``."""
+
+    def __init__(self, client, step, at: int):
+        self.client, self.step, self.at, self.calls = client, step, at, 0
+
+    def __call__(self, steps, state, seeds):
+        self.calls += 1
+        if self.calls == self.at:
+            victim = sorted(self.client.scheduler_info()["workers"])[0]
+            os.kill(self.client.run(os.getpid, workers=[victim])[victim], signal.SIGKILL)
+        return self.step(steps, state, seeds)
+
+
+def test_a_worker_killed_mid_training_is_recovered_and_the_model_saved(client, tmp_path,
+                                                                        capsys, monkeypatch):
+    data = categorical_csv(tmp_path / "lights.csv", rows=60)
+    model_path = tmp_path / "lights.glassnet"
+    killer = KillOneWorker(client, spread_training.Steps.step, at=2)
+    monkeypatch.setattr(spread_training.Steps, "step",
+                        lambda steps, state, seeds: killer(steps, state, seeds))
+    code, _, err = run(capsys, "train", data, "--target", "action", "--epochs", "4",
+                       "--early-stopping", "0", "--dask-scheduler", client.scheduler.address,
+                       "--dask-timeout", 120, "-o", model_path)
+    assert code == 0, err
+    assert killer.calls == 4 and len(load(model_path).history) == 4  # one step an epoch
+    client.wait_for_workers(2, timeout=60)
+
+
+def test_a_failure_on_the_cluster_leaves_the_model_file_untouched(client, tmp_path, capsys,
+                                                                  monkeypatch):
+    data = categorical_csv(tmp_path / "lights.csv", rows=60)
+    model_path = tmp_path / "lights.glassnet"
+    model_path.write_bytes(b"an earlier model")
+
+    def lost(*_):
+        raise spread_training.WorkerError("part 1 of 2 failed on the workers")
+
+    monkeypatch.setattr(spread_training.Parts, "sums", lost)
+    code, out, err = run(capsys, "train", data, "--target", "action", "--dask-scheduler",
+                         client.scheduler.address, "-o", model_path)
+    assert code == 69
+    assert err.strip() == (f"error: part 1 of 2 failed on the workers; {model_path} was not "
+                           f"written")
+    assert model_path.read_bytes() == b"an earlier model"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:{port}", "not a scheduler"])
+def test_an_unreachable_scheduler_is_one_line_naming_it(tmp_path, capsys, address):
+    data = categorical_csv(tmp_path / "lights.csv", rows=30)
+    address = address.format(port=free_port())
+    code, out, err = run(capsys, "train", data, "--target", "action", "--dask-scheduler",
+                         address, "--dask-timeout", 2, "-o", tmp_path / "m.glassnet")
+    assert code == 69
+    assert err.startswith(f"error: --dask-scheduler {address!r}: no Dask scheduler answered")
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "m.glassnet").exists()
+
+
+def test_a_bad_file_is_named_from_the_worker_with_its_exit_code(client, tmp_path, capsys):
+    code, _, err = run(capsys, "train", tmp_path / "absent.csv", "--target", "y",
+                       "--dask-scheduler", client.scheduler.address)
+    assert (code, err.strip()) == (66, f"error: {tmp_path / 'absent.csv'}: no such file")
+    data = write_csv(tmp_path / "one.csv", ["a", "y"], [(1, "x"), (2, "x")])
+    code, _, err = run(capsys, "train", data, "--target", "y", "--dask-scheduler",
+                       client.scheduler.address)
+    assert code == 65 and "only one class" in err
+
+
+def test_cluster_options_are_checked(tmp_path, capsys):
+    data = categorical_csv(tmp_path / "lights.csv", rows=30)
+    code, _, err = run(capsys, "train", data, "--target", "action", "--solver", "lbfgs")
+    assert code == 2 and "--solver lbfgs needs --dask-scheduler or --dask-workers" in err
+    code, _, err = run(capsys, "train", data, "--target", "action", "--dask-workers", 2,
+                       "--dask-scheduler", "tcp://127.0.0.1:1")
+    assert code == 2 and "not allowed with argument" in err
+    code, _, err = run(capsys, "train", data, "--target", "action", "--dask-workers", 0)
+    assert code == 2 and "--dask-workers" in err
+
+
+def test_local_workers_are_started_for_the_run_and_stopped_after(tmp_path, capsys):
+    data = categorical_csv(tmp_path / "lights.csv", rows=40)
+    code, out, err = run(capsys, "train", data, "--target", "action", "--epochs", "2",
+                         "--dask-workers", 1, "-o", tmp_path / "m.glassnet")
+    assert code == 0, err
+    assert "Cluster: 1 worker(s)" in out and load(tmp_path / "m.glassnet").training[
+        "cluster"]["workers"] == 1
