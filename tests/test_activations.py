@@ -242,3 +242,10 @@ def test_softplus_gradient_is_the_sigmoid(rng):
 def test_elu_refuses_bad_alpha(alpha):
     with pytest.raises(ValueError, match="alpha"):
         ELU(alpha=alpha)
+
+
+def test_leaky_relu_passes_positive_inputs_below_one_unchanged():
+    leaky = LeakyReLU(slope=0.25)
+    outputs = leaky.forward(np.array([[-0.5, 0.25, 0.5, 1.0]]))
+    np.testing.assert_array_equal(outputs, [[-0.125, 0.25, 0.5, 1.0]])
+    np.testing.assert_array_equal(leaky.backward(np.ones((1, 4))), [[0.25, 1.0, 1.0, 1.0]])

@@ -53,3 +53,17 @@ def test_error_messages_quoting_file_text_escape_it(tmp_path, capsys):
     assert code == 65 and "lacks the column(s)" in err and raw_controls(err) == []
     code, _, err = run(capsys, "train", other, "--target", "nope")
     assert code == 2 and "z\\x1b[2J" in err and raw_controls(err) == []
+
+
+def test_plot_diagram_labels_the_inputs_with_the_models_feature_names(tmp_path, capsys):
+    from glassnet.losses import SquaredError
+
+    path = tmp_path / "named.glassnet"
+    glassnet.save(Model(mlp([2, 3, 1], rng=0), SquaredError(),
+                        feature_names=["width", "height"]), path)
+    code, out, err = run(capsys, "plot", path, "--diagram", "-o", tmp_path / "net.svg")
+    assert code == 0, err
+    picture = (tmp_path / "net.svg").read_text()
+    # matplotlib writes each text of an SVG as glyph paths after a comment holding the text
+    assert "<!-- width -->" in picture and "<!-- height -->" in picture
+    assert "<!-- x1 -->" not in picture

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from cli_helpers import run
+from cli_helpers import run, write_csv
 
 from glassnet import load
 
@@ -184,3 +184,16 @@ def test_penguins_as_shipped_train_predict_and_evaluate(tmp_path, capsys):
     assert code == 0, err
     accuracy = float(out.split("accuracy ")[1].split(",")[0])
     assert accuracy > 0.9
+
+
+def test_inspect_names_ten_categories_and_counts_more(tmp_path, capsys):
+    letters = "abcdefghijk"
+    rows = [(letters[index % 10], letters[index % 11], index % 2) for index in range(110)]
+    data = write_csv(tmp_path / "letters.csv", ["ten", "eleven", "y"], rows)
+    model = tmp_path / "m.glassnet"
+    code, _, err = run(capsys, "train", data, "--target", "y", "--epochs", "1", "-o", model)
+    assert code == 0, err
+    code, out, _ = run(capsys, "inspect", model)
+    named = ", ".join(f"'{letter}'" for letter in letters[:10])
+    assert f"column 'ten': category, one-hot of {named}\n" in out
+    assert f"column 'eleven': category, one-hot of {named}, ... (11 in all)\n" in out

@@ -164,3 +164,10 @@ def test_log_loss_takes_one_hot_and_float_targets():
     probabilities = np.array([[0.7, 0.3], [0.4, 0.6]])
     assert log_loss(np.eye(2)[[0, 1]], probabilities) == log_loss([0, 1], probabilities)
     assert log_loss(np.array([[0.0], [1.0]]), [0.3, 0.6]) == log_loss([0, 1], probabilities)
+
+
+def test_the_refusal_of_logits_names_the_first_value_outside_zero_one():
+    with pytest.raises(ValueError, match=r"got [^,]*\b1\.5\)?, which looks like a logit"):
+        accuracy([0, 1, 1], np.array([[0.25], [0.75], [1.5]]))
+    with pytest.raises(ValueError, match=r"got [^,]*-0\.5\)?, which looks like a logit"):
+        accuracy([0, 1, 1], np.array([[0.25], [-0.5], [1.5]]))

@@ -382,3 +382,19 @@ def test_a_format_1_file_written_before_the_layer_protocol_still_loads():
                                   np.load(data / "format1_outputs.npy"))
     assert model.network.layers[2].slope == 0.2 and model.class_labels == ["low", "mid", "high"]
     assert np.isnan(model.history["val_accuracy"][0]) and model.training == {"epochs": 3}
+
+
+def test_a_manifest_over_sixteen_mebibytes_is_refused_and_one_at_the_limit_loads(good, tmp_path):
+    members = members_of(good)
+    manifest = members["manifest.json"]
+    limit = 16 * 2**20
+    at_limit = manifest + b" " * (limit - len(manifest))  # JSON allows trailing spaces
+    path = tmp_path / "big.glassnet"
+    path.write_bytes(pack_members(dict(members, **{"manifest.json": at_limit})))
+    assert load(path).class_labels == ["a", "b", "c"]
+    over = pack_members(dict(members, **{"manifest.json": at_limit + b" "}))
+    refused(tmp_path, over, f"manifest.json is {limit + 1} bytes, over the {limit} limit")
+
+
+def test_a_file_holding_only_a_valid_checksum_is_refused_for_having_no_archive(tmp_path):
+    refused(tmp_path, with_digest(b""), "no zip end record")  # the checksum of nothing
