@@ -39,7 +39,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sample", type=int, help="mutants drawn per target (default: all)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random sample")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to mutate")
-    parser.add_argument("--report", type=Path, help="write every outcome to this JSON file")
+    parser.add_argument("--report", type=Path,
+                        help="write every outcome to this JSON file (with --merge: the merged)")
     parser.add_argument("--shard", default="1/1", metavar="K/N",
                         help="run the K-th of N shares of the sample (one checkout each)")
     parser.add_argument("--merge", nargs="+", type=Path, metavar="REPORT",
@@ -104,8 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutation"]
     if arguments.merge:  # equivalents listed since are applied to the old reports too
         equivalents = load_equivalents(ROOT / config["equivalents"])
-        print(table([mark_equivalent(outcome, equivalents) for path in arguments.merge
-                     for outcome in load_json(path)], config["groups"]))
+        merged = [mark_equivalent(outcome, equivalents) for path in arguments.merge
+                  for outcome in load_json(path)]
+        if arguments.report:  # one file for the shards, without their checkouts' paths
+            save_json(arguments.report, merged, {"merged": [p.name for p in arguments.merge]})
+        print(table(merged, config["groups"]))
         return 0
     groups, chosen = config["groups"], []
     targets = {t: resolve(t, root, groups) for t in arguments.targets}

@@ -67,3 +67,16 @@ def test_plot_diagram_labels_the_inputs_with_the_models_feature_names(tmp_path, 
     # matplotlib writes each text of an SVG as glyph paths after a comment holding the text
     assert "<!-- width -->" in picture and "<!-- height -->" in picture
     assert "<!-- x1 -->" not in picture
+
+
+def test_gradcheck_takes_twenty_rows_by_default(tmp_path, capsys):
+    from glassnet.losses import SquaredError
+
+    path = tmp_path / "m.glassnet"
+    glassnet.save(Model(mlp([2, 3, 1], activation="tanh", rng=0), SquaredError(),
+                        "regression", feature_names=["a", "b"]), path)
+    rows = [(index / 10, index % 3, index / 5) for index in range(30)]
+    data = write_csv(tmp_path / "d.csv", ["a", "b", "y"], rows)
+    code, out, err = run(capsys, "gradcheck", path, data, "--target", "y")
+    assert code == 0, err
+    assert "on 20 rows:" in out and "gradients agree" in out

@@ -119,6 +119,10 @@ CHANGES = {
     "too many feature names": (lambda m, a: m.update(feature_names=["x", "y", "z"]),
                                "3 feature names for 2"),
     "empty layers": (lambda m, a: m.update(layers=[]), "non-empty list"),
+    "preprocessing without columns": (lambda m, a: m.update(preprocessing={"missing": []}),
+                                      "preprocessing must be {'columns'"),
+    "preprocessing with a stray key": (lambda m, a: m.update(preprocessing={
+        "columns": [], "eval": "x"}), "preprocessing must be {'columns'"),
 }
 
 
