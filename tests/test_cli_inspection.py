@@ -80,3 +80,16 @@ def test_gradcheck_takes_twenty_rows_by_default(tmp_path, capsys):
     code, out, err = run(capsys, "gradcheck", path, data, "--target", "y")
     assert code == 0, err
     assert "on 20 rows:" in out and "gradients agree" in out
+
+
+def test_inspect_lists_up_to_a_hundred_classes_and_features_in_full(tmp_path, capsys):
+    for count, more in ((100, ""), (101, ", ... (101 in all)")):
+        labels = [f"c{index}" for index in range(count)]
+        names = [f"f{index}" for index in range(count)]
+        path = tmp_path / f"wide{count}.glassnet"
+        glassnet.save(Model(mlp([count, count], rng=0), SoftmaxCrossEntropy(), "classification",
+                            labels, feature_names=names), path)
+        code, out, _ = run(capsys, "inspect", path)
+        assert code == 0
+        assert f"classes: {', '.join(labels[:100])}{more}\n" in out
+        assert f"features: {', '.join(names[:100])}{more}\n" in out

@@ -194,3 +194,11 @@ def test_a_real_subprocess_trains_and_predicts(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 66 and "Traceback" not in bad.stderr
     assert bad.stderr.strip() == f"error: {tmp_path / 'absent.csv'}: no such file"
+
+
+def test_train_without_a_target_is_a_usage_error_and_writes_nothing(tmp_path, capsys):
+    data = classification_csv(tmp_path / "small.csv", rows=30)
+    model = tmp_path / "m.glassnet"
+    code, _, err = run(capsys, "train", data, "-o", model)
+    assert code == 2 and "the following arguments are required: --target" in err
+    assert not model.exists()

@@ -402,3 +402,19 @@ def test_a_manifest_over_sixteen_mebibytes_is_refused_and_one_at_the_limit_loads
 
 def test_a_file_holding_only_a_valid_checksum_is_refused_for_having_no_archive(tmp_path):
     refused(tmp_path, with_digest(b""), "no zip end record")  # the checksum of nothing
+
+
+@pytest.mark.parametrize(("flag", "match"), [(0x1, "'manifest.json' is encrypted"),
+                                             (0x8, "'manifest.json' uses a data descriptor")])
+def test_encrypted_members_and_data_descriptors_are_refused(flag, match, good, tmp_path):
+    body = bytearray(good["bytes"][:-(len(DIGEST_PREFIX) + 64 + 2)])
+    start = central_entries(bytes(body))[0] + 8  # the general purpose flags of the manifest
+    body[start:start + 2] = flag.to_bytes(2, "little")
+    refused(tmp_path, with_digest(bytes(body)), match)
+
+
+def test_files_are_written_in_format_version_1_and_version_2_is_refused(good, tmp_path):
+    # a file says which format it is in, so that an older glassnet refuses a newer file
+    assert json.loads(members_of(good)["manifest.json"])["format_version"] == 1
+    newer = tampered(good, lambda m, a: m.update(format_version=2))
+    refused(tmp_path, newer, "format version 2 by a newer glassnet .*reads up to 1$")

@@ -134,3 +134,12 @@ def test_schedules_refuse_bad_arguments(make, error, message):
 def test_reduce_on_plateau_names_a_missing_monitor():
     with pytest.raises(ValueError, match="ReduceOnPlateau monitors 'val_loss'"):
         rates(ReduceOnPlateau(), 2)
+
+
+def test_reduce_on_plateau_counts_a_nan_as_a_stalled_epoch_from_the_first_one():
+    # as Keras does: NaN never improves, so with patience 1 the rate halves after epoch 1
+    values = [math.nan, 1.0, 2.0]
+    schedule = ReduceOnPlateau("watched_loss", factor=0.5, patience=1)
+    used, optimizer = rates(schedule, 3, learning_rate=1.0, extra=[Script(values)])
+    assert used == [1.0, 0.5, 0.5]
+    assert optimizer.learning_rate == 0.25
