@@ -3,6 +3,7 @@
     python mutation/run.py core edge --sample 40 --seed 1       # groups from pyproject.toml
     python mutation/run.py glassnet/layers.py --sample 20       # one module (or cli/ for a folder)
     python mutation/run.py --changed main --sample 30           # the modules a change touched
+    python mutation/run.py core --sample 50 --seed 1 --skip a.json  # enlarge the sample of a.json
 
 Settings (groups, operators, timeouts) live in ``[tool.mutation]`` of pyproject.toml; known
 equivalent mutants in ``mutation/equivalent.toml``. The score per module is
@@ -45,6 +46,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="run the K-th of N shares of the sample (one checkout each)")
     parser.add_argument("--merge", nargs="+", type=Path, metavar="REPORT",
                         help="print the scores of JSON reports of earlier runs together")
+    parser.add_argument("--skip", nargs="+", type=Path, default=[], metavar="REPORT",
+                        help="leave out mutants these reports hold (to resume or enlarge a run)")
     parser.add_argument("--list", action="store_true", help="list the sampled mutants, run nothing")
     return parser.parse_args(argv)
 
@@ -120,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
                                                                   config["operators"])]
         drawn = sample(pool, arguments.sample, arguments.seed)
         chosen += [describe(root / "src", mutant) for mutant in drawn]
-    chosen = share(chosen, arguments.shard, arguments.seed)
+    done = {outcome.mutant.name for path in arguments.skip for outcome in load_json(path)}
+    chosen = share([m for m in chosen if m.name not in done], arguments.shard, arguments.seed)
     if not chosen:
         print("mutation: nothing to mutate (no module given, or none changed)")
         return 0
