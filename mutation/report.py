@@ -103,7 +103,8 @@ def save_json(path: Path, outcomes: list[Outcome], settings: dict) -> None:
                for o in outcomes]
     settings = {key: str(value) if isinstance(value, Path) else value
                 for key, value in settings.items()}
-    path.write_text(json.dumps({"settings": settings, "outcomes": records}, indent=1) + "\n")
+    path.write_text(json.dumps({"settings": settings, "outcomes": records}, indent=1,
+                               default=str) + "\n")  # default: lists of paths
 
 
 def load_json(path: Path) -> list[Outcome]:
