@@ -22,6 +22,12 @@ from glassnet.cli.errors import (
 )
 from glassnet.cli.outputs import check_outputs, write_csv
 from glassnet.cli.report import classification_scores, format_scores, regression_scores
+from glassnet.cli.streaming import (
+    add_stream_arguments,
+    run_stream_evaluate,
+    run_stream_predict,
+    streams,
+)
 from glassnet.cli.tables import add_reading_arguments, encode_rows
 from glassnet.column_encoding import MISSING_SPELLINGS, missing_mask, to_numbers
 from glassnet.metrics import confusion_matrix
@@ -50,6 +56,7 @@ def add_parsers(subparsers) -> None:
     evaluate.set_defaults(run=run_evaluate)
     for command in (predict, evaluate):
         add_reading_arguments(command)
+        add_stream_arguments(command)
         command.add_argument("--strict", action="store_true",
                              help="refuse a category or word that training never saw "
                                   "(default: read it as unknown, with a warning)")
@@ -80,6 +87,8 @@ def model_inputs(model, table, strict: bool = False, rows=None) -> np.ndarray:
 def run_predict(arguments) -> int:
     check_outputs([("MODEL", arguments.model), ("DATA.csv", arguments.data)],
                   [("-o", arguments.output)])
+    if streams(arguments):
+        return run_stream_predict(arguments)
     model = open_model(arguments.model)
     table = read_table(arguments.data, arguments.sep, arguments.decimal)
     inputs = model_inputs(model, table, arguments.strict)
@@ -121,6 +130,8 @@ def probabilities_of(model, outputs: np.ndarray) -> np.ndarray:
 
 
 def run_evaluate(arguments) -> int:
+    if streams(arguments):
+        return run_stream_evaluate(arguments)
     model = open_model(arguments.model)
     table = read_table(arguments.data, arguments.sep, arguments.decimal)
     target = target_column(model, arguments)

@@ -20,6 +20,7 @@ from glassnet.cli.errors import EXIT_CANNOT_WRITE, EXIT_DATA, CommandError, Usag
 from glassnet.cli.outputs import STANDARD_STREAM, check_outputs, check_picture_name, draw
 from glassnet.cli.predict import picture_data
 from glassnet.cli.report import describe_start, report_training
+from glassnet.cli.streaming import add_stream_arguments, run_stream_train, streams
 from glassnet.cli.tables import add_column_arguments, describe_columns, prepare_table, read
 from glassnet.model import Model
 from glassnet.serialization import save
@@ -70,6 +71,7 @@ def add_parsers(subparsers) -> None:
                        help="draw the loss curves into a picture (.png, .svg or .pdf)")
     add_column_arguments(train)
     cluster.add_arguments(train)
+    add_stream_arguments(train)
     train.set_defaults(run=run_train)
 
 
@@ -77,6 +79,8 @@ def run_train(arguments) -> int:
     if cluster.requested(arguments):
         return cluster.run_train(arguments)
     check_arguments(arguments)
+    if streams(arguments):
+        return run_stream_train(arguments)
     table = read(arguments)
     settings = settings_of(arguments)
     prepared = prepare_table(table, arguments.target, settings)
