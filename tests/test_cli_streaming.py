@@ -1,0 +1,163 @@
+"""glassnet train / predict / evaluate with --stream (cli.streaming, cli.csv_chunks): the
+same decisions and predictions as in memory, folders and globs, the automatic switch, and
+bad input: one line, a non-zero exit, nothing already saved damaged."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+from cli_helpers import classification_csv, regression_csv, run, write_csv
+
+from glassnet import load
+from glassnet.cli import streaming
+
+
+def mixed_csv(path, rows: int = 400, seed: int = 0) -> str:
+    """Numbers with gaps, a category with a rare value, a date; target 'kind'."""
+    rng = np.random.default_rng(seed)
+    lines = []
+    for index in range(rows):
+        size = "" if rng.random() < 0.1 else f"{rng.normal(3, 2):.4f}"
+        colour = ["red", "green", "blue"][index % 3] if index != 5 else "teal"
+        day = f"2022-{1 + index % 12:02d}-{1 + index % 28:02d}"
+        kind = "big" if (size and float(size) > 3) or colour == "red" else "small"
+        lines.append((size, colour, day, kind))
+    return write_csv(path, ["size", "colour", "day", "kind"], lines)
+
+
+def train(capsys, data, model, *options):
+    code, out, err = run(capsys, "train", data, "--target", "kind", "--epochs", "3",
+                         "-o", model, *options)
+    assert code == 0, err
+    return out
+
+
+def test_streamed_training_decides_as_in_memory(tmp_path, capsys):
+    data = mixed_csv(tmp_path / "mixed.csv")
+    memory, streamed = tmp_path / "memory.glassnet", tmp_path / "streamed.glassnet"
+    out = train(capsys, data, memory, "--validation-split", "0")
+    streamed_out = train(capsys, data, streamed, "--validation-split", "0", "--stream",
+                         "--chunk-rows", "64")
+    assert out.split("Network:")[0] == streamed_out.split("Network:")[0]  # columns, task
+    first, second = load(memory), load(streamed)
+    assert first.preprocessing.config() == second.preprocessing.config()
+    np.testing.assert_allclose(first.network.layers[0].mean, second.network.layers[0].mean,
+                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(first.network.layers[0].scale,
+                               second.network.layers[0].scale, rtol=1e-12)
+    assert second.training["streamed"] and second.training["chunk_rows"] == 64
+
+
+def test_streamed_predictions_and_scores_equal_in_memory_ones(tmp_path, capsys):
+    data = classification_csv(tmp_path / "species.csv", rows=300)
+    model = tmp_path / "species.glassnet"
+    assert run(capsys, "train", data, "--target", "species", "--epochs", "5", "-o",
+               model)[0] == 0
+    for options in ((), ("--keep-columns",)):
+        whole, streamed = tmp_path / "whole.csv", tmp_path / "streamed.csv"
+        assert run(capsys, "predict", model, data, "--proba", "-o", whole, *options)[0] == 0
+        assert run(capsys, "predict", model, data, "--proba", "-o", streamed, "--stream",
+                   "--chunk-rows", "70", *options)[0] == 0
+        first, second = (list(csv.reader(path.read_text().splitlines()))
+                         for path in (whole, streamed))
+        assert len(first) == len(second) == 301
+        assert [row[:-3] for row in first] == [row[:-3] for row in second]  # labels
+        np.testing.assert_allclose(np.array([row[-3:] for row in first[1:]], float),
+                                   np.array([row[-3:] for row in second[1:]], float),
+                                   rtol=1e-12, atol=1e-15)
+    code, whole_out, _ = run(capsys, "evaluate", model, data)
+    code, streamed_out, _ = run(capsys, "evaluate", model, data, "--stream", "--chunk-rows",
+                                "33")
+    assert code == 0 and streamed_out == whole_out
+
+
+def test_a_regression_streams_with_its_scaling(tmp_path, capsys):
+    data = regression_csv(tmp_path / "price.csv", rows=300)
+    model = tmp_path / "price.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "price", "--epochs", "30",
+                         "--stream", "--chunk-rows", "50", "-o", model)
+    assert code == 0, err
+    assert "Validation (" in out and "R^2" in out
+    code, whole, _ = run(capsys, "evaluate", model, data)
+    code, streamed, _ = run(capsys, "evaluate", model, data, "--stream")
+    numbers = [[float(part.split()[-1]) for part in text.splitlines()[1].split(", ")]
+               for text in (whole, streamed)]
+    np.testing.assert_allclose(numbers[0], numbers[1], rtol=1e-3)
+    assert load(model).training["validation"]["r2"] > 0.9
+
+
+def test_a_folder_or_a_glob_of_files_streams(tmp_path, capsys):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for part in range(3):
+        mixed_csv(folder / f"part{part}.csv", rows=120, seed=part)
+    model = tmp_path / "model.glassnet"
+    out = train(capsys, folder, model)
+    assert "Read " in out and "360 rows" in out
+    out = train(capsys, str(folder / "part*.csv"), model)
+    assert "360 rows" in out
+    code, out, err = run(capsys, "predict", model, str(folder / "part[01].csv"))
+    assert code == 0 and len(out.splitlines()) == 241
+
+
+def test_a_file_larger_than_its_share_of_memory_streams_by_itself(tmp_path, capsys,
+                                                                  monkeypatch):
+    data = mixed_csv(tmp_path / "mixed.csv")
+    monkeypatch.setattr(streaming, "available_memory", lambda: 1000)
+    model = tmp_path / "model.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "kind", "--epochs", "1", "-o",
+                         model)
+    assert code == 0 and "of the 0.0 GiB of available memory: reading it in chunks" in err
+    assert load(model).training["streamed"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a,b,kind\n1,2,x\n3,4,y\n5,6,7,x\n7,8,y\n", "line 4: 4 field(s), but the header has 3"),
+    ("a,b,kind\n1,2,x\n3,4,y\n5,x\n7,8,y\n", "line 4: 2 field(s), but the header has 3"),
+    ("", "the file is empty"),
+    ("a,b,kind\n", "has column names but no data rows"),
+    ("a,b,kind\n1,2,x\n3,\xff4,y\n".encode("latin-1").decode("latin-1"), None),
+])
+def test_bad_files_are_refused_in_one_line(tmp_path, capsys, text, message):
+    path = tmp_path / "bad.csv"
+    if message is None:
+        path.write_bytes(b"a,b,kind\n1,2,x\n3,\xff4,y\n")
+        message = "line 3: not UTF-8 text (byte 0xff)"
+    else:
+        path.write_text(text)
+    model = tmp_path / "model.glassnet"
+    model.write_bytes(b"an older model")
+    code, out, err = run(capsys, "train", path, "--target", "kind", "--stream", "-o", model)
+    assert code == 65 and message in err and len(err.strip().splitlines()) == 1
+    assert model.read_bytes() == b"an older model"
+
+
+def test_bad_arguments_are_refused_in_one_line(tmp_path, capsys):
+    data = mixed_csv(tmp_path / "mixed.csv")
+    code, _, err = run(capsys, "train", str(tmp_path / "none*.csv"), "--target", "kind")
+    assert code == 66 and "matches no file" in err
+    code, _, err = run(capsys, "train", data, "--target", "kind", "--stream", "-o", data)
+    assert code == 2 and "is the same file as" in err
+    other = write_csv(tmp_path / "other.csv", ["size", "colour", "day", "kind", "extra"],
+                      [("1", "red", "2022-01-01", "big", "1")])
+    code, _, err = run(capsys, "train", str(tmp_path / "*.csv"), "--target", "kind", "-o",
+                       tmp_path / "m.glassnet")
+    assert code == 65 and "has the new column 'extra'" in err and other in err
+
+
+def test_a_bad_line_late_in_the_file_leaves_the_old_predictions(tmp_path, capsys):
+    data = classification_csv(tmp_path / "species.csv", rows=200)
+    model = tmp_path / "species.glassnet"
+    assert run(capsys, "train", data, "--target", "species", "--epochs", "2", "-o",
+               model)[0] == 0
+    with open(data, "a") as file:
+        file.write("1.0,2.0,left,surplus\n")
+    output = tmp_path / "predictions.csv"
+    output.write_text("old predictions\n")
+    code, _, err = run(capsys, "predict", model, data, "--stream", "--chunk-rows", "50",
+                       "-o", output)
+    assert code == 65 and "line 202: 4 field(s), but the header has 3" in err
+    assert output.read_text() == "old predictions\n"
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
