@@ -55,7 +55,7 @@ def input_paths(spec: str) -> list[str]:
     if os.path.isdir(spec):
         paths = sorted(glob.glob(os.path.join(glob.escape(spec), "*.csv")))
         if not paths:
-            raise CommandError(f"{spec}: the folder holds no .csv file", EXIT_NO_INPUT)
+            raise CommandError(f"{spec}: is a folder with no .csv file in it", EXIT_NO_INPUT)
         return paths
     if glob.has_magic(spec) and not os.path.exists(spec):
         paths = sorted(path for path in glob.glob(spec) if os.path.isfile(path))
