@@ -1,4 +1,4 @@
-"""Take the README's pictures: the playground in Debian's headless Chromium, and a diagram.
+"""Take the documentation's pictures: the playground in Debian's headless Chromium, and a diagram.
 
     python docs/screenshots.py        (needs glassnet[test] and /usr/bin/chromium)
 """
