@@ -53,3 +53,15 @@ def test_the_readme_links_only_to_files_that_exist():
     assert targets, "the README links onward to the documentation"
     missing = [target for target in targets if not (ROOT / target).exists()]
     assert not missing, missing
+
+
+def test_the_reference_documents_every_module():
+    """Each module of glassnet (the command line apart: its guide is docs/guide/cli.md) has a
+    ``::: glassnet.<module>`` directive on a reference page, so a new module is not missed."""
+    source = ROOT / "src" / "glassnet"
+    modules = {path.stem for path in source.glob("*.py") if not path.stem.startswith("_")}
+    packages = {path.parent.name for path in source.glob("*/__init__.py")} - {"cli"}
+    directives = set(re.findall(r"(?m)^::: glassnet\.(\w+)",
+                                "".join(page.read_text()
+                                        for page in (ROOT / "docs" / "reference").glob("*.md"))))
+    assert not (modules | packages) - directives
