@@ -65,3 +65,15 @@ def test_the_reference_documents_every_module():
                                 "".join(page.read_text()
                                         for page in (ROOT / "docs" / "reference").glob("*.md"))))
     assert not (modules | packages) - directives
+
+
+def code_blocks(page: Path) -> list[str]:
+    """The fenced blocks of a page, fences included, in order."""
+    return re.findall(r"(?ms)^```\w*\n.*?^```$", page.read_text())
+
+
+@pytest.mark.parametrize("chapter", sorted((ROOT / "docs" / "learn").glob("[0-9]-*.md")),
+                         ids=lambda path: path.name)
+def test_the_chinese_path_runs_the_same_code_as_the_english_one(chapter):
+    translation = ROOT / "docs" / "zh" / "learn" / chapter.name
+    assert code_blocks(chapter) and code_blocks(translation) == code_blocks(chapter)
