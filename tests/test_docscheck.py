@@ -163,3 +163,15 @@ def test_skipped_and_unrun_blocks_are_not_run(tmp_path):
     path = write_page(tmp_path, page(f"{FENCE}bash", "exit 1", FENCE, "<!-- docs: skip -->",
                                      f"{FENCE}python", "raise SystemExit(1)", FENCE))
     assert check_page(path, tmp_path) == ([], 0)
+
+
+def test_the_example_of_the_documentation_page_behaves_as_it_says(tmp_path):
+    """docs/documentation.md shows a page that passes, and says when it would fail."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "documentation.md").read_text()
+    example = text.split("````markdown\n")[1].split("````")[0]
+    assert check_page(write_page(tmp_path, example), tmp_path)[0] == []
+    drifted = example.replace('math.pi, "and', "3.1420, \"and")
+    assert drifted != example
+    assert check_page(write_page(tmp_path, drifted), tmp_path)[0]
+    longer = example.replace('math.e)', 'math.e)\nprint("more")')
+    assert check_page(write_page(tmp_path, longer), tmp_path)[0]

@@ -4,8 +4,7 @@
     python tools/check_docs.py docs/learn/*.md  # some pages
 
 Prints each problem as ``page:line: what`` and exits 1 if there is any. The rules (which
-blocks run, the tolerance for numbers, ``...``) are in the module docstrings of
-tools/docscheck/ and on the documentation's contributing notes.
+blocks run, the tolerance for numbers, ``...``) are in docs/documentation.md.
 """
 
 from __future__ import annotations
