@@ -66,7 +66,7 @@ def listing(names, limit: int = 5) -> str:
 # Writing ---------------------------------------------------------------------------------
 
 def pack(manifest: dict, arrays: dict[str, np.ndarray]) -> bytes:
-    """The file's bytes: manifest.json and arrays/<name>.npy (little-endian, no pickle)."""
+    """The file's bytes: ``manifest.json`` and ``arrays/<name>.npy`` (little-endian, no pickle)."""
     members = {MANIFEST: json.dumps(manifest, indent=1, allow_nan=False).encode("utf-8")}
     for name, array in arrays.items():
         little_endian = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))

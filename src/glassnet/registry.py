@@ -110,8 +110,8 @@ KINDS = {
 def resolve(kind: str, name):
     """Return the class or function registered as ``name`` among ``kind``; objects pass through.
 
-    >>> resolve("activation", "relu")
-    <class 'glassnet.activations.ReLU'>
+        >>> resolve("activation", "relu")
+        <class 'glassnet.activations.ReLU'>
     """
     table = KINDS[kind]
     if not isinstance(name, str):

@@ -110,8 +110,8 @@ def parameter_symbol(layer_symbol: str, kind: str) -> str:
 
 
 def symbols(network) -> list[tuple[str, str]]:
-    """(input symbol, output symbol) per layer: Dense k gives z<k>, the layers after it a<k>
-    (activations), d<k> (Dropout) or h<i> (any other layer); the data is X."""
+    """(input symbol, output symbol) per layer: Dense k gives ``z<k>``, the layers after it
+    ``a<k>`` (activations), ``d<k>`` (Dropout) or ``h<i>`` (any other layer); the data is X."""
     pairs, current, dense = [], "X", 0
     for index, layer in enumerate(network.layers):
         name = type(layer).__name__
