@@ -214,7 +214,8 @@ def test_fused_softmax_cross_entropy_gradient_is_softmax_minus_one_hot(rng):
     assert np.array_equal(second, expected)  # the cache is used once, then recomputed
 
 
-@pytest.mark.parametrize("shape", [(300, 10), (5, 1), (4, 16), (6, 17), (9, 40)])
+@pytest.mark.parametrize("shape", [(300, 10), (320, 10), (400, 10), (64, 2), (5, 1), (4, 16),
+                                   (6, 17), (9, 40)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_in_place_softmax_and_row_maximum_equal_the_textbook(shape, dtype, rng):
     logits = (rng.standard_normal(shape) * 30).astype(dtype)

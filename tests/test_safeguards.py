@@ -148,3 +148,51 @@ def test_the_same_seed_gives_bit_identical_weights_with_dropout_and_a_split():
     for name, value in first.items():
         np.testing.assert_array_equal(value, second[name])
     assert any(not np.array_equal(value, other[name]) for name, value in first.items())
+
+
+def guard_case(flat: bool, dtype=np.float64):
+    """A DivergenceGuard and gradients {a, b} that tile one vector (``flat``) or not."""
+    from glassnet.safeguards import DivergenceGuard
+
+    vector = np.ones(10, dtype=dtype)
+    gradients = ({"a": vector[:4].reshape(2, 2), "b": vector[4:]} if flat
+                 else {"a": np.ones((2, 2), dtype=dtype), "b": np.ones(6, dtype=dtype)})
+    return DivergenceGuard({"a": np.zeros((2, 2)), "b": np.zeros(6)}), gradients
+
+
+class Where:
+    epoch, batch, history = 0, 2, []
+
+
+@pytest.mark.parametrize("flat", [True, False])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("position", [0, 3])
+def test_the_guard_finds_a_bad_gradient_on_either_path_and_names_it(flat, bad, position):
+    guard, gradients = guard_case(flat)
+    guard.check(1.0, gradients, Where())  # all finite: no error
+    assert (guard.tiling[1] is not None) == flat  # the flat path is taken where it applies
+    gradients["b"][position] = bad
+    with pytest.raises(TrainingDiverged, match=r"gradient of b is not finite") as caught:
+        guard.check(1.0, gradients, Where())
+    assert caught.value.batch == 3
+
+
+@pytest.mark.parametrize("flat", [True, False])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_huge_finite_gradients_whose_sum_overflows_are_not_divergence(flat, dtype):
+    guard, gradients = guard_case(flat, dtype)
+    for gradient in gradients.values():
+        gradient[...] = np.finfo(dtype).max
+    with np.errstate(over="ignore"):
+        guard.check(1.0, gradients, Where())  # no error
+    with pytest.raises(TrainingDiverged, match="the loss is not finite"):
+        guard.check(float("nan"), gradients, Where())
+
+
+def test_the_guard_follows_gradient_arrays_that_are_replaced():
+    guard, gradients = guard_case(flat=True)
+    guard.check(1.0, gradients, Where())
+    replaced = {"a": np.ones((2, 2)), "b": np.full(6, np.inf)}  # no longer one vector
+    with pytest.raises(TrainingDiverged, match="gradient of b"):
+        guard.check(1.0, replaced, Where())
+    assert guard.tiling[1] is None

@@ -165,3 +165,21 @@ def test_batches_name_the_weight_each_batch_carries():
     batches = list(Batches(data, 2, shuffle=False).epoch(np.random.default_rng(0)))
     assert [batch.total_weight for batch in batches] == [1.5, 2.25, 3.0]
     assert batches[0].weights.tolist() == [0.5, 1.0] and batches[2].inputs.tolist() == [[8, 9]]
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_shuffled_batches_are_exactly_the_permuted_rows(weighted):
+    rng = np.random.default_rng(3)
+    data = Dataset(rng.standard_normal((23, 4)), rng.standard_normal((23, 2)),
+                   np.arange(23), rng.random(23) if weighted else None)
+    order = np.random.default_rng(7).permutation(23)  # what the epoch draws from rng 7
+    batches = list(Batches(data, 5, shuffle=True).epoch(np.random.default_rng(7)))
+    assert [len(batch.inputs) for batch in batches] == [5, 5, 5, 5, 3]
+    for index, batch in enumerate(batches):
+        rows = order[5 * index:5 * index + 5]
+        assert np.array_equal(batch.inputs, data.inputs[rows])
+        assert np.array_equal(batch.targets, data.targets[rows])
+        assert batch.inputs.base is None or batch.inputs.base is not data.inputs  # a copy
+        if weighted:
+            assert np.array_equal(batch.weights, data.weights[rows])
+            assert batch.total_weight == float(data.weights[rows].sum())

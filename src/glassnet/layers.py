@@ -149,7 +149,8 @@ class Dense(Layer):
                                                                           grad_output))
         np.matmul(self.inputs.T, grad_output, out=weights_gradient)
         if "bias" in self.params:
-            np.sum(grad_output, axis=0, out=self.gradient_buffer("bias", grad_output.dtype))
+            bias_gradient = self.gradient_buffer("bias", grad_output.dtype)
+            np.add.reduce(grad_output, axis=0, out=bias_gradient)  # np.sum without its wrapper
         return grad_output @ self.params["weights"].T if input_gradient else None
 
     def gradient_buffer(self, name: str, dtype) -> np.ndarray:

@@ -219,8 +219,13 @@ class Batches:
         data, size = self.data, self.batch_size
         order = rng.permutation(len(data)) if self.shuffle else None
         for start in range(0, len(data), size):
-            rows = slice(start, start + size) if order is None else order[start:start + size]
-            inputs, targets = data.inputs[rows], data.targets[rows]
+            if order is None:
+                rows = slice(start, start + size)
+                inputs, targets = data.inputs[rows], data.targets[rows]
+            else:  # take with mode="clip" (the rows are in range) skips fancy indexing's checks
+                rows = order[start:start + size]
+                inputs, targets = (array.take(rows, axis=0, mode="clip")
+                                   for array in (data.inputs, data.targets))
             if data.weights is None:
                 yield Batch(inputs, targets, None, len(inputs))
             else:
