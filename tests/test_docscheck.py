@@ -100,6 +100,14 @@ def test_output_lines_spaces_ellipses_and_numbers():
 
 def test_first_difference_names_the_line():
     assert first_difference(["a", "b 0.5", "c"], ["a", "b 0.7", "c"]) == (1, "b 0.5", "b 0.7")
+    assert first_difference(["a", "..."], ["b"]) == (0, "a", "b")
+    assert first_difference(["a"], ["a", "extra"]) == (1, "(end of the expected output)", "extra")
+
+
+def test_first_difference_after_an_ellipsis_shows_the_closest_printed_line():
+    shown = ["Columns:", "...", "Training: rate 0.01, batch 32", "Model saved"]
+    printed = ["Columns:", "  'a': number", "Training: rate 0.001, batch 64", "Model saved"]
+    assert first_difference(shown, printed) == (2, shown[2], printed[2])
 
 
 # running pages

@@ -8,6 +8,7 @@ difference of ``RELATIVE_TOLERANCE`` or one unit of its last digit shown.
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 
@@ -89,16 +90,21 @@ def match_output(expected: list[str], actual: list[str]) -> bool:
 
 
 def first_difference(expected: list[str], actual: list[str]) -> tuple[int, str, str]:
-    """The index of the first expected line that does not match, with both lines.
-
-    Walks both in step up to the first ``...`` line; past it, reports the expected line.
-    """
+    """The index of the first expected line that finds no match, that line, and the printed
+    line closest to it (after a ``...`` line, any later printed line may match)."""
     wanted, got = _trimmed(expected), _trimmed(actual)
+    position, floating = 0, False
     for index, line in enumerate(wanted):
         if line.strip() == ELLIPSIS:
-            return index, line, "(after a '...' line: see the whole output)"
-        if index >= len(got):
-            return index, line, "(no more output)"
-        if not line_matches(line, got[index]):
-            return index, line, got[index]
-    return len(wanted), "(end of the expected output)", got[len(wanted)]
+            floating = True
+            continue
+        candidates = got[position:] if floating else got[position:position + 1]
+        found = next((offset for offset, printed in enumerate(candidates)
+                      if line_matches(line, printed)), None)
+        if found is None:
+            closest = difflib.get_close_matches(line, candidates, n=1, cutoff=0)
+            return index, line, closest[0] if closest else "(no more output)"
+        position, floating = position + found + 1, False
+    if position < len(got) and not floating:
+        return len(wanted), "(end of the expected output)", got[position]
+    return len(wanted), "(the whole output)", "(each line matches, but not all in order)"
