@@ -63,7 +63,7 @@ def test_the_workers_encode_the_rows_the_in_memory_command_trains_on(client, tmp
     spread = cluster_data.spread(client, plan, settings, 3)
     prepared = prepare(read(arguments).frame, target, settings)
     training, validation = prepared.training_rows, prepared.validation_rows
-    assert spread.inputs.numblocks[0] >= 2
+    assert spread.inputs.numblocks[0] == spread.partitions >= 3
     np.testing.assert_array_equal(spread.inputs.compute(), prepared.inputs[training])
     np.testing.assert_array_equal(spread.targets.compute(), prepared.targets[training])
     np.testing.assert_array_equal(spread.validation_inputs.compute(),

@@ -213,3 +213,19 @@ def test_fit_on_the_flat_path_equals_fit_array_by_array(optimizer, exact, dtype,
     else:  # rearranged Adam: a few roundings per step, 12 steps
         eps = np.finfo(dtype).eps
         np.testing.assert_allclose(flat_vector, separate_vector, rtol=200 * eps, atol=200 * eps)
+
+
+def test_arrays_over_bytes_tile_nothing_and_are_flattened_keeping_their_values():
+    # Dask sends networks with pickle protocol 5: arrays may come back over bytes objects.
+    network = mlp([3, 4, 2], rng=0)
+    expected = parameters_to_vector(network)
+    for layer in network.layers:
+        for name, array in getattr(layer, "params", {}).items():
+            layer.params[name] = np.frombuffer(array.tobytes()).reshape(array.shape).copy() \
+                if array.ndim > 1 else np.frombuffer(array.tobytes())
+    bias = network.layers[0].params["bias"]
+    assert isinstance(bias.base, bytes)
+    assert tiled_vector([bias]) is None
+    flat = flatten(network)
+    np.testing.assert_array_equal(flat.vector, expected)
+    assert tiled_vector(network.parameters().values()) is flat.vector

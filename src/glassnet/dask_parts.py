@@ -2,8 +2,9 @@
 row block of a dask array (or dask DataFrame), and the client asks them for one thing, their
 sums at a parameter vector (``sums.batch_sums``), in part order. A part that fails on the
 workers, or no answer within ``timeout`` seconds, raises ``WorkerError`` naming it; a task
-lost with its worker is rerun by Dask from the data's lineage. The vector travels inside each
-task (no scattered data that a dying worker could take with it). dask is imported lazily.
+lost with its worker is rerun by Dask from the data's lineage. Each part keeps its own copy of
+the network beside its rows, so a step sends only the vector, inside each task (no scattered
+data that a dying worker could take with it). dask is imported lazily.
 """
 
 from __future__ import annotations
@@ -65,14 +66,14 @@ class Parts:
         blocks = row_blocks(inputs, targets, sample_weight)
         self.inputs = dask_array("inputs", inputs)
         self.lengths = self.inputs.chunks[0]
-        self.futures = client.compute([delayed(dataset)(network, loss, *block)
+        self.futures = client.compute([delayed(prepared_part)(network, loss, *block)
                                        for block in blocks])
         self.collect(self.futures, "preparing")
 
     def sums(self, vector: np.ndarray, batch=None) -> tuple[float, np.ndarray, float]:
         """(sum_p S_p, sum_p G_p, sum_p W_p) at ``vector``; ``batch`` = (seeds, step, size)
         picks each part's rows of this step, None all rows."""
-        futures = [self.client.submit(part_sums, part, self.network, self.loss, vector,
+        futures = [self.client.submit(part_sums, part, self.loss, vector,
                                       None if batch is None else (batch[0][p], *batch[1:]),
                                       pure=False)
                    for p, part in enumerate(self.futures)]
@@ -87,7 +88,7 @@ class Parts:
     def losses(self, vector: np.ndarray) -> tuple[float, float]:
         """(sum_p S_p, sum_p W_p) at ``vector`` in evaluation mode (``training=False``), the
         loss only: S / W is what ``Evaluation`` reports as val_loss for data in memory."""
-        futures = [self.client.submit(part_loss, part, self.network, self.loss, vector,
+        futures = [self.client.submit(part_loss, part, self.loss, vector,
                                       pure=False) for part in self.futures]
         answers = self.collect(futures, "computing the validation loss")
         return (sum(value for value, _ in answers), sum(total for _, total in answers))
@@ -110,22 +111,30 @@ class Parts:
         return self.client.gather(futures)
 
 
-def part_sums(data, network, loss, vector, batch) -> tuple[float, np.ndarray, float]:
+def prepared_part(network, loss, inputs, targets, weights) -> tuple:
+    """On a worker: a part's checked Dataset and the part's own copy of the network, which
+    its steps reuse (each overwrites every parameter first), so that a step sends only the
+    vector. Both are results of the part's task: a lost worker's parts are recomputed."""
+    return dataset(network, loss, inputs, targets, weights), copy.deepcopy(network)
+
+
+def part_sums(part, loss, vector, batch) -> tuple[float, np.ndarray, float]:
     """On a worker: ``batch_sums`` of a part's rows (all, or step ``step`` of an epoch's
-    order drawn from ``seed`` in batches of ``size`` rows), on a copy of the network."""
+    order drawn from ``seed`` in batches of ``size`` rows), on the part's network."""
+    data, network = part
     if batch is not None:
         seed, step, size = batch
-        order = (np.arange(len(data)) if seed is None or size >= len(data)
-                 else np.random.default_rng(seed).permutation(len(data)))
-        data = data.subset(order[step * size:(step + 1) * size])
-    return batch_sums(copy.deepcopy(network), loss, data.inputs, data.targets, data.weights,
-                      vector)
+        rows = slice(step * size, (step + 1) * size)
+        if seed is not None and size < len(data):
+            rows = np.random.default_rng(seed).permutation(len(data))[rows]
+        data = data.subset(rows)
+    return batch_sums(network, loss, data.inputs, data.targets, data.weights, vector)
 
 
-def part_loss(data, network, loss, vector) -> tuple[float, float]:
+def part_loss(part, loss, vector) -> tuple[float, float]:
     """On a worker: (S, W) = (sum_i w_i l_i, sum_i w_i) of a part's rows at ``vector``, the
-    network in evaluation mode (as ``Evaluation`` computes val_loss), on a copy of it."""
-    network = copy.deepcopy(network)
+    network in evaluation mode (as ``Evaluation`` computes val_loss), on the part's network."""
+    data, network = part
     vector_to_parameters(vector, network)
     value = summing(loss).forward(outputs_of(network, data.inputs), data.targets, data.weights)
     total = (float(len(data.inputs)) if data.weights is None

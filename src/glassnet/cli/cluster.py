@@ -31,6 +31,7 @@ from glassnet.cli.cluster_data import EXIT_UNAVAILABLE
 from glassnet.cli.errors import EXIT_DATA, CommandError, UsageError
 from glassnet.cli.outputs import draw
 from glassnet.cli.report import report_training
+from glassnet.dask_parts import WorkerError
 from glassnet.model import Model
 from glassnet.training import TrainingDiverged
 
@@ -55,8 +56,8 @@ def add_arguments(parser) -> None:
                             "partition (glassnet.dask.fit); lbfgs = full-batch L-BFGS, at most "
                             "--epochs iterations (glassnet.dask.fit_lbfgs)")
     group.add_argument("--dask-partitions", type=positive_int, metavar="N",
-                       help="read DATA.csv as N partitions (default: one per 64 MiB, at "
-                            "least one per worker)")
+                       help="read DATA.csv in N partitions or more (default: one per 64 "
+                            "MiB, at least one per worker)")
     group.add_argument("--dask-timeout", type=positive_float, default=600.0, metavar="SECONDS",
                        help="give up when the cluster does not answer a step (or the "
                             "connection) within this time (default 600)")
@@ -86,12 +87,9 @@ def run_train(arguments) -> int:
         started = time.perf_counter()
         model = train_spread(client, plan, data, settings, arguments)
         seconds = time.perf_counter() - started
-        reported = None if data.reported is None else data.reported.compute()
-        outputs = None if data.validation_inputs is None else data.validation_inputs.map_blocks(
-            model.network.predict, dtype=np.float64,
-            chunks=(data.validation_inputs.chunks[0], (model.network.out_features,))).compute()
+        reported, outputs = validation_outputs(data, model.network)
     model.training = report_training(model, Described(plan.path, plan.rows), arguments, None,
-                                     [] if reported is None else reported, seconds, outputs)
+                                     reported, seconds, outputs)
     model.training["cluster"] = {"workers": workers, "partitions": data.partitions,
                                  "solver": arguments.solver}
     command.save_model(model, arguments.output)
@@ -99,6 +97,17 @@ def run_train(arguments) -> int:
     if arguments.plot:
         draw(model, arguments.plot, None, None)
     return 0
+
+
+def validation_outputs(data, network) -> tuple:
+    """(the validation rows' targets as the report scores them, the network's outputs for
+    them), computed on the workers: one number per row and output comes to the client."""
+    if data.validation_inputs is None:
+        return [], None
+    outputs = data.validation_inputs.map_blocks(
+        network.predict, dtype=np.float64,
+        chunks=(data.validation_inputs.chunks[0], (network.out_features,)))
+    return data.reported.compute(), outputs.compute()
 
 
 class Described:
@@ -128,7 +137,8 @@ def connected(arguments):
     with tempfile.TemporaryDirectory(prefix="glassnet-dask-") as scratch, \
             dask.config.set({"temporary-directory": scratch}), \
             distributed.LocalCluster(n_workers=arguments.dask_workers, threads_per_worker=1,
-                                     processes=True, host="127.0.0.1", dashboard_address=None,
+                                     processes=True, host="127.0.0.1",
+                                     dashboard_address="127.0.0.1:0",
                                      local_directory=scratch,
                                      silence_logs=logging.ERROR) as cluster, \
             distributed.Client(cluster, timeout=arguments.dask_timeout) as client:
@@ -146,7 +156,24 @@ def connect(distributed, address: str, timeout: float):
 
 
 def train_spread(client, plan, data, settings, arguments) -> Model:
-    """Train the plan's network on the spread rows; early stopping keeps the best epoch."""
+    """Train the plan's network on the spread rows; early stopping keeps the best epoch.
+    Divergence and a failure on the cluster are one line each; nothing is saved."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            history = run_solver(client, plan, data, settings, arguments)
+    except TrainingDiverged as error:
+        raise CommandError(f"training diverged ({error}); try a smaller --learning-rate; "
+                           f"{arguments.output} was not written", EXIT_DATA) from None
+    except WorkerError as error:
+        raise CommandError(f"{error}; {arguments.output} was not written",
+                           EXIT_UNAVAILABLE) from None
+    problem = plan.problem
+    return Model(plan.network, problem.loss, problem.task, problem.labels, plan.encoder.names,
+                 plan.encoder, plan.scaling, training={"target": plan.target}, history=history)
+
+
+def run_solver(client, plan, data, settings, arguments):
+    """``glassnet.dask.fit_lbfgs`` or ``fit`` as ``--solver`` asks; returns the History."""
     import glassnet.dask as spread_training
 
     callbacks = [ProgressBar(stream=sys.stderr, delay=0.5, description="training")]
@@ -156,25 +183,11 @@ def train_spread(client, plan, data, settings, arguments) -> Model:
         callbacks.append(EarlyStopping(monitor="val_loss", patience=settings.patience))
     common = {"client": client, "l2": settings.l2, "callbacks": callbacks,
               "validation_data": validation, "timeout": arguments.dask_timeout}
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):
-            if arguments.solver == "lbfgs":
-                history = spread_training.fit_lbfgs(
-                    plan.network, data.inputs, data.targets, plan.problem.loss,
-                    max_iterations=settings.epochs, **common)
-            else:
-                optimizer = registry.resolve("optimizer", settings.optimizer)(
-                    settings.learning_rate)
-                history = spread_training.fit(
-                    plan.network, data.inputs, data.targets, plan.problem.loss, optimizer,
-                    settings.epochs, batch_size=settings.batch_size, rng=settings.seed,
-                    **common)
-    except TrainingDiverged as error:
-        raise CommandError(f"training diverged ({error}); try a smaller --learning-rate; "
-                           f"{arguments.output} was not written", EXIT_DATA) from None
-    except spread_training.WorkerError as error:
-        raise CommandError(f"{error}; {arguments.output} was not written",
-                           EXIT_UNAVAILABLE) from None
-    problem = plan.problem
-    return Model(plan.network, problem.loss, problem.task, problem.labels, plan.encoder.names,
-                 plan.encoder, plan.scaling, training={"target": plan.target}, history=history)
+    if arguments.solver == "lbfgs":
+        return spread_training.fit_lbfgs(plan.network, data.inputs, data.targets,
+                                         plan.problem.loss, max_iterations=settings.epochs,
+                                         **common)
+    optimizer = registry.resolve("optimizer", settings.optimizer)(settings.learning_rate)
+    return spread_training.fit(plan.network, data.inputs, data.targets, plan.problem.loss,
+                               optimizer, settings.epochs, batch_size=settings.batch_size,
+                               rng=settings.seed, **common)

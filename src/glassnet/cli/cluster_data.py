@@ -93,15 +93,17 @@ def plan(client, arguments, settings, timeout: float) -> Plan:
 
 
 def read_partitions(plan: Plan, partitions: int | None, workers: int):
-    """The file as a dask DataFrame of stripped text cells, in ``partitions`` parts (default:
+    """The file as a dask DataFrame of text cells, in at least ``partitions`` parts (default:
     one per 64 MiB, at least one per worker)."""
     import dask.dataframe as dd
 
     size = max(os.path.getsize(plan.path), 1)
     count = partitions or max(workers, math.ceil(size / BLOCK_BYTES))
-    return dd.read_csv(plan.path, sep=plan.separator, header=0, names=plan.header,
-                       dtype=object, keep_default_na=False, na_filter=False,
-                       encoding="utf-8-sig", blocksize=math.ceil(size / count))
+    frame = dd.read_csv(plan.path, sep=plan.separator, header=0, names=plan.header,
+                        dtype=object, keep_default_na=False, na_filter=False,
+                        encoding="utf-8-sig", blocksize=math.ceil(size / count))
+    # dask may cut fewer blocks than asked for a small file; splitting keeps the row order
+    return frame if frame.npartitions >= count else frame.repartition(npartitions=count)
 
 
 def cells(part, decimal: str):
