@@ -198,6 +198,9 @@ def test_cluster_options_are_checked(tmp_path, capsys):
     assert code == 2 and "not allowed with argument" in err
     code, _, err = run(capsys, "train", data, "--target", "action", "--dask-workers", 0)
     assert code == 2 and "--dask-workers" in err
+    code, _, err = run(capsys, "train", data, "--target", "action", "--dask-workers", 2,
+                       "--stream")
+    assert code == 2 and "do not go together" in err
 
 
 def test_local_workers_are_started_for_the_run_and_stopped_after(tmp_path, capsys):

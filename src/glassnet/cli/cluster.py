@@ -64,11 +64,15 @@ def add_arguments(parser) -> None:
 
 
 def requested(arguments) -> bool:
-    """True when the options ask for a cluster; --solver lbfgs without one is refused."""
+    """True when the options ask for a cluster; --solver lbfgs without one, and a cluster
+    with --stream, are refused."""
     wanted = arguments.dask_scheduler is not None or arguments.dask_workers is not None
     if not wanted and arguments.solver != "minibatch":
         raise UsageError(f"--solver {arguments.solver} needs --dask-scheduler or "
                          f"--dask-workers (without a cluster, train takes minibatch steps)")
+    if wanted and (getattr(arguments, "stream", False) or getattr(arguments, "chunk_rows", None)):
+        raise UsageError("--stream/--chunk-rows and --dask-scheduler/--dask-workers do not go "
+                         "together: on a cluster the partitions are the chunks")
     return wanted
 
 
