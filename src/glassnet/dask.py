@@ -49,8 +49,8 @@ class SpreadObjective(Objective):
     def __call__(self, vector: np.ndarray) -> tuple[float, np.ndarray]:
         if self.last is not None and np.array_equal(vector, self.last):
             return self.value, self.gradient
-        self.load(vector)
         value, gradient, total = self.parts.sums(vector)
+        self.load(vector)  # after the sums: a failure leaves the last point evaluated
         value, gradient = combined(self.loss, value, gradient, total, self.penalty, self.flat)
         self.last, self.value, self.gradient = vector.copy(), value, gradient
         return value, gradient

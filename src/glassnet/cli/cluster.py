@@ -84,7 +84,8 @@ def run_train(arguments) -> int:
         plan = cluster_data.plan(client, arguments, settings, arguments.dask_timeout)
         print(plan.columns_text)
         print(plan.start_text)
-        data = cluster_data.spread(client, plan, settings, arguments.dask_partitions)
+        data = cluster_data.spread(client, plan, settings, arguments.dask_partitions,
+                                   arguments.dask_timeout)
         workers = len(client.scheduler_info()["workers"])
         print(f"Cluster: {workers} worker(s), {data.partitions} partition(s), solver "
               f"{arguments.solver}; the rows stay on the workers")

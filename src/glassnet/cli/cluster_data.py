@@ -185,14 +185,15 @@ class Spread:
     partitions: int
 
 
-def spread(client, plan: Plan, settings, partitions: int | None) -> Spread:
+def spread(client, plan: Plan, settings, partitions: int | None,
+           timeout: float = 600.0) -> Spread:
     """Read the file as partitions on the workers and encode each where it lies."""
     from dask import delayed
 
     frame = read_partitions(plan, partitions, len(client.scheduler_info()["workers"]))
     parts = frame.to_delayed()
-    counts = client.gather(client.compute([delayed(count_part)(part, plan, settings.missing)
-                                           for part in parts]))
+    counts = gathered(client, [delayed(count_part)(part, plan, settings.missing)
+                               for part in parts], timeout, f"reading {plan.path}")
     check_rows(plan, counts)
     validation = held_out_rows(plan.kept, settings)
     starts = np.cumsum([0] + [kept for _, kept in counts])
@@ -206,6 +207,19 @@ def spread(client, plan: Plan, settings, partitions: int | None) -> Spread:
     return Spread(*(stacked(encoded, sizes, key, plan) for key in
                     ("inputs", "targets", "validation_inputs", "validation_targets",
                      "reported")), partitions=len(parts))
+
+
+def gathered(client, tasks: list, timeout: float, doing: str) -> list:
+    """The results of delayed ``tasks``; no answer within ``timeout`` s is one line."""
+    from distributed import wait
+
+    futures = client.compute(tasks)
+    try:
+        wait(futures, timeout=timeout)
+    except TimeoutError:
+        raise CommandError(f"no answer from the workers within {timeout} s while {doing}",
+                           EXIT_UNAVAILABLE) from None
+    return client.gather(futures)
 
 
 def stacked(encoded: list, sizes: list[tuple[int, int]], key: str, plan: Plan):
