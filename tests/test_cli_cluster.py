@@ -210,3 +210,16 @@ def test_local_workers_are_started_for_the_run_and_stopped_after(tmp_path, capsy
     assert code == 0, err
     assert "Cluster: 1 worker(s)" in out and load(tmp_path / "m.glassnet").training[
         "cluster"]["workers"] == 1
+
+
+@pytest.mark.parametrize("command", ["train", "predict", "evaluate"])
+def test_help_shows_the_options_and_the_solver_mapping(capsys, command):
+    with pytest.raises(SystemExit) as exited:
+        run(capsys, command, "--help")
+    assert exited.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "--stream" in shown and "of the available memory" in shown
+    if command == "train":
+        assert "--dask-scheduler ADDRESS" in shown and "--dask-workers N" in shown
+        assert "minibatch (default) = synchronous steps of --optimizer" in shown
+        assert "(glassnet.dask.fit_lbfgs)" in shown

@@ -31,7 +31,7 @@ def add_stream_arguments(parser) -> None:
     parser.add_argument("--stream", action="store_true",
                         help=f"read DATA in chunks, for files larger than memory (on by "
                              f"itself for a folder or glob of CSV files, or a file larger "
-                             f"than {STREAM_SHARE:.0%} of the available memory)")
+                             f"than {STREAM_SHARE:.0%}% of the available memory)")  # %%: argparse
     parser.add_argument("--chunk-rows", type=positive_int, metavar="N",
                         help=f"rows per chunk when streaming (default {CHUNK_ROWS}; implies "
                              f"--stream)")
