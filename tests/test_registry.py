@@ -10,9 +10,10 @@ from glassnet.activations import ELU, GELU, Activation, Softplus
 from glassnet.gradcheck import check_gradients, numerical_gradient, relative_error
 from glassnet.layers import Dense, Dropout, Layer
 from glassnet.losses import Huber, MeanAbsoluteError, SquaredError
+from glassnet.model import Model
 from glassnet.network import Sequential, mlp
 from glassnet.registry import KINDS, name_of, register, resolve
-from glassnet.serialization import ModelFileError, load, save
+from glassnet.serialization import ModelFileError, describe, load, pack, save
 
 
 def test_resolve_known_names():
@@ -294,3 +295,22 @@ def test_a_class_whose_arrays_differ_from_what_it_declares_is_refused_on_load(cl
     with pytest.raises(ModelFileError, match=r"layer 0 \(Scale\): has arrays \['weights'\], "
                                              r"its class declares \['offset', 'weights'\]"):
         load(tmp_path / "scale.glassnet")
+
+
+@pytest.mark.parametrize("features", [[3], None])
+def test_a_config_that_breaks_a_classs_array_shapes_is_a_model_file_error(features,
+                                                                          clean_registry,
+                                                                          tmp_path):
+    @register
+    class Counted(Scale):
+        @classmethod
+        def array_shapes(cls, config):
+            features = int(config["features"])  # a list or None: TypeError
+            return {"weights": (features,), "offset": (features,)}
+
+    manifest, arrays = describe(Model(Sequential([Counted(3)])))
+    manifest["layers"][0]["config"]["features"] = features
+    path = tmp_path / "crafted.glassnet"
+    path.write_bytes(pack(manifest, arrays))
+    with pytest.raises(ModelFileError, match=r"layer 0 \(Counted\): "):
+        load(path)

@@ -99,6 +99,14 @@ def test_weighted_loss_is_normalised_by_the_total_weight():
     # L = sum_i w_i l_i / sum_i w_i, at the weights the (only) full batch started from
     assert history["loss"][0] == pytest.approx((weights * per_sample).sum() / weights.sum())
 
+def test_equal_weights_still_scale_a_summed_loss():
+    # with reduction="sum" nothing divides by the total weight: weights of 2 double the loss
+    inputs, labels = three_classes(12)
+    losses = [fit(mlp([4, 3], rng=0), inputs, labels, SoftmaxCrossEntropy(reduction="sum"),
+                  SGD(0.1), sample_weight=np.full(12, weight))["loss"][0] for weight in (1, 2)]
+    assert losses[1] == 2 * losses[0]
+
+
 def test_balanced_class_weight_is_n_over_classes_times_count():
     labels = np.array([0] * 6 + [1] * 3 + [2] * 1)
     weights = class_weights("balanced", SoftmaxCrossEntropy(), np.eye(3)[labels])
