@@ -197,3 +197,4 @@ def test_inspect_names_ten_categories_and_counts_more(tmp_path, capsys):
     named = ", ".join(f"'{letter}'" for letter in letters[:10])
     assert f"column 'ten': category, one-hot of {named}\n" in out
     assert f"column 'eleven': category, one-hot of {named}, ... (11 in all)\n" in out
+

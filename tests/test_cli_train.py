@@ -65,6 +65,10 @@ def test_evaluate_prints_accuracy_log_loss_and_confusion_matrix(species, capsys)
     assert accuracy > 0.85 and "log loss" in out
     matrix = out.split("predicted class)\n")[1].splitlines()
     assert matrix[0].split() == ["left", "middle", "right"]
+    # columns of at least 8 characters, right-aligned, after a column of 8 for the true class
+    assert matrix[0] == " " * 8 + "     left   middle    right"
+    assert all(len(line) == 8 + 3 * 9 and line[:8].strip() in ("left", "middle", "right")
+               for line in matrix[1:4])
     counts = np.array([[int(cell) for cell in line.split()[1:]] for line in matrix[1:]])
     # the printed accuracy has 4 significant digits
     assert counts.sum() == 120 and np.trace(counts) / 120 == pytest.approx(accuracy, abs=5e-5)

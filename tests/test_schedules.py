@@ -64,6 +64,7 @@ def test_default_settings():
     assert ExponentialDecay(initial_learning_rate=1.0).value(2) == pytest.approx(0.96**2,
                                                                                  rel=1e-15)
     assert InverseScaling(initial_learning_rate=1.0).value(3, samples_seen=3) == 0.5
+    assert InverseScaling(initial_learning_rate=1.0).value(3) == 1.0  # no samples seen yet
     assert Constant(initial_learning_rate=0.3).value(7, samples_seen=100) == 0.3
 
 

@@ -167,6 +167,11 @@ def test_printable_truncates_to_the_limit_without_cutting_an_escape():
     assert len(text) <= 20 and "\x1b" not in text and text.endswith("...")
 
 
+def test_printable_keeps_eighty_characters_by_default():
+    assert printable("a" * 80) == "a" * 80
+    assert printable("a" * 81) == "a" * 77 + "..."
+
+
 def test_printable_refuses_a_tiny_limit():
     with pytest.raises(ValueError, match="limit must be a whole number >= 3, got 2"):
         printable("abc", limit=2)
