@@ -44,3 +44,24 @@ def test_regression_validation_scores_undo_the_target_scaling():
     assert scores["mae"] == pytest.approx(1 / 3, rel=1e-12)
     assert scores["r2"] == pytest.approx(1 - 1.0 / np.sum((targets - targets.mean()) ** 2))
     assert format_scores(scores) == "MSE 0.3333, MAE 0.3333, R^2 " + f"{scores['r2']:.4g}"
+
+
+def test_the_training_summary_keeps_milliseconds_and_prints_hundredths(tmp_path, capsys):
+    from argparse import Namespace
+
+    from glassnet.cli.data import read_table
+    from glassnet.cli.report import report_training
+    from glassnet.history import History
+
+    path = tmp_path / "d.csv"
+    path.write_text("x,y\n1,2\n3,4\n")
+    model = Model(one_layer([[1.0]], [0.0]), SquaredError(), "regression",
+                  history=History([{"epoch": 1, "loss": 0.5}]))
+    arguments = Namespace(target="y", epochs=1, optimizer="adam", learning_rate=0.01,
+                          batch_size=32, hidden=[4], activation="relu", seed=0,
+                          early_stopping=0)
+    summary = report_training(model, read_table(str(path)), arguments, np.empty((0, 1)),
+                              np.empty(0), seconds=1.23456)
+    assert summary["seconds"] == 1.235 and summary["epochs_run"] == 1
+    assert summary["data"] == "d.csv" and summary["rows"] == 2 and "validation" not in summary
+    assert "Trained 1 epoch(s) in 1.23 s; final training loss 0.5\n" in capsys.readouterr().out

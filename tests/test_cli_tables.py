@@ -187,7 +187,7 @@ def test_penguins_as_shipped_train_predict_and_evaluate(tmp_path, capsys):
 
 
 def test_inspect_names_ten_categories_and_counts_more(tmp_path, capsys):
-    letters = "abcdefghijk"
+    letters = [letter * 28 for letter in "abcdefghijk"]  # quoted: 30 characters, not cut
     rows = [(letters[index % 10], letters[index % 11], index % 2) for index in range(110)]
     data = write_csv(tmp_path / "letters.csv", ["ten", "eleven", "y"], rows)
     model = tmp_path / "m.glassnet"

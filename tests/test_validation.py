@@ -14,6 +14,7 @@ from glassnet.validation import (
     as_float_array,
     as_rng,
     check_dtype,
+    check_finite,
     check_fraction,
     check_positive,
     check_same_length,
@@ -187,3 +188,9 @@ def test_printable_never_lets_a_control_character_through_nor_exceeds_the_limit(
     if len(text) <= limit and all(unicodedata.category(c)[0] not in "CZ" or c == " "
                                   for c in text):
         assert shown == text  # ordinary text is shown as it is
+
+
+def test_check_finite_takes_a_single_number():
+    assert check_finite("rate", np.array(1.5)) is None
+    with pytest.raises(ValueError, match=r"rate contains a non-finite value inf at index \(\)"):
+        check_finite("rate", np.array(np.inf))
