@@ -197,3 +197,18 @@ def test_multi_output_regression_gives_plain_numbers(estimators, points, tmp_pat
                                rtol=1e-12)
     code, _, err = run(capsys, "evaluate", model, data, "--target", "x0")
     assert code == 65 and "2 outputs cannot be compared with one target column" in err
+
+
+def test_an_unknown_class_is_refused_naming_up_to_twenty_known_ones(tmp_path, capsys):
+    from glassnet.losses import SoftmaxCrossEntropy
+
+    data = write_csv(tmp_path / "d.csv", ["a", "y"], [(0.5, "c3"), (1.5, "stranger")])
+    for count, more in ((20, ")"), (21, ", ... (21 in all))")):
+        labels = [f"c{index}" for index in range(count)]
+        path = tmp_path / f"m{count}.glassnet"
+        save(Model(mlp([1, count], rng=0), SoftmaxCrossEntropy(), "classification", labels,
+                   feature_names=["a"]), path)
+        code, _, err = run(capsys, "evaluate", path, data, "--target", "y")
+        assert code == 65
+        assert f"class 'stranger' is not one the model knows ({', '.join(labels[:20])}{more}" \
+            in err
