@@ -418,3 +418,10 @@ def test_files_are_written_in_format_version_1_and_version_2_is_refused(good, tm
     assert json.loads(members_of(good)["manifest.json"])["format_version"] == 1
     newer = tampered(good, lambda m, a: m.update(format_version=2))
     refused(tmp_path, newer, "format version 2 by a newer glassnet .*reads up to 1$")
+
+
+def test_a_member_starting_too_close_to_the_directory_for_its_header_is_refused(good,
+                                                                              tmp_path):
+    end = zipfile.ZipFile(io.BytesIO(good["bytes"])).start_dir  # where the members must end
+    refused(tmp_path, patched(good, 3, "offset", end - 10),
+            f"starts at byte {end - 10}, outside the archive's {end} bytes")

@@ -298,19 +298,20 @@ def test_a_class_whose_arrays_differ_from_what_it_declares_is_refused_on_load(cl
 
 
 @pytest.mark.parametrize("features", [[3], None])
-def test_a_config_that_breaks_a_classs_array_shapes_is_a_model_file_error(features,
+@pytest.mark.parametrize("name", ["Counted", "Counted" + "_" * 53])  # named in up to 60
+def test_a_config_that_breaks_a_classs_array_shapes_is_a_model_file_error(features, name,
                                                                           clean_registry,
                                                                           tmp_path):
-    @register
     class Counted(Scale):
         @classmethod
         def array_shapes(cls, config):
             features = int(config["features"])  # a list or None: TypeError
             return {"weights": (features,), "offset": (features,)}
 
+    register(Counted, name=name)
     manifest, arrays = describe(Model(Sequential([Counted(3)])))
     manifest["layers"][0]["config"]["features"] = features
     path = tmp_path / "crafted.glassnet"
     path.write_bytes(pack(manifest, arrays))
-    with pytest.raises(ModelFileError, match=r"layer 0 \(Counted\): "):
+    with pytest.raises(ModelFileError, match=rf"layer 0 \({name}\): "):
         load(path)
