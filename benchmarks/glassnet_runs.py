@@ -91,6 +91,21 @@ def run_prediction(data):
 
 RUNS = {"W1": run_tutorial, "W2": run_tabular, "W3": run_mnist, "W4": run_prediction}
 
+THREADED = "glassnet, 2 elementwise threads"
+
+
+def run_mnist_threaded(data):
+    """W3 with the optimizer's flat step split over two threads (``elementwise``): the
+    measurement that decides whether glassnet's default of one thread should change."""
+    from glassnet import elementwise
+
+    previous = elementwise.get_threads()
+    elementwise.set_threads(2)
+    try:
+        return run_mnist(data)
+    finally:
+        elementwise.set_threads(previous)
+
 
 def train_estimator(data, hidden, batch_size, epochs, dtype, score: bool = True):
     """The same training through ``glassnet.sklearn.MLPClassifier`` (scikit-learn's settings

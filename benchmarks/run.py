@@ -108,7 +108,7 @@ def load(names) -> dict:
 def contestants(name, modules) -> list:
     """(library name, run function) for one workload. W1 adds the tutorial's bare loop; W2
     and W3 add the floor (their bare matrix products) and glassnet's scikit-learn estimator
-    (when scikit-learn is installed)."""
+    (when scikit-learn is installed); W3 adds glassnet with two elementwise threads."""
     pairs = [(module.NAME, module.RUNS[name]) for module in modules if name in module.RUNS]
     if name == "W1":
         pairs.insert(1, ("numpy loop", glassnet_runs.run_tutorial_loop))
@@ -116,6 +116,8 @@ def contestants(name, modules) -> list:
         pairs.insert(1, (floor_runs.NAME, floor_runs.RUNS[name]))
         if any(module.NAME == "scikit-learn" for module in modules):
             pairs.insert(2, (ESTIMATOR, glassnet_runs.ESTIMATOR_RUNS[name]))
+    if name == "W3":
+        pairs.insert(1, (glassnet_runs.THREADED, glassnet_runs.run_mnist_threaded))
     return pairs
 
 
