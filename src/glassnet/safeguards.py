@@ -39,7 +39,7 @@ class DivergenceGuard:
     def __init__(self, parameters: dict[str, np.ndarray]):
         self.parameters = parameters
         self.initial = {name: value.copy() for name, value in parameters.items()}
-        self.tiling: tuple | None = None  # (gradient arrays, their flat vector, zeros)
+        self.tiling: tuple | None = None  # (gradient arrays, their flat vector or None)
 
     def check(self, loss_value: float, gradients: dict[str, np.ndarray], state) -> None:
         """Raise TrainingDiverged unless the loss and every gradient are finite."""
@@ -54,20 +54,18 @@ class DivergenceGuard:
 
     def quick_check(self, gradients: dict[str, np.ndarray]) -> bool:
         """True if every gradient is surely finite, with no temporary array: when they tile
-        one flat vector g (``glassnet.flat``, as in ``fit``), one product g . 0, which is 0
-        for finite g and NaN if any element is inf or NaN, and cannot overflow; else one sum
-        per array (which may overflow: False then only means "look closer")."""
+        one flat vector g (``glassnet.flat``, as in ``fit``), one product g . g (BLAS, one
+        read of g), else one sum per array. Any inf or NaN makes either non-finite; so can
+        an overflow of finite values, so False only means "look closer" (``check`` does)."""
         arrays = tuple(gradients.values())
         kept = self.tiling
         if kept is None or len(kept[0]) != len(arrays) or not all(
                 a is b for a, b in zip(arrays, kept[0], strict=True)):
-            vector = tiled_vector(arrays)
-            kept = self.tiling = (arrays, vector,
-                                  None if vector is None else np.zeros_like(vector))
-        if kept[1] is not None:
-            with np.errstate(invalid="ignore"):  # the NaN is the answer, not a problem
-                return bool(np.dot(kept[1], kept[2]) == 0)
-        return math.isfinite(sum(map(np.ndarray.sum, arrays)))
+            kept = self.tiling = (arrays, tiled_vector(arrays))
+        with np.errstate(over="ignore", invalid="ignore"):  # the answer, not a problem
+            if kept[1] is not None:
+                return math.isfinite(np.dot(kept[1], kept[1]))
+            return math.isfinite(sum(map(np.ndarray.sum, arrays)))
 
     def check_weights(self, state) -> None:
         """Raise TrainingDiverged if a step left non-finite weights (checked at the end)."""
