@@ -216,8 +216,11 @@ def test_compressed_members_are_refused(good, tmp_path):
 
 def test_non_json_manifests_are_refused(good, tmp_path):
     members = members_of(good)
-    for text in (b"\xff\xfe not utf-8", b"{", b'{"format": NaN}', b"[1, 2]", b"[" * 100000):
-        refused(tmp_path, pack_members(dict(members, **{"manifest.json": text})))
+    for text in (b"\xff\xfe not utf-8", b"{", b'{"format": NaN}', b"[" * 100000):
+        refused(tmp_path, pack_members(dict(members, **{"manifest.json": text})),
+                "manifest.json is not valid JSON")
+    refused(tmp_path, pack_members(dict(members, **{"manifest.json": b"[1, 2]"})),
+            "not a glassnet model file")
 
 
 # Reading stays bounded by the file: overlapping or outside members, non-regular files, huge
