@@ -154,4 +154,4 @@ def test_moments_and_counts_merge_into_the_whole():
     many = rng.lognormal(0, 2, EXACT_LIMIT + 500)
     binned = Counts.of(many)
     assert not binned.exact
-    assert binned.median() == pytest.approx(np.median(many), rel=1e-4)
+    assert binned.median() == pytest.approx(np.median(many), rel=5e-4)

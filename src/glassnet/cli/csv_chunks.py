@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from glassnet.cli.data import (
+    DECIMAL_COMMA,
+    SEPARATORS,
     Table,
     check_header,
     detect_separator,
@@ -34,7 +36,7 @@ from glassnet.column_encoding import shown
 from glassnet.tabular.plan import Chunk
 
 SNIFF_BYTES = 1 << 20  # the first MiB of the first file decides separator and column types
-BLOCK_BYTES = 8 << 20
+BLOCK_BYTES = 4 << 20
 PANDAS_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
@@ -106,6 +108,10 @@ class CsvChunks:
         sample = self.sample()
         self.decimal = decimal or (
             "," if self.separator != "," and has_decimal_commas(sample) else ".")
+        self.notes = ([f"{SEPARATORS[self.separator]}-separated (detected; --sep sets it)"]
+                      if separator is None and self.separator != "," else []) + \
+            (["decimal commas (detected; --decimal sets it)"]
+             if decimal is None and self.decimal == "," else [])
         self.text = self.text_columns(sample, set(text_columns))
         self.pieces: list[Piece] | None = None
         self.rows = 0
@@ -124,14 +130,22 @@ class CsvChunks:
             raise
 
     def text_columns(self, sample: list[list[str]], forced: set) -> list[str]:
-        """The columns read as text: those named in ``forced`` and those whose sampled
-        cells pandas does not read as numbers."""
+        """The columns read as text: those named in ``forced`` and those that pandas does
+        not read as numbers in the sampled rows (all of them if it cannot read those)."""
         pandas = import_pandas()
-        frame = pandas.DataFrame(sample, columns=self.header).replace(
-            dict.fromkeys(self.missing, None))
-        numeric = frame.apply(pandas.to_numeric, errors="coerce").notna() | frame.isna()
-        return [name for name in self.header if name in forced or not numeric[name].all()
-                or not len(sample)]
+        if self.decimal == ",":
+            sample = [[cell.replace(",", ".") if DECIMAL_COMMA.match(cell) else cell
+                       for cell in row] for row in sample]
+        text = "\n".join(",".join(f'"{cell}"' if "," in cell or '"' in cell else cell
+                                   for cell in row) for row in sample)
+        try:
+            frame = pandas.read_csv(io.StringIO(text), header=None, names=self.header,
+                                    keep_default_na=False, na_values=self.missing,
+                                    decimal=".", index_col=False)
+        except (pandas.errors.ParserError, ValueError):
+            return list(self.header)
+        return [name for name in self.header if name in forced or not len(sample)
+                or frame[name].dtype.kind not in "fiu"]
 
     @property
     def numeric(self) -> list[str]:
@@ -240,14 +254,24 @@ class CsvChunks:
 def row_lines(block: bytes, first: int, rows: int) -> list[int]:
     """The line number of each of ``rows`` rows in ``block`` (whose first line is line
     ``first``): the lines that are not blank."""
-    array = np.frombuffer(block, dtype=np.uint8)
-    starts = np.concatenate([[0], np.flatnonzero(array == 10) + 1])
-    starts = starts[starts < len(array)]
-    if not len(starts):
-        return [first] * rows
-    filled = np.flatnonzero(np.add.reduceat(array > 32, starts) > 0) + first
-    lines = filled.tolist()[:rows]
+    array, starts, ends = lines_of(block)
+    whitespace = per_line(np.flatnonzero(array <= 32), starts, ends)
+    lines = (np.flatnonzero(ends - starts > whitespace) + first).tolist()[:rows]
     return lines + [lines[-1] if lines else first] * (rows - len(lines))
+
+
+def lines_of(block: bytes):
+    """(the bytes as uint8, start and end (exclusive, before the newline) of each line)."""
+    array = np.frombuffer(block, dtype=np.uint8)
+    newlines = np.flatnonzero(array == 10)
+    starts = np.concatenate([[0], newlines + 1])
+    starts = starts[starts < len(array)]
+    return array, starts, np.append(newlines, len(array))[:len(starts)]
+
+
+def per_line(positions: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How many of the sorted byte ``positions`` fall in each line."""
+    return np.searchsorted(positions, ends) - np.searchsorted(positions, starts)
 
 
 def line_ends(buffer: bytes, rows: int, final: bool) -> list[int]:
@@ -277,17 +301,13 @@ def check_block(block: bytes, piece: Piece, separator: str, width: int) -> None:
         raise CommandError(f"{piece.path}, line {line}: not UTF-8 text (byte 0x"
                            f"{block[error.start]:02x}); save the file as UTF-8", EXIT_DATA) \
             from None
-    array = np.frombuffer(block, dtype=np.uint8)
-    starts = np.concatenate([[0], np.flatnonzero(array == 10) + 1])
-    starts = starts[starts < len(array)]
-    if not len(starts):
-        return
-    separators = np.add.reduceat(array == ord(separator), starts)
-    quotes = np.add.reduceat(array == 34, starts)
+    array, starts, ends = lines_of(block)
+    separators = per_line(np.flatnonzero(array == ord(separator)), starts, ends)
+    quotes = per_line(np.flatnonzero(array == 34), starts, ends)
     inside = (np.cumsum(quotes) - quotes) % 2 == 1
-    filled = np.add.reduceat(array > 32, starts) > 0
-    bad = filled & (quotes == 0) & ~inside & (separators != width - 1)
-    if bad.any():
-        first = int(np.argmax(bad))
+    bad = (quotes == 0) & ~inside & (separators != width - 1)
+    for first in np.flatnonzero(bad).tolist():
+        if not block[starts[first]:ends[first]].strip():
+            continue  # a blank line
         raise CommandError(f"{piece.path}, line {piece.line + first}: {separators[first] + 1} "
                            f"field(s), but the header has {width}", EXIT_DATA)

@@ -23,7 +23,7 @@ from glassnet.cli.errors import EXIT_DATA, CommandError
 from glassnet.tabular.streaming import BUFFER_CHUNKS
 
 STREAM_SHARE = 0.05
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 10_000
 
 
 def add_stream_arguments(parser) -> None:
@@ -98,7 +98,7 @@ def run_stream_train(arguments) -> int:
                        [*settings.categorical, *settings.drop])
     plan = learned(source, arguments.target, settings)
     table = StreamedTable(arguments.data, plan.rows)
-    notes = [f"note: {arguments.data}: {note}" for note in plan.notes]
+    notes = [f"note: {arguments.data}: {note}" for note in [*source.notes, *plan.notes]]
     print("\n".join([*notes, "Columns:", *(item.line() for item in plan.decisions)]))
     print(describe_start(table, arguments, plan.problem, plan.encoder, plan.network(),
                          range(plan.kept - plan.training_rows)))
@@ -140,10 +140,11 @@ def train_stream(source: CsvChunks, plan, scores: dict, arguments):
 def learned(source: CsvChunks, target: str, settings):
     """The first pass; a TableError becomes a one-line CommandError."""
     from glassnet.tabular.plan import learn
+    from glassnet.tabular.prefetch import prefetched
     from glassnet.tabular.roles import TableError
 
     try:
-        return learn(source.chunks(), target, settings)
+        return learn(prefetched(source.chunks(), lambda chunk: chunk), target, settings)
     except TableError as error:
         where = "" if str(error).startswith(tuple(source.paths)) else f"{source.spec}: "
         raise CommandError(f"{where}{error}", EXIT_DATA) from None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 EXACT_LIMIT = 50_000  # distinct values a Counts keeps exactly; past it, a log-spaced histogram
-RELATIVE_BIN = 1e-4  # width of a histogram bin relative to its values: median within 0.01 %
+RELATIVE_BIN = 1e-3  # width of a histogram bin relative to its values: median within 0.05 %
 
 
 @dataclass
@@ -75,9 +75,12 @@ def two_rows(mean, deviation) -> np.ndarray:
 class Counts:
     """How often each number occurs: sorted distinct ``keys`` and their ``counts``.
 
-    Exact while there are at most ``EXACT_LIMIT`` distinct values; beyond, keys become bins
-    of a log-spaced histogram (bin width ``RELATIVE_BIN`` of the value), so the median is
-    then exact to within 0.01 % of its value. ``exact`` says which.
+    Exact while there are at most ``EXACT_LIMIT`` distinct values; beyond, a histogram of
+    log-spaced bins (each ``RELATIVE_BIN`` of its values wide, magnitudes below ``TINY``
+    in one bin at zero and above 1 / ``TINY`` in the last), held as one dense array of
+    counts per sign over the bins used, so adding a chunk is a ``bincount``. The median is
+    then the middle of its bin: within ``RELATIVE_BIN`` / 2 of its value. ``exact`` says
+    which.
     """
 
     keys: np.ndarray
@@ -98,22 +101,36 @@ class Counts:
         return int(self.counts.sum())
 
     def merge(self, other: Counts) -> Counts:
-        first, second = (self, other) if self.exact == other.exact else \
-            (self.binned(), other.binned())
-        keys, inverse = np.unique(np.concatenate([first.keys, second.keys]),
-                                  return_inverse=True)
-        counts = np.bincount(inverse, np.concatenate([first.counts, second.counts]))
-        return Counts(keys, counts.astype(np.int64), first.exact).bounded()
+        if self.exact and other.exact:
+            keys, inverse = np.unique(np.concatenate([self.keys, other.keys]),
+                                      return_inverse=True)
+            counts = np.bincount(inverse, np.concatenate([self.counts, other.counts]))
+            return Counts(keys, counts.astype(np.int64)).bounded()
+        first, second = self.binned(), other.binned()
+        low = min(first.keys[0], second.keys[0]) if len(first.keys) else second.keys[0]
+        if not len(second.keys):
+            return first
+        high = max(first.keys[-1] if len(first.keys) else low, second.keys[-1])
+        counts = np.zeros(int(high - low) + 1, dtype=np.int64)
+        for part in (first, second):
+            if len(part.keys):
+                start = int(part.keys[0] - low)
+                counts[start:start + len(part.counts)] += part.counts
+        return Counts(np.arange(low, high + 1, dtype=np.float64), counts, False)
 
     def bounded(self) -> Counts:
         return self.binned() if self.exact and len(self.keys) > EXACT_LIMIT else self
 
     def binned(self) -> Counts:
-        """The same counts on the log-spaced bins (a no-op when already binned)."""
+        """The same counts on a dense run of bins (a no-op when already binned)."""
         if not self.exact:
             return self
-        keys, inverse = np.unique(bin_of(self.keys), return_inverse=True)
-        return Counts(keys, np.bincount(inverse, self.counts).astype(np.int64), False)
+        if not len(self.keys):
+            return Counts(np.zeros(0), np.zeros(0, dtype=np.int64), False)
+        bins = bin_of(self.keys)
+        low = bins.min()
+        counts = np.bincount((bins - low).astype(np.int64), self.counts).astype(np.int64)
+        return Counts(np.arange(low, low + len(counts), dtype=np.float64), counts, False)
 
     def median(self) -> float:
         """The median of the values counted (numpy's: the mean of the two middle ones for
@@ -127,17 +144,20 @@ class Counts:
         return float((values[low] + values[high]) / 2)
 
 
+TINY = 1e-12
+STEPS = int(np.ceil(-np.log(TINY) / np.log1p(RELATIVE_BIN)))  # bins per sign beyond 1
+
+
 def bin_of(values: np.ndarray) -> np.ndarray:
-    """The histogram bin of each value: sign(v) (1 + floor(log|v| / log(1 + RELATIVE_BIN))
-    + 2^23), and 0 for |v| < 1e-300 (so the bins keep the values' order)."""
+    """The bin of each value, in the values' order: 0 for |v| < TINY, else
+    sign(v) (1 + STEPS + floor(log|v| / log(1 + RELATIVE_BIN))), |log| clamped at STEPS."""
     size = np.abs(values)
-    tiny = size < 1e-300
-    steps = np.floor(np.log(np.where(tiny, 1.0, size)) / np.log1p(RELATIVE_BIN))
-    return np.where(tiny, 0.0, np.sign(values) * (steps + 2.0 ** 23))
+    steps = np.floor(np.log(np.clip(size, TINY, 1 / TINY)) / np.log1p(RELATIVE_BIN))
+    return np.where(size < TINY, 0.0, np.sign(values) * (1 + STEPS + steps))
 
 
 def value_of(bins: np.ndarray) -> np.ndarray:
     """The middle (geometric) of each bin of ``bin_of``."""
-    steps = np.abs(bins) - 2.0 ** 23
+    steps = np.abs(bins) - 1 - STEPS
     return np.where(bins == 0, 0.0, np.sign(bins) * np.exp((steps + 0.5) *
                                                            np.log1p(RELATIVE_BIN)))

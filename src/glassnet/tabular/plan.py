@@ -20,6 +20,7 @@ import numpy as np
 from glassnet.column_encoding import missing_mask, shown
 from glassnet.network import Sequential, mlp
 from glassnet.preprocessing import ColumnEncoder, Standardize
+from glassnet.tabular.distinct import encode_frame
 from glassnet.tabular.fit import Settings, check_kept, standardize_numbers
 from glassnet.tabular.moments import Moments, two_rows
 from glassnet.tabular.roles import Decision, TableError, check_overrides
@@ -78,7 +79,7 @@ class Plan:
         values = target_values(frame, self.target)
         kept = ~missing_mask(values, self.settings.missing)
         training = split(frame, self.numeric, self.settings.validation_split)[kept]
-        inputs, _ = self.encoder.encode(frame[kept], dtype=dtype)  # surprises: validation rows
+        inputs = encode_frame(self.encoder, frame[kept], dtype)
         targets = target_codes(self.problem, values[kept])
         if self.scaling is not None:
             targets = (targets - self.scaling["mean"]) / self.scaling["scale"]
@@ -120,7 +121,7 @@ def learn(chunks: Iterable[Chunk], target: str, settings: Settings) -> Plan:
         target_summary.merge(TargetSummary.of(values, kept, training, chunk.where))
         for name in columns:
             if name != target:
-                column = ColumnSummary.of(frame[name].to_numpy()[kept], settings.missing,
+                column = ColumnSummary.of(frame[name][kept], settings.missing,
                                           training)
                 summaries[name] = summaries[name].merge(column) if name in summaries \
                     else column

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.column_encoding import to_numbers
+from glassnet.tabular.distinct import per_distinct
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
@@ -35,8 +36,12 @@ def number_hashes(values: np.ndarray) -> np.ndarray:
     return mix(numbers.view(np.uint64) + GOLDEN)
 
 
-def text_hashes(values: np.ndarray) -> np.ndarray:
+def text_hashes(values) -> np.ndarray:
     """(rows,) uint64 from each value's stripped text: a polynomial over its code points."""
+    return per_distinct(distinct_text_hashes, values)
+
+
+def distinct_text_hashes(values: np.ndarray) -> np.ndarray:
     texts = np.array([str(value).strip() for value in np.asarray(values, dtype=object)],
                      dtype=str)
     lengths = np.char.str_len(texts).astype(np.uint64)
@@ -53,8 +58,8 @@ def row_hashes(frame, numeric) -> np.ndarray:
     hashes = np.zeros(len(frame), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for name in frame.columns:
-            values = frame[name].to_numpy()
-            column = number_hashes(values) if name in numeric else text_hashes(values)
+            column = number_hashes(frame[name].to_numpy()) if name in numeric else \
+                text_hashes(frame[name])
             hashes = mix(hashes * np.uint64(31) + column)
     return hashes
 

@@ -4,7 +4,8 @@
 source allows it), encodes each with the ``Plan``, keeps its training rows and, once
 ``buffer_chunks`` chunks are buffered, shuffles their rows together and hands out batches;
 rows short of a whole batch wait for the next buffer. The rows held never exceed
-``buffer_chunks`` chunks plus one batch (``most_rows_held`` records it). The validation
+``buffer_chunks`` chunks plus one batch (``most_rows_held`` records it), besides the
+``prefetch.DEPTH`` chunks read ahead in a thread. The validation
 rows of the first epoch go to a ``HeldOut`` file on disk, which ``StreamEvaluation`` reads
 back block by block at the end of every epoch. numpy only.
 """
@@ -17,6 +18,7 @@ import tempfile
 import numpy as np
 
 from glassnet.evaluation import outputs_of, resolve_metrics
+from glassnet.tabular.prefetch import prefetched
 from glassnet.training_data import Batch
 
 BLOCK_ROWS = 65_536  # validation rows evaluated at once
@@ -67,23 +69,38 @@ class StreamBatches:
         self.batch_size, self.buffer_chunks = batch_size, buffer_chunks
         self.held_out = held_out
         self.most_rows_held = 0
+        self.inputs = self.targets = None
 
     def __len__(self) -> int:
         return max(-(-self.plan.training_rows // self.batch_size), 1)
 
     def epoch(self, rng):
         """Yield Batch(inputs, targets, None, rows) over the epoch's training rows."""
-        waiting, buffered = [], 0
-        for chunk in self.source.chunks(rng):
-            inputs, targets = self.rows_of(chunk)
-            waiting.append((inputs, targets))
-            buffered += 1
+        filled = buffered = 0
+        order = np.random.default_rng(rng.integers(2**63))  # drawn here: the thread's own
+        for inputs, targets in prefetched(self.source.chunks(order), self.rows_of):
+            self.reserve(filled + len(inputs), inputs, targets)
+            self.inputs[filled:filled + len(inputs)] = inputs
+            self.targets[filled:filled + len(inputs)] = targets
+            filled, buffered = filled + len(inputs), buffered + 1
             if buffered >= self.buffer_chunks:
-                waiting = yield from self.batches(waiting, rng, last=False)
+                filled = yield from self.batches(filled, rng, last=False)
                 buffered = 0
-        yield from self.batches(waiting, rng, last=True)
+        yield from self.batches(filled, rng, last=True)
         if self.held_out is not None and not self.held_out.complete:
             self.held_out.finish()
+
+    def reserve(self, rows: int, inputs: np.ndarray, targets: np.ndarray) -> None:
+        """One buffer for the epochs, made (or grown) to hold ``rows`` rows; its first size
+        is ``buffer_chunks`` chunks like this one and a batch."""
+        if self.inputs is not None and len(self.inputs) >= rows:
+            return
+        size = max(rows, self.buffer_chunks * len(inputs) + self.batch_size)
+        grown = [np.empty((size, *array.shape[1:]), array.dtype) for array in (inputs, targets)]
+        if self.inputs is not None:
+            for old, new in zip((self.inputs, self.targets), grown, strict=True):
+                new[:len(old)] = old
+        self.inputs, self.targets = grown
 
     def rows_of(self, chunk):
         """The chunk's training rows (inputs, targets as the loss wants them); its
@@ -99,22 +116,20 @@ class StreamBatches:
         template = np.empty((len(targets), self.plan.problem.outputs), self.network.dtype)
         return self.loss.prepare_targets(targets, template)
 
-    def batches(self, waiting: list, rng, last: bool):
-        """Shuffle the waiting rows together and yield whole batches (all of them when
-        ``last``); returns the rows left over, as the new waiting list."""
-        inputs = np.concatenate([item[0] for item in waiting]) if waiting else None
-        if inputs is None or not len(inputs):
-            return []
-        targets = np.concatenate([item[1] for item in waiting])
-        self.most_rows_held = max(self.most_rows_held, len(inputs))
-        order = rng.permutation(len(inputs))
+    def batches(self, filled: int, rng, last: bool):
+        """Shuffle the buffer's ``filled`` rows and yield whole batches (all of them when
+        ``last``); the rows left over move to the buffer's start: returns their count."""
+        self.most_rows_held = max(self.most_rows_held, filled)
+        order = rng.permutation(filled)
         size = self.batch_size
-        end = len(order) if last else len(order) - len(order) % size
+        end = filled if last else filled - filled % size
         for start in range(0, end, size):
             rows = order[start:start + size]
-            yield Batch(inputs[rows], targets[rows], None, len(rows))
+            yield Batch(self.inputs[rows], self.targets[rows], None, len(rows))
         rest = order[end:]
-        return [(inputs[rest], targets[rest])] if len(rest) else []
+        self.inputs[:len(rest)], self.targets[:len(rest)] = \
+            self.inputs[rest], self.targets[rest]
+        return len(rest)
 
 
 class StreamEvaluation:

@@ -33,6 +33,7 @@ from glassnet.column_encoding import (
 )
 from glassnet.preprocessing import ColumnEncoder, fit_category
 from glassnet.tabular import roles
+from glassnet.tabular.distinct import factorized
 from glassnet.tabular.moments import Counts, Moments
 from glassnet.tabular.roles import Decision, TableError
 
@@ -67,19 +68,26 @@ class ColumnSummary:
     many_categories: bool = False
 
     @classmethod
-    def of(cls, values: np.ndarray, missing, training: np.ndarray) -> ColumnSummary:
-        """The summary of one chunk's values (rows,); ``training`` (rows,) bool marks the
-        training rows."""
+    def of(cls, values, missing, training: np.ndarray) -> ColumnSummary:
+        """The summary of one chunk's values (rows,) (an array or a pandas Series);
+        ``training`` (rows,) bool marks the training rows. Text is parsed once per
+        distinct value."""
+        codes, distinct = factorized(values)
+        values = np.asarray(values) if distinct is None else distinct[codes]
+
+        def each(function):
+            return function(values) if distinct is None else function(distinct)[codes]
+
         summary = cls(rows=len(values), training_rows=int(training.sum()))
-        gaps = missing_mask(values, missing)
+        gaps = each(lambda some: missing_mask(some, missing))
         summary.gaps = int(gaps.sum())
         kind = values.dtype.kind
         summary.kinds = {kind} if kind in "Mb" else set()
-        numbers = np.full(len(values), np.nan) if kind == "M" else to_numbers(values)
+        numbers = np.full(len(values), np.nan) if kind == "M" else each(to_numbers)
         numbers[gaps] = np.nan
         words = ~gaps & np.isnan(numbers)
-        days = np.full(len(values), np.nan)
-        days[words] = to_days(values[words])
+        days = np.where(words, each(to_days), np.nan) if words.any() else \
+            np.full(len(values), np.nan)
         summary.count(values, gaps, numbers, days)
         summary.learn(values[training], gaps[training], numbers[training], days[training])
         return summary
