@@ -10,9 +10,12 @@ import pytest
 
 from glassnet.tabular import Settings, TableError
 from glassnet.tabular import fit as in_memory
+from glassnet.tabular.distinct import encode_frame, factorized
 from glassnet.tabular.moments import EXACT_LIMIT, Counts, Moments
 from glassnet.tabular.plan import learn, split
+from glassnet.tabular.prefetch import prefetched
 from glassnet.tabular.roles import decide_columns
+from glassnet.tabular.row_hash import distinct_text_hashes, text_hashes
 from glassnet.tabular.streaming import FrameChunks, fit_chunks
 
 
@@ -155,3 +158,65 @@ def test_moments_and_counts_merge_into_the_whole():
     binned = Counts.of(many)
     assert not binned.exact
     assert binned.median() == pytest.approx(np.median(many), rel=5e-4)
+
+
+def test_encoding_each_distinct_value_once_equals_encoding_every_value():
+    frame = messy_table(rows=500)
+    plan = learn(FrameChunks([frame]).chunks(), "y", Settings(validation_split=0.0))
+    other = frame.copy()
+    other.loc[[0, 9], "colour"] = ["mauve", None]  # unseen, and a missing value as None
+    for table in (frame, other, frame.astype({"colour": "string"})):
+        expected, _ = plan.encoder.encode(table)
+        np.testing.assert_array_equal(encode_frame(plan.encoder, table), expected)
+    values = np.array(["b", "a", np.nan, "b", None, " a"], dtype=object)
+    codes, distinct = factorized(values)
+    assert list(distinct[codes][:2]) == ["b", "a"] and len(distinct) == 5
+    np.testing.assert_array_equal(text_hashes(values), distinct_text_hashes(values))
+    assert text_hashes(values)[1] == text_hashes(values)[5]  # the stripped text is hashed
+
+
+def test_reading_ahead_keeps_the_order_raises_errors_and_stops_early():
+    assert list(prefetched(range(20), lambda item: item * item)) == \
+        [item * item for item in range(20)]
+
+    def failing(item):
+        if item == 3:
+            raise ValueError("bad chunk 3")
+        return item
+
+    with pytest.raises(ValueError, match="bad chunk 3"):
+        list(prefetched(range(10), failing))
+    seen = []
+    for item in prefetched(range(1000), lambda item: seen.append(item) or item):
+        if item == 2:
+            break
+    assert len(seen) <= 2 + 1 + 1 + 1  # taken, queued (DEPTH 1), in hand, one more at most
+
+
+def test_partial_fit_learns_from_pandas_chunks_as_from_the_same_arrays(tmp_path):
+    from sklearn.preprocessing import StandardScaler
+
+    from glassnet.sklearn import MLPClassifier
+
+    rng = np.random.default_rng(2)
+    inputs = rng.normal(5, 3, (600, 3))
+    frame = pd.DataFrame(inputs, columns=["a", "b", "c"])
+    frame["label"] = np.where(inputs[:, 0] + inputs[:, 1] > 10, "yes", "no")
+    path = tmp_path / "table.csv"
+    frame.to_csv(path, index=False)
+    scaler = StandardScaler()
+    for chunk in pd.read_csv(path, chunksize=100):  # a first pass: the scaling
+        scaler.partial_fit(chunk[["a", "b", "c"]].to_numpy())
+    streamed = MLPClassifier((8,), random_state=0, learning_rate_init=0.01)
+    in_memory = MLPClassifier((8,), random_state=0, learning_rate_init=0.01)
+    for _ in range(10):
+        for chunk in pd.read_csv(path, chunksize=100):
+            streamed.partial_fit(scaler.transform(chunk[["a", "b", "c"]].to_numpy()),
+                                 chunk["label"].to_numpy(), classes=["no", "yes"])
+        for start in range(0, 600, 100):
+            rows = slice(start, start + 100)
+            in_memory.partial_fit(scaler.transform(inputs[rows]),
+                                  frame["label"].to_numpy()[rows], classes=["no", "yes"])
+    for first, second in zip(streamed.coefs_, in_memory.coefs_, strict=True):
+        np.testing.assert_allclose(first, second, rtol=1e-12, atol=1e-14)
+    assert streamed.score(scaler.transform(inputs), frame["label"]) > 0.93
