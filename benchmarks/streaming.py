@@ -204,7 +204,9 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
     result.update(date=str(date.today()), command="python benchmarks/streaming.py " +
                   " ".join(sys.argv[1:]), machine=f"{platform.machine()}, "
-                  f"{os.cpu_count()} CPUs, Python {platform.python_version()}")
+                  f"{os.cpu_count()} CPUs shared with other work, Python "
+                  f"{platform.python_version()}, OPENBLAS_NUM_THREADS="
+                  f"{os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
     with open(arguments.output + ".json", "w") as file:
         json.dump(result, file, indent=2)
     with open(arguments.output + ".md", "w") as file:
