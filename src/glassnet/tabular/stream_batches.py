@@ -21,7 +21,7 @@ from glassnet.evaluation import outputs_of, resolve_metrics
 from glassnet.tabular.prefetch import prefetched
 from glassnet.training_data import Batch
 
-BLOCK_ROWS = 65_536  # validation rows evaluated at once
+BLOCK_ROWS = 8_192  # validation rows evaluated at once
 
 
 class HeldOut:
@@ -48,10 +48,12 @@ class HeldOut:
         if not self.rows:
             return
         width = self.features + self.outputs
-        table = np.memmap(self.path, dtype=self.dtype, mode="r", shape=(self.rows, width))
-        for start in range(0, self.rows, BLOCK_ROWS):
-            block = np.array(table[start:start + BLOCK_ROWS])
-            yield block[:, :self.features], block[:, self.features:]
+        with open(self.path, "rb") as file:  # read, not mapped: mapped pages count as resident
+            for start in range(0, self.rows, BLOCK_ROWS):
+                rows = min(BLOCK_ROWS, self.rows - start)
+                block = np.fromfile(file, dtype=self.dtype, count=rows * width)
+                block = block.reshape(rows, width)
+                yield block[:, :self.features], block[:, self.features:]
 
     def close(self) -> None:
         if not self.file.closed:
