@@ -11,7 +11,7 @@ import pytest
 from cli_helpers import classification_csv, regression_csv, run, write_csv
 
 from glassnet import load
-from glassnet.cli import streaming
+from glassnet.cli import main, streaming
 
 
 def mixed_csv(path, rows: int = 400, seed: int = 0) -> str:
@@ -161,3 +161,11 @@ def test_a_bad_line_late_in_the_file_leaves_the_old_predictions(tmp_path, capsys
     assert code == 65 and "line 202: 4 field(s), but the header has 3" in err
     assert output.read_text() == "old predictions\n"
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
+def test_the_help_of_each_streaming_command_shows_its_options(capsys):
+    for command in ("train", "predict", "evaluate"):
+        with pytest.raises(SystemExit) as stopped:
+            main([command, "--help"])
+        assert stopped.value.code == 0
+        assert "--stream" in capsys.readouterr().out
