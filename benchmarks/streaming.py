@@ -1,7 +1,7 @@
 """Training on a CSV file larger than memory: ``glassnet train --stream`` on a generated file
 of at least 2 GB, beside pandas reading the same file alone.
 
-    nice -n 10 python benchmarks/streaming.py            # about 15 minutes on 2 shared CPUs
+    nice -n 10 python benchmarks/streaming.py            # about 40 minutes on 2 shared CPUs
     python benchmarks/streaming.py --size-gb 0.2 --keep  # a quick look
 
 Generates (in a temporary folder, deleted after, unless ``--folder``/``--keep``) a CSV file
