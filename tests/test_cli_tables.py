@@ -57,6 +57,16 @@ def test_train_prints_each_decision_and_inspect_shows_them(towns, tmp_path, caps
     assert load(model).preprocessing.names == ["age", "town", "joined"]
 
 
+def test_an_unnamed_first_column_of_numbered_rows_is_dropped(tmp_path, capsys):
+    path = tmp_path / "r.csv"  # as R's write.csv writes a data frame: "" then "1", "2", ...
+    path.write_text('"","x","y"\n' + "".join(f'"{k + 1}",{k % 7},{k % 2}\n' for k in range(40)))
+    code, out, err = run(capsys, "train", path, "--target", "y", "--epochs", "2",
+                         "-o", tmp_path / "m.glassnet")
+    assert code == 0, err
+    assert "  '(row names)': dropped (an unnamed first column: row names)\n" in out
+    assert load(tmp_path / "m.glassnet").preprocessing.names == ["x"]
+
+
 def test_overrides_reach_the_model(towns, tmp_path, capsys):
     model = tmp_path / "m.glassnet"
     code, out, err = run(capsys, "train", towns, "--target", "y", "--epochs", "2", "--drop",
@@ -156,6 +166,8 @@ def test_lines_of_only_spaces_are_blank(text, tmp_path, capsys):
      "free text); keep one with --numeric or --categorical"),
     ("a,y\n" + "".join(f"{k},NA\n" for k in range(9)), "'y' has no values to learn from"),
     ("a,y\n" + "".join(f"{k},1\n" for k in range(9)), "'y' has only one class (1)"),
+    ("a;y\n" + "".join(f"{k};2,5\n" for k in range(9)),
+     "'y' has only one value (2.5); there is nothing to learn: choose another --target"),
 ])
 def test_unusable_files_are_refused_in_one_line_and_nothing_saved_changes(
         text, message, tmp_path, capsys):

@@ -67,6 +67,10 @@ def test_the_task_follows_the_target_values():
         choose_task(np.array(["a", "a"], dtype=object), "y")
     with pytest.raises(TableError, match="'x' is not a number, though the column's other"):
         choose_task(np.array(["1.5", "2.5", "x"], dtype=object), "y")
+    with pytest.raises(TableError, match="'y' has only one value \\(3.5\\); there is nothing"):
+        choose_task(np.array([3.5, 3.5, 3.5]), "y")
+    with pytest.raises(TableError, match="'y' has only one value \\(2\\)"):
+        choose_task(np.array([2.0, 2.0]), "y", "regression")
     with pytest.raises(TableError, match="holds words, not numbers"):
         choose_task(np.array(["a", "b"], dtype=object), "y", "regression")
 

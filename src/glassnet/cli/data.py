@@ -20,9 +20,9 @@ from pathlib import Path
 
 from glassnet.cli.errors import EXIT_DATA, EXIT_NO_INPUT, CommandError
 from glassnet.column_encoding import shown, to_number
+from glassnet.tabular.roles import ROW_NAMES_COLUMN
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
-ROW_NAMES = "(row names)"
 DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
 DECIMAL_POINT = re.compile(r"^[+-]?\d*\.\d+$")
 
@@ -154,7 +154,7 @@ def check_header(path: str, row: list[str]) -> list[str]:
     column may be unnamed: it holds row names)."""
     names = [name.strip() for name in row]
     if names and not names[0] and len(names) > 1:
-        names[0] = ROW_NAMES
+        names[0] = ROW_NAMES_COLUMN
     numbers = [name for name in names if is_number(name)]
     if numbers:
         raise CommandError(f"{path}, line 1: looks like data ({shown(numbers[0])}), not column "

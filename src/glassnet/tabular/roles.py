@@ -30,7 +30,8 @@ MOSTLY_EMPTY = 0.5
 MOSTLY_NUMBERS = 0.9
 MOSTLY_DISTINCT = 0.5
 MANY_DISTINCT = 10
-ROW_NAMES = ("", "rownames", "Unnamed: 0")
+ROW_NAMES_COLUMN = "(row names)"  # the name ``glassnet.cli.data`` gives an unnamed first column
+ROW_NAMES = ("", ROW_NAMES_COLUMN, "rownames", "Unnamed: 0")
 
 
 class TableError(ValueError):

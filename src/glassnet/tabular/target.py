@@ -66,6 +66,9 @@ def choose_task(values: np.ndarray, target: str, task: str = "auto") -> Problem:
         if not numeric:
             raise TableError(f"column {shown(target)} holds words, not numbers; it cannot be a "
                              f"regression target", target)
+        if np.all(numbers == numbers[0]):
+            raise TableError(f"column {shown(target)} has only one value ({numbers[0]:g}); "
+                             f"there is nothing to learn: choose another --target", target)
         reason = "--task regression" if task == "regression" else "numbers"
         return Problem("regression", numbers, None, SquaredError(), 1, reason)
     return classification(values, numbers if numeric and few_whole(numbers) else None,
