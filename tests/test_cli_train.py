@@ -153,7 +153,7 @@ def test_defaults_are_the_documented_settings(tmp_path, capsys, monkeypatch):
     assert "Model saved to model.glassnet" in out
     code, _, err = run(capsys, "train", data, "--target", "species", "--task", "auto",
                        "--hidden", "64,32", "--activation", "relu", "--epochs", "200",
-                       "--batch-size", "32", "--learning-rate", "0.01", "--l2", "0.001",
+                       "--batch-size", "64", "--learning-rate", "0.001", "--l2", "0.01",
                        "--optimizer", "adam", "--validation-split", "0.2",
                        "--early-stopping", "20", "--seed", "0", "-o", "explicit.glassnet")
     assert code == 0, err
