@@ -57,6 +57,16 @@ def test_train_prints_each_decision_and_inspect_shows_them(towns, tmp_path, caps
     assert load(model).preprocessing.names == ["age", "town", "joined"]
 
 
+def test_rows_without_a_target_are_counted_out_of_the_training_rows(tmp_path, capsys):
+    path = tmp_path / "d.csv"  # 50 rows, 10 without a target: 40 kept, 8 held out, 32 trained
+    path.write_text("x,y\n" + "".join(f"{k},{'' if k % 5 == 0 else k % 2}\n" for k in range(50)))
+    code, out, err = run(capsys, "train", path, "--target", "y", "--epochs", "2",
+                         "-o", tmp_path / "m.glassnet")
+    assert code == 0, err
+    assert "left out 10 row(s) whose 'y' is missing" in out
+    assert "32 training rows, 8 validation rows" in out
+
+
 def test_an_unnamed_first_column_of_numbered_rows_is_dropped(tmp_path, capsys):
     path = tmp_path / "r.csv"  # as R's write.csv writes a data frame: "" then "1", "2", ...
     path.write_text('"","x","y"\n' + "".join(f'"{k + 1}",{k % 7},{k % 2}\n' for k in range(40)))

@@ -80,8 +80,10 @@ def report_training(model, table, arguments, inputs, targets, seconds: float,
     return summary
 
 
-def describe_start(table, arguments, problem, encoder, network, validation_rows) -> str:
-    """What is about to happen, in a few lines."""
+def describe_start(table, arguments, problem, encoder, network, validation_rows,
+                   training_rows: int | None = None) -> str:
+    """What is about to happen, in a few lines (``training_rows``: the count, when rows were
+    left out, say for a missing target; else every row not held out)."""
     if problem.task == "regression":
         task = f"regression of {arguments.target!r} ({problem.reason}): 1 output, squared error"
     else:
@@ -92,7 +94,7 @@ def describe_start(table, arguments, problem, encoder, network, validation_rows)
                 f"{len(problem.labels)} classes ({shown}{more}): {problem.outputs} output(s), "
                 f"{kind}")
     layers = " -> ".join(repr(layer) for layer in network.layers)
-    rows = len(table) - len(validation_rows)
+    rows = len(table) - len(validation_rows) if training_rows is None else training_rows
     return (f"Read {table.path}: {len(table)} rows, {len(encoder.names)} feature column(s) "
             f"({len(encoder.output_names)} inputs after one-hot encoding)\n"
             f"Task: {task}\n"

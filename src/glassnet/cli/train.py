@@ -86,7 +86,8 @@ def run_train(arguments) -> int:
     prepared = prepare_table(table, arguments.target, settings)
     print(describe_columns(table, prepared))
     print(describe_start(table, arguments, prepared.problem, prepared.encoder,
-                         prepared.network, prepared.validation_rows))
+                         prepared.network, prepared.validation_rows,
+                         len(prepared.training_rows)))
     started = time.perf_counter()
     model = train_network(prepared, settings, arguments)
     seconds = time.perf_counter() - started
