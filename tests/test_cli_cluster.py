@@ -102,8 +102,10 @@ def test_lbfgs_on_the_cluster_reaches_the_in_memory_minimum(client, tmp_path, ca
 def test_minibatch_steps_train_a_classifier_that_predict_reads(client, tmp_path, capsys):
     data = categorical_csv(tmp_path / "lights.csv", rows=120)
     model_path = tmp_path / "lights.glassnet"
+    # 25 epochs at the old default rate 0.01: enough to separate the lights exactly
     code, out, err = run(capsys, "train", data, "--target", "action", "--epochs", "25",
-                         "--dask-scheduler", client.scheduler.address, "-o", model_path)
+                         "--learning-rate", "0.01", "--dask-scheduler",
+                         client.scheduler.address, "-o", model_path)
     assert code == 0, err
     assert "Validation (24 rows): accuracy" in out
     model = load(model_path)
