@@ -179,31 +179,32 @@ def test_validation_rows_on_the_workers_give_the_in_memory_val_loss(client):
     np.testing.assert_allclose(history["val_loss"], expected["val_loss"], rtol=1e-12)
 
 
-class HoldWorkers(Callback):
-    """At the end of the first epoch, occupies every worker's one thread until released."""
-
-    def __init__(self, client, name: str):
-        self.client, self.name, self.held = client, name, []
-
-    def on_epoch_end(self, state):
-        if state.epoch == 0:
-            self.held = [self.client.submit(hold, self.name, workers=[worker], pure=False)
-                         for worker in self.client.scheduler_info()["workers"]]
-
-
-def hold(name: str) -> None:
+def hold(name: str, started: str) -> None:
+    """On a worker: say that its one thread is taken, then keep it until ``name`` is set."""
+    distributed.Event(started).set()
     distributed.Event(name).wait(120)
 
 
 def test_no_answer_within_the_timeout_stops_training_naming_it(client):
+    # Both workers' one thread is taken before training starts, so the first question asked
+    # of them goes unanswered whatever the machine's load (a hold placed after a first epoch
+    # raced with that epoch on a busy machine).
     inputs, targets, _ = problem(9)
-    holder = HoldWorkers(client, "glassnet-test-hold")
+    net = network()
+    before = weights_of(net)
+    workers = sorted(client.scheduler_info()["workers"])
+    held = [client.submit(hold, "glassnet-test-hold", f"glassnet-test-held-{index}",
+                          workers=[worker], pure=False)
+            for index, worker in enumerate(workers)]
     try:
+        for index in range(len(workers)):
+            assert distributed.Event(f"glassnet-test-held-{index}", client=client).wait(60)
         with pytest.raises(gd.WorkerError, match=r"no answer from the workers within 2.0 s "
-                                                 r"while computing the sums"):
-            gd.fit(network(), *spread(inputs, targets), BinaryCrossEntropy(), epochs=3,
-                   batch_size=None, client=client, timeout=2.0, callbacks=[holder])
+                                                 r"while preparing; training stopped"):
+            gd.fit(net, *spread(inputs, targets), BinaryCrossEntropy(), epochs=3,
+                   batch_size=None, client=client, timeout=2.0)
     finally:
         distributed.Event("glassnet-test-hold", client=client).set()
-        client.gather(holder.held)
-    assert len(holder.held) == 2
+        client.gather(held)
+    assert len(held) == 2
+    np.testing.assert_array_equal(weights_of(net), before)
