@@ -196,7 +196,8 @@ def test_multi_output_regression_gives_plain_numbers(estimators, points, tmp_pat
     np.testing.assert_allclose(table.to_numpy(), glassnet.load(model).predict(points),
                                rtol=1e-12)
     code, _, err = run(capsys, "evaluate", model, data, "--target", "x0")
-    assert code == 65 and "2 outputs cannot be compared with one target column" in err
+    assert code == 65 and err.strip() == ("error: a regression model with 2 output(s) cannot "
+                                          "be compared with one target column")
 
 
 def test_an_unknown_class_is_refused_naming_up_to_twenty_known_ones(tmp_path, capsys):
@@ -212,3 +213,16 @@ def test_an_unknown_class_is_refused_naming_up_to_twenty_known_ones(tmp_path, ca
         assert code == 65
         assert f"class 'stranger' is not one the model knows ({', '.join(labels[:20])}{more}" \
             in err
+
+
+def test_a_model_saved_without_a_task_is_named_so_by_evaluate_and_proba(tmp_path, capsys):
+    path = tmp_path / "bare.glassnet"
+    save(Model(fixed_network([[1.0], [2.0]], [0.5]), SquaredError(), None,
+               feature_names=["x", "y"]), path)
+    data = write_csv(tmp_path / "d.csv", ["x", "y", "z"], [(1, 2, 3), (0, 1, 2)])
+    code, _, err = run(capsys, "evaluate", path, data, "--target", "z")
+    assert (code, err.strip()) == (65, "error: a model saved without a task cannot be compared "
+                                       "with one target column")
+    code, _, err = run(capsys, "predict", path, data, "--proba")
+    assert (code, err.strip()) == (65, "error: --proba needs a classification model; this one "
+                                       "is saved without a task")

@@ -166,3 +166,32 @@ def test_the_command_prints_its_address_serves_and_stops_on_ctrl_c():
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.mark.parametrize("flags, opens", [(["--no-browser"], False), ([], True)])
+def test_the_command_opens_the_browser_unless_told_not_to(monkeypatch, capsys, flags, opens):
+    """In process: the served page is fetched, then Ctrl-C; the browser sees the address
+    exactly when --no-browser is not given."""
+    import threading
+
+    opened, pages = [], []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    serve = Playground.serve_forever
+
+    def serve_then_ctrl_c(playground):
+        def fetch_then_stop():
+            pages.append(request(playground, "GET", "/api/state")[0].status)
+            playground.shutdown()
+
+        visitor = threading.Thread(target=fetch_then_stop)
+        visitor.start()
+        serve(playground)
+        visitor.join(timeout=30)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Playground, "serve_forever", serve_then_ctrl_c)
+    assert main(["playground", "--port", "0", *flags]) == 0
+    out = capsys.readouterr().out
+    address = out.split("glassnet playground: ")[1].split()[0]
+    assert address.startswith("http://127.0.0.1:") and pages == [200]
+    assert opened == ([address] if opens else []) and out.endswith("stopped\n")

@@ -112,8 +112,8 @@ def as_labels(values, name: str = "predictions") -> np.ndarray:
         return column  # labels (whole numbers, strings ...)
     if not np.all((column >= 0) & (column <= 1)):
         outside = column[(column < 0) | (column > 1) | np.isnan(column)][0]
-        raise ValueError(f"{name} must be labels or probabilities in [0, 1]; got {outside!r}, "
-                         f"which looks like a logit (apply a sigmoid first)")
+        raise ValueError(f"{name} must be labels or probabilities in [0, 1]; got "
+                         f"{float(outside)!r}, which looks like a logit (apply a sigmoid first)")
     return (column > 0.5).astype(np.int64)
 
 

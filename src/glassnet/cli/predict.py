@@ -124,7 +124,8 @@ def predictions(model, inputs: np.ndarray) -> np.ndarray:
 def probabilities_of(model, outputs: np.ndarray) -> np.ndarray:
     """Class probabilities (samples, classes) from the network's outputs."""
     if model.task not in ("classification", "multilabel"):
-        raise CommandError(f"--proba needs a classification model; this one is {model.task}",
+        raise CommandError(f"--proba needs a classification model; this one is "
+                           f"{model.task or 'saved without a task'}",
                            EXIT_DATA)
     return model.probabilities_from(outputs)
 
@@ -167,8 +168,9 @@ def true_targets(model, table, target: str) -> np.ndarray:
     """The table's target column: class codes (index into class_labels) or numbers."""
     if model.task not in ("classification", "regression") or \
             (model.task == "regression" and model.outputs != 1):
-        raise CommandError(f"a {model.task} model with {model.outputs} outputs cannot be "
-                           f"compared with one target column", EXIT_DATA)
+        kind = f"a {model.task} model with {model.outputs} output(s)" if model.task \
+            else "a model saved without a task"
+        raise CommandError(f"{kind} cannot be compared with one target column", EXIT_DATA)
     if target not in table.columns:
         raise CommandError(f"{table.path}: needs the model's target column {quoted(target)}",
                            EXIT_DATA)
