@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from glassnet import tutorial
-from glassnet.activations import row_maximum, softmax
+from glassnet.activations import ReLU, row_maximum, row_sums, softmax
 from glassnet.callbacks import Callback, ProgressBar
 from glassnet.losses import SoftmaxCrossEntropy, SquaredError
 from glassnet.network import mlp
@@ -222,12 +222,48 @@ def test_in_place_softmax_and_row_maximum_equal_the_textbook(shape, dtype, rng):
     largest = logits.max(axis=1, keepdims=True)
     exponentials = np.exp(logits - largest)
     expected = exponentials / exponentials.sum(axis=1, keepdims=True)
-    assert np.array_equal(row_maximum(logits), largest)
+    assert np.array_equal(row_maximum(logits), largest)  # max is exact: bit for bit
     result = softmax(logits)
-    assert result.dtype == dtype and np.array_equal(result, expected)
+    # Short rows are summed by a BLAS product (row_sums): the same sums in another order, so
+    # within (columns) units in the last place of the result (plus the smallest normal, for
+    # quotients among the subnormals).
+    resolution = np.finfo(dtype)
+    assert result.dtype == dtype
+    np.testing.assert_allclose(result, expected, rtol=shape[1] * resolution.eps,
+                               atol=resolution.tiny)
+    if shape[1] > 16:  # wide rows keep numpy's own sum: bit for bit
+        assert np.array_equal(result, expected)
     with_nan = logits.copy()
     with_nan[0, -1] = np.nan
     assert np.isnan(row_maximum(with_nan)[0, 0])
+
+
+@pytest.mark.parametrize("columns", [1, 2, 10, 16, 17, 40])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_row_sums_equal_numpy_sums_within_rounding(columns, dtype, rng):
+    values = (rng.standard_normal((257, columns)) * 10).astype(dtype)
+    expected = values.sum(axis=1, keepdims=True)
+    sums = row_sums(values)
+    assert sums.shape == (257, 1) and sums.dtype == dtype
+    # |error| <= columns * eps * sum |x| for any order of the additions.
+    bound = columns * np.finfo(dtype).eps * np.abs(values).sum(axis=1, keepdims=True)
+    assert np.all(np.abs(sums - expected) <= bound)
+    if columns > 16:
+        assert np.array_equal(sums, expected)  # wide rows: numpy's own sum
+    assert np.array_equal(row_sums(values.astype(np.float16)),
+                          values.astype(np.float16).sum(axis=1, keepdims=True))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_against_a_row_of_zeros_is_the_textbook_maximum(dtype, rng):
+    special = [-0.0, 0.0, np.nan, -np.nan, np.inf, -np.inf, 1e-45, -1e-45, 3.0, -2.0]
+    inputs = np.concatenate([np.array([special] * 3, dtype=dtype),
+                             rng.standard_normal((40, 10)).astype(dtype)])
+    with np.errstate(invalid="ignore"):
+        outputs = ReLU().forward(inputs)
+        expected = np.maximum(inputs, 0)
+    assert outputs.dtype == dtype
+    assert outputs.tobytes() == expected.tobytes()  # bit for bit, signs of zero and NaN too
 
 
 def test_float32_training_stays_float32(rng):

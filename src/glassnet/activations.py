@@ -77,11 +77,20 @@ class ReLU(Activation):
     caches = ("outputs",)
 
     def forward(self, inputs, training=False):
-        self.outputs = np.maximum(inputs, 0)
+        self.outputs = np.maximum(inputs, relu_zero(inputs))
         return self.outputs
 
     def derivative(self, grad_output):
         return grad_output * (self.outputs > 0)
+
+
+def relu_zero(inputs: np.ndarray):
+    """The 0 that ReLU takes the maximum with: for float32 a row of zeros (numpy's float32
+    maximum against a scalar is not vectorised: about twice slower), else the scalar 0 (the
+    faster one there). The same numbers either way, -0.0 and NaN included."""
+    if inputs.dtype == np.float32:
+        return np.zeros(inputs.shape[-1:], dtype=np.float32)
+    return 0
 
 
 class LeakyReLU(Activation):
@@ -123,20 +132,34 @@ def softmax(inputs: np.ndarray) -> np.ndarray:
     """softmax(x)_k = exp(x_k - max x) / sum_j exp(x_j - max x), row by row (batch, classes)."""
     shifted = inputs - row_maximum(inputs)
     exponentials = np.exp(shifted, out=shifted)  # in place: one (batch, classes) array in all
-    exponentials /= exponentials.sum(axis=1, keepdims=True)
+    exponentials /= row_sums(exponentials)
     return exponentials
 
 
+# Rows of at most this many columns (class scores, say) are "short": numpy's reduction along
+# each short row costs about a call per row, so the two helpers below take other routes.
+SHORT_ROW = 16
+
+
 def row_maximum(inputs: np.ndarray) -> np.ndarray:
-    """max over each row, shape (batch, 1). For many rows of a few columns, a column-by-column
-    maximum: numpy's reduction along short rows costs about 1/24 of a column's call per row,
-    so from about 32 rows per column on it is the slower one (same numbers: max is exact)."""
-    if inputs.ndim != 2 or not 1 < inputs.shape[1] <= 16 or len(inputs) < 32 * inputs.shape[1]:
+    """max over each row, shape (batch, 1). Short rows are first copied transposed, so the
+    maximum runs down the copy's contiguous rows, all batch rows at once: about 3 times
+    faster, and the same numbers (max is exact in any order)."""
+    if inputs.ndim != 2 or not 1 < inputs.shape[1] <= SHORT_ROW:
         return inputs.max(axis=1, keepdims=True)
-    largest = inputs[:, :1].copy()
-    for column in range(1, inputs.shape[1]):
-        np.maximum(largest, inputs[:, column:column + 1], out=largest)
-    return largest
+    return np.maximum.reduce(inputs.T.copy(), axis=0)[:, np.newaxis]
+
+
+def row_sums(inputs: np.ndarray) -> np.ndarray:
+    """sum over each row, shape (batch, 1). Short float32/float64 rows are summed as one BLAS
+    product inputs @ ones (columns, 1), 4 to 10 times faster than numpy's per-row sum; the
+    same sums up to the order of the additions (a few units in the last place)."""
+    if inputs.ndim != 2 or inputs.shape[1] > SHORT_ROW or inputs.dtype not in BLAS_TYPES:
+        return inputs.sum(axis=1, keepdims=True)
+    return inputs @ np.ones((inputs.shape[1], 1), dtype=inputs.dtype)
+
+
+BLAS_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class Softmax(Activation):

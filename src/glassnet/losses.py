@@ -21,7 +21,7 @@ import numbers
 
 import numpy as np
 
-from glassnet.activations import row_maximum, sigmoid, softmax
+from glassnet.activations import row_maximum, row_sums, sigmoid, softmax
 
 CACHES = ("predictions", "targets", "sample_weight", "softmax_parts")  # set by forward
 
@@ -217,11 +217,11 @@ class SoftmaxCrossEntropy(Loss):
     def per_sample(self, predictions, targets):
         largest = row_maximum(predictions)
         exponentials = np.exp(predictions - largest)
-        sums = exponentials.sum(axis=1, keepdims=True)
+        sums = row_sums(exponentials)
         # softmax(z) = exponentials / sums: kept so the gradient needs no second exp.
         self.softmax_parts = (predictions, exponentials, sums)
         log_sum = np.log(sums[:, 0]) + largest[:, 0]
-        return log_sum - (targets * predictions).sum(axis=1)
+        return log_sum - row_sums(targets * predictions)[:, 0]
 
     def per_sample_gradient(self, predictions, targets):
         cached, exponentials, sums = getattr(self, "softmax_parts", None) or (None,) * 3
