@@ -73,6 +73,19 @@ def test_streamed_predictions_and_scores_equal_in_memory_ones(tmp_path, capsys):
     assert code == 0 and streamed_out == whole_out
 
 
+def test_a_streamed_message_names_the_line_past_blank_lines(tmp_path, capsys):
+    data = mixed_csv(tmp_path / "mixed.csv")
+    model = tmp_path / "mixed.glassnet"
+    train(capsys, data, model, "--validation-split", "0")
+    lines = ["size,colour,day,kind", "1.5,red,2022-01-01,big", "", "2.5,blue,2022-01-02,small",
+             "", "", "0.5,mauve,2022-01-03,small", "1.0,red,2022-01-04,big"]
+    new = tmp_path / "new.csv"
+    new.write_text("\n".join(lines) + "\n")
+    code, _, err = run(capsys, "predict", model, new, "--stream", "--chunk-rows", "4",
+                       "--strict")
+    assert code == 65 and "new.csv, line 7, column 'colour'" in err, err
+
+
 def test_a_regression_streams_with_its_scaling(tmp_path, capsys):
     data = regression_csv(tmp_path / "price.csv", rows=300)
     model = tmp_path / "price.glassnet"

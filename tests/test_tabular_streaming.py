@@ -10,12 +10,18 @@ import pytest
 
 from glassnet.tabular import Settings, TableError
 from glassnet.tabular import fit as in_memory
-from glassnet.tabular.distinct import encode_frame, factorized
+from glassnet.tabular.distinct import encode_frame, factorized, positions
 from glassnet.tabular.moments import EXACT_LIMIT, Counts, Moments
 from glassnet.tabular.plan import learn, split
 from glassnet.tabular.prefetch import prefetched
 from glassnet.tabular.roles import decide_columns
-from glassnet.tabular.row_hash import distinct_text_hashes, text_hashes
+from glassnet.tabular.row_hash import (
+    distinct_text_hashes,
+    mix,
+    number_hashes,
+    row_hashes,
+    text_hashes,
+)
 from glassnet.tabular.streaming import FrameChunks, fit_chunks
 
 
@@ -173,6 +179,42 @@ def test_encoding_each_distinct_value_once_equals_encoding_every_value():
     assert list(distinct[codes][:2]) == ["b", "a"] and len(distinct) == 5
     np.testing.assert_array_equal(text_hashes(values), distinct_text_hashes(values))
     assert text_hashes(values)[1] == text_hashes(values)[5]  # the stripped text is hashed
+
+
+def test_the_whole_table_number_path_encodes_as_each_column_alone():
+    rng = np.random.default_rng(4)
+    frame = messy_table(rows=400)
+    settings = Settings(validation_split=0.0, missing=("", "NA", "-99"))
+    plan = learn(FrameChunks([frame]).chunks(), "y", settings)
+    other = frame.copy()  # infinities, the spelling -99, -0.0, no gap at all in "same"
+    other.loc[[1, 2, 3, 4], "size"] = [np.inf, -np.inf, -99.0, -0.0]
+    other["sparse"] = rng.normal(size=len(other)).astype(np.float32)
+    for table in (frame, other, frame.astype({"size": "Float64"})):
+        expected, _ = plan.encoder.encode(table)
+        encoded = encode_frame(plan.encoder, table)
+        np.testing.assert_array_equal(encoded.view(np.uint64), expected.view(np.uint64))
+    assert any(column.get("indicator") for column in plan.encoder.columns)
+    assert positions(np.array([1, 3, 5])) == slice(1, 6, 2)
+    assert list(positions(np.array([1, 2, 5]))) == [1, 2, 5]
+
+
+def test_rows_hash_at_once_as_column_by_column():
+    def readable(frame, numeric):  # the definition: h = mix(31 h + column hash)
+        hashes = np.zeros(len(frame), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for name in frame.columns:
+                column = number_hashes(frame[name].to_numpy()) if name in numeric else \
+                    text_hashes(frame[name])
+                hashes = mix(hashes * np.uint64(31) + column)
+        return hashes
+
+    frame = messy_table(rows=300)
+    frame["whole"] = np.arange(300) - 150
+    frame.loc[[0, 1, 2, 3], "size"] = [np.inf, -0.0, 0.0, np.nan]
+    numeric = ["size", "same", "sparse", "whole", "count"]  # count: numbers as text
+    np.testing.assert_array_equal(row_hashes(frame, numeric), readable(frame, numeric))
+    pair = number_hashes(np.array([[-0.0, np.nan], [0.0, np.inf]]))
+    assert pair[0, 0] == pair[1, 0] and pair[0, 1] == pair[1, 1]  # 0 alike, gaps alike
 
 
 def test_reading_ahead_keeps_the_order_raises_errors_and_stops_early():

@@ -18,7 +18,7 @@ import io
 import os
 import re
 
-from glassnet.cli.csv_lines import Piece, check_block, line_ends, row_lines
+from glassnet.cli.csv_lines import Piece, PieceLines, check_block, line_ends
 from glassnet.cli.data import (
     DECIMAL_COMMA,
     SEPARATORS,
@@ -210,7 +210,7 @@ class CsvChunks:
                 file.seek(piece.start)
                 block = file.read(piece.length)
         frame = self.frame_of(piece, block)
-        return Table(piece.path, frame, row_lines(block, piece.line, len(frame)))
+        return Table(piece.path, frame, PieceLines(piece, len(frame)))
 
     def frame_of(self, piece: Piece, block: bytes):
         """The piece parsed by pandas: numbers, and stripped text (NaN where missing)."""

@@ -24,6 +24,26 @@ class Piece:
     line: int
 
 
+class PieceLines:
+    """The line number of each of a piece's ``rows`` rows, as ``row_lines`` finds them, found
+    (from the piece's bytes, read again) only when a message first names a row: most
+    chunks never do."""
+
+    def __init__(self, piece: Piece, rows: int):
+        self.piece, self.rows, self.lines = piece, rows, None
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def __getitem__(self, row):
+        if self.lines is None:
+            with open(self.piece.path, "rb") as file:
+                file.seek(self.piece.start)
+                block = file.read(self.piece.length)
+            self.lines = row_lines(block, self.piece.line, self.rows)
+        return self.lines[row]
+
+
 def row_lines(block: bytes, first: int, rows: int) -> list[int]:
     """The line number of each of ``rows`` rows in ``block`` (whose first line is line
     ``first``): the lines that are not blank."""

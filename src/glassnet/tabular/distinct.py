@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.column_encoding import encode
+from glassnet.column_encoding import encode, kind_of, output_names, to_number
 from glassnet.preprocessing import ColumnEncoder, as_values
 
 
@@ -42,12 +42,53 @@ def per_distinct(function, values) -> np.ndarray:
 
 def encode_frame(encoder: ColumnEncoder, frame, dtype=np.float64) -> np.ndarray:
     """(rows, len(encoder.output_names)): ``encoder.encode(frame)[0]``, each text column
-    encoded once per distinct value (values training never saw are zeros or the fill, as
-    there; they are not counted)."""
-    blocks = []
-    for column in encoder.columns:
-        values = frame[column["name"]]
-        blocks.append(per_distinct(
-            lambda some, column=column: encode(column, as_values(some), encoder.missing)[0],
-            values))
-    return np.concatenate(blocks, axis=1).astype(dtype, copy=False)
+    encoded once per distinct value and the number columns read as floats all at once
+    (``fill_numbers``); values training never saw are zeros or the fill, as there, and are
+    not counted."""
+    starts = np.cumsum([0, *(len(output_names(column)) for column in encoder.columns)])
+    inputs = np.empty((len(frame), starts[-1]), dtype=np.float64)
+    numbers = [place for place, column in enumerate(encoder.columns)
+               if kind_of(column) == "number" and column.get("fill") is not None
+               and is_float(frame[column["name"]].dtype)]
+    fill_numbers(inputs, encoder, frame, numbers, starts)
+    for place, column in enumerate(encoder.columns):
+        if place not in numbers:
+            inputs[:, starts[place]:starts[place + 1]] = per_distinct(
+                lambda some, column=column: encode(column, as_values(some),
+                                                   encoder.missing)[0],
+                frame[column["name"]])
+    return inputs.astype(dtype, copy=False)
+
+
+def fill_numbers(inputs: np.ndarray, encoder: ColumnEncoder, frame, numbers: list[int],
+                 starts: np.ndarray) -> None:
+    """Write the blocks of the number columns ``numbers`` (places in encoder.columns, each
+    with a fill, its values floats) into ``inputs`` as ``encode`` makes them, in
+    whole-table operations on their values V (rows, columns): gaps G = not finite(V) or V
+    in the missing spellings; value = where(G, fill, V); G as 0/1 after it where the
+    column has an indicator."""
+    if not numbers:
+        return
+    columns = [encoder.columns[place] for place in numbers]
+    values = frame[[column["name"] for column in columns]].to_numpy(np.float64)
+    spelled = [number for number in map(to_number, encoder.missing) if not np.isnan(number)]
+    gaps = ~np.isfinite(values) | np.isin(values, spelled)
+    fills = np.array([column.get("fill") or 0.0 for column in columns], dtype=np.float64)
+    inputs[:, positions(starts[numbers])] = np.where(gaps, fills, values)
+    flagged = [index for index, column in enumerate(columns) if column.get("indicator")]
+    if flagged:
+        inputs[:, positions(starts[numbers][flagged] + 1)] = gaps[:, flagged]
+
+
+def positions(columns: np.ndarray):
+    """The column positions as a slice when evenly spaced (a strided view: faster to
+    write than a list of positions), else as they are."""
+    steps = np.diff(columns)
+    if len(columns) > 1 and steps[0] > 0 and (steps == steps[0]).all():
+        return slice(int(columns[0]), int(columns[-1]) + 1, int(steps[0]))
+    return columns
+
+
+def is_float(dtype) -> bool:
+    """A numpy float dtype (not pandas' nullable Float64, whose NA numpy cannot hold)."""
+    return isinstance(dtype, np.dtype) and dtype.kind == "f"

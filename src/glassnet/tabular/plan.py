@@ -79,7 +79,7 @@ class Plan:
         values = target_values(frame, self.target)
         kept = ~missing_mask(values, self.settings.missing)
         training = split(frame, self.numeric, self.settings.validation_split)[kept]
-        inputs = encode_frame(self.encoder, frame[kept], dtype)
+        inputs = encode_frame(self.encoder, frame if kept.all() else frame[kept], dtype)
         targets = target_codes(self.problem, values[kept])
         if self.scaling is not None:
             targets = (targets - self.scaling["mean"]) / self.scaling["scale"]

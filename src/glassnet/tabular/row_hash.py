@@ -21,16 +21,17 @@ GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 def mix(values: np.ndarray) -> np.ndarray:
     """SplitMix64's finaliser on uint64 values: z ^= z >> 30; z *= C1; z ^= z >> 27;
-    z *= C2; z ^= z >> 31 (wrapping arithmetic)."""
+    z *= C2; z ^= z >> 31 (wrapping arithmetic), in place on one new array."""
     values = values ^ (values >> np.uint64(30))
-    values = values * np.uint64(0xBF58476D1CE4E5B9)
-    values = values ^ (values >> np.uint64(27))
-    values = values * np.uint64(0x94D049BB133111EB)
-    return values ^ (values >> np.uint64(31))
+    np.multiply(values, np.uint64(0xBF58476D1CE4E5B9), out=values)
+    np.bitwise_xor(values, values >> np.uint64(27), out=values)
+    np.multiply(values, np.uint64(0x94D049BB133111EB), out=values)
+    return np.bitwise_xor(values, values >> np.uint64(31), out=values)
 
 
 def number_hashes(values: np.ndarray) -> np.ndarray:
-    """(rows,) uint64 from each value as a finite number (NaN for anything else)."""
+    """uint64 of the values' shape (rows,) or, for numbers, (rows, columns): from each
+    value as a finite number (NaN for anything else)."""
     numbers = to_numbers(np.asarray(values)) + 0.0  # -0.0 becomes 0.0
     numbers[np.isnan(numbers)] = np.nan  # one NaN for all
     return mix(numbers.view(np.uint64) + GOLDEN)
@@ -53,15 +54,29 @@ def distinct_text_hashes(values: np.ndarray) -> np.ndarray:
     return hashes
 
 def row_hashes(frame, numeric) -> np.ndarray:
-    """(rows,) uint64: the hash of each row of ``frame`` over all its columns, in order."""
+    """(rows,) uint64: the hash of each row of ``frame`` over all its columns, in order:
+    h = mix(31 h + column hash), column by column from h = 0."""
     numeric = set(numeric)
+    numbers = number_columns(frame, numeric)
     hashes = np.zeros(len(frame), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for name in frame.columns:
-            column = number_hashes(frame[name].to_numpy()) if name in numeric else \
+            column = numbers[name] if name in numbers else \
+                number_hashes(frame[name].to_numpy()) if name in numeric else \
                 text_hashes(frame[name])
             hashes = mix(hashes * np.uint64(31) + column)
     return hashes
+
+
+def number_columns(frame, numeric: set) -> dict[str, np.ndarray]:
+    """{name: (rows,) number_hashes} for the ``numeric`` columns held as numpy numbers,
+    all hashed at once as one (rows, columns) table."""
+    names = [name for name, dtype in frame.dtypes.items() if name in numeric
+             and isinstance(dtype, np.dtype) and dtype.kind in "fiu"]
+    if not names:
+        return {}
+    hashed = number_hashes(frame[names].to_numpy(np.float64)).T.copy()
+    return dict(zip(names, hashed, strict=True))
 
 
 def held_out(hashes: np.ndarray, share: float) -> np.ndarray:
