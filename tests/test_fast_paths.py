@@ -153,13 +153,13 @@ def test_dense_reuses_its_gradient_arrays_and_they_hold_the_formula(rng):
 def test_chunked_predict_equals_one_forward_pass(dtype, rng):
     network = mlp([6, 50, 3], activation="relu", output_activation="softmax", rng=rng,
                   dtype=dtype)
-    inputs = rng.standard_normal((3000, 6)).astype(dtype)
+    inputs = rng.standard_normal((6000, 6)).astype(dtype)
     whole = network.forward(inputs)
     tolerance = 1e-6 if dtype == np.float32 else 1e-13
-    assert network.chunk_rows(dtype) < 3000  # so that the default predict goes in chunks
-    for batch_size in (None, 7, 2999, 3000):
+    assert network.chunk_rows(dtype) < 6000  # so that the default predict goes in chunks
+    for batch_size in (None, 7, 5999, 6000):
         predicted = network.predict(inputs, batch_size=batch_size)
-        assert predicted.dtype == dtype and predicted.shape == (3000, 3)
+        assert predicted.dtype == dtype and predicted.shape == (6000, 3)
         np.testing.assert_allclose(predicted, whole, rtol=tolerance, atol=tolerance)
 
 

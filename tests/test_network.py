@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glassnet.activations import Identity, ReLU, Sigmoid, Tanh
+from glassnet.activations import Identity, ReLU, Sigmoid, Softmax, Tanh
 from glassnet.gradcheck import check_gradients, numerical_gradient, relative_error
 from glassnet.layers import Dense, Dropout
 from glassnet.losses import SquaredError
@@ -319,3 +319,33 @@ def test_mlp_refuses_an_activation_instance_where_it_needs_a_name_or_class():
     with pytest.raises(TypeError, match="output_activation must be a name"):
         mlp([2, 3, 1], output_activation=len)
     assert isinstance(mlp([2, 3, 1], activation=Tanh, rng=0).layers[1], Tanh)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_predict_in_place_layers_give_forward_bit_for_bit_and_spare_the_inputs(dtype, rng):
+    network = mlp([5, 30, 20, 4], activation="relu", output_activation="softmax", rng=0,
+                  dtype=dtype)
+    inputs = rng.standard_normal((64, 5)).astype(dtype)
+    kept = inputs.copy()
+    reused = network.forward_reusing(inputs)
+    assert reused.tobytes() == network.forward(inputs).tobytes()
+    assert np.array_equal(inputs, kept)
+    made = []
+    dense_forward = network.layers[0].forward
+    network.layers[0].forward = lambda *arguments, **keywords: made.append(
+        dense_forward(*arguments, **keywords)) or made[-1]
+    network.forward_reusing(inputs)
+    assert network.layers[1].outputs is made[0]  # the ReLU wrote over the Dense's array
+
+
+def test_predict_runs_a_subclass_that_changes_forward_by_its_forward(rng):
+    class Doubled(ReLU):
+        def forward(self, inputs, training=False):
+            self.outputs = 2 * np.maximum(inputs, 0)
+            return self.outputs
+
+    network = Sequential([Dense(3, 4, rng=0), Doubled(), Dense(4, 2, rng=1), Softmax()])
+    inputs = rng.standard_normal((10, 3))
+    assert np.array_equal(network.predict(inputs), network.forward(inputs))
+    hidden = network.layers[0].forward(inputs)
+    assert np.array_equal(network.layers[1].outputs, 2 * np.maximum(hidden, 0))

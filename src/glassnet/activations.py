@@ -76,8 +76,14 @@ class ReLU(Activation):
 
     caches = ("outputs",)
 
+    new_outputs = True
+
     def forward(self, inputs, training=False):
         self.outputs = np.maximum(inputs, relu_zero(inputs))
+        return self.outputs
+
+    def forward_in_place(self, inputs):
+        self.outputs = np.maximum(inputs, relu_zero(inputs), out=inputs)
         return self.outputs
 
     def derivative(self, grad_output):
@@ -128,9 +134,10 @@ class Identity(Activation):
         return grad_output
 
 
-def softmax(inputs: np.ndarray) -> np.ndarray:
-    """softmax(x)_k = exp(x_k - max x) / sum_j exp(x_j - max x), row by row (batch, classes)."""
-    shifted = inputs - row_maximum(inputs)
+def softmax(inputs: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """softmax(x)_k = exp(x_k - max x) / sum_j exp(x_j - max x), row by row (batch, classes);
+    into ``out`` (which may be ``inputs``) if given, else into one new array."""
+    shifted = np.subtract(inputs, row_maximum(inputs), out=out)
     exponentials = np.exp(shifted, out=shifted)  # in place: one (batch, classes) array in all
     exponentials /= row_sums(exponentials)
     return exponentials
@@ -170,9 +177,14 @@ class Softmax(Activation):
     """
 
     caches = ("outputs",)
+    new_outputs = True
 
     def forward(self, inputs, training=False):
         self.outputs = softmax(inputs)
+        return self.outputs
+
+    def forward_in_place(self, inputs):
+        self.outputs = softmax(inputs, out=inputs)
         return self.outputs
 
     def derivative(self, grad_output):

@@ -37,9 +37,15 @@ class Layer:
       neither fixes nor changes the width.
     - ``needs_rng``: True for a layer that draws at training time; a Sequential then hands it
       the network's ``rng`` unless it has its own.
+    - ``forward_in_place(inputs) -> outputs``: ``forward(inputs, training=False)``, allowed to
+      write over ``inputs``; ``predict`` calls it only with an array that the layer before
+      made (``new_outputs``), never with the caller's data. By default plain ``forward``.
+    - ``new_outputs``: True for a layer whose inference ``forward`` always returns a new array
+      of its own (Dense, ReLU, Softmax), which the next layer may then overwrite.
     """
 
     needs_rng = False
+    new_outputs = False
     caches: tuple[str, ...] = ()
     in_features: int | None = None
     out_features: int | None = None
@@ -54,6 +60,9 @@ class Layer:
 
     def backward(self, grad_output: np.ndarray, input_gradient: bool = True):
         raise NotImplementedError
+
+    def forward_in_place(self, inputs: np.ndarray) -> np.ndarray:
+        return self.forward(inputs, training=False)
 
     def config(self) -> dict:
         return {}
@@ -88,6 +97,7 @@ class Dense(Layer):
     """
 
     caches = ("inputs",)
+    new_outputs = True  # inputs @ weights is a new array
 
     def __init__(
         self,
