@@ -86,6 +86,26 @@ def test_a_streamed_message_names_the_line_past_blank_lines(tmp_path, capsys):
     assert code == 65 and "new.csv, line 7, column 'colour'" in err, err
 
 
+def test_later_passes_take_the_first_pass_validation_rows_and_train_the_same(tmp_path):
+    from glassnet.cli.csv_chunks import CsvChunks
+    from glassnet.tabular import Settings
+    from glassnet.tabular.plan import learn, split
+    from glassnet.tabular.streaming import train_plan
+
+    source = CsvChunks(str(mixed_csv(tmp_path / "mixed.csv", rows=300)), 64)
+    plan = learn(source.chunks(), "kind", Settings(validation_split=0.25, epochs=2))
+    assert sorted(plan.splits) == list(range(len(source.pieces))) == list(range(5))
+    for chunk in source.chunks(np.random.default_rng(0)):
+        hashed = split(chunk.frame, plan.numeric, 0.25)
+        assert np.array_equal(plan.training_mask(chunk, chunk.frame), hashed)
+        assert 0 < hashed.sum() < len(hashed)
+    kept = train_plan(source, plan).network.parameters()
+    plan.splits = {}
+    hashed = train_plan(source, plan).network.parameters()
+    for name, values in kept.items():
+        np.testing.assert_array_equal(values, hashed[name])
+
+
 def test_a_regression_streams_with_its_scaling(tmp_path, capsys):
     data = regression_csv(tmp_path / "price.csv", rows=300)
     model = tmp_path / "price.glassnet"

@@ -139,22 +139,22 @@ class CsvChunks:
         return [name for name in self.header if name not in self.text]
 
     def chunks(self, rng=None):
-        """Chunk(frame, where) for every piece: on the first pass in file order (finding
-        the pieces), later in a random order when ``rng`` is given."""
+        """Chunk(frame, where, key) for every piece, keyed by its place: on the first pass in
+        file order (finding the pieces), later in a random order when ``rng`` is given."""
         if self.pieces is None:
             yield from self.first_pass()
             return
         order = rng.permutation(len(self.pieces)) if rng is not None else \
             range(len(self.pieces))
         for number in order:
-            yield self.chunk(self.pieces[number])
+            yield self.chunk(self.pieces[number], key=int(number))
 
     def first_pass(self):
         pieces, rows = [], 0
         for path in self.paths:
             for piece, block in self.pieces_of(path):
                 pieces.append(piece)
-                chunk = self.chunk(piece, block)
+                chunk = self.chunk(piece, block, key=len(pieces) - 1)
                 rows += len(chunk.frame)
                 yield chunk
         if not rows:
@@ -189,9 +189,9 @@ class CsvChunks:
                 if not data:
                     return
 
-    def chunk(self, piece: Piece, block: bytes | None = None) -> Chunk:
+    def chunk(self, piece: Piece, block: bytes | None = None, key=None) -> Chunk:
         table = self.table(piece, block)
-        return Chunk(table.frame, table.where)
+        return Chunk(table.frame, table.where, key)
 
     def tables(self):
         """A ``cli.data.Table`` per piece, in file order (the first pass, if not made)."""

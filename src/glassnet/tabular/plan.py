@@ -41,10 +41,12 @@ from glassnet.tabular.target_summary import (
 
 
 class Chunk(NamedTuple):
-    """Some rows of a table: a pandas DataFrame, and ``where(row)`` naming a row of it."""
+    """Some rows of a table: a pandas DataFrame, ``where(row)`` naming a row of it, and a
+    ``key`` naming the same rows in every pass (a CSV piece's place), or None."""
 
     frame: object
     where: Callable[[int], str]
+    key: object = None
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Plan:
     kept: int = 0
     training_rows: int = 0
     notes: list[str] = field(default_factory=list)
+    splits: dict = field(default_factory=dict)  # chunk key -> packed training mask
 
     def network(self) -> Sequential:
         """The untrained network: the fitted Standardize layer, then the MLP."""
@@ -78,12 +81,20 @@ class Plan:
         frame = checked_columns(chunk, self.columns)
         values = target_values(frame, self.target)
         kept = ~missing_mask(values, self.settings.missing)
-        training = split(frame, self.numeric, self.settings.validation_split)[kept]
+        training = self.training_mask(chunk, frame)[kept]
         inputs = encode_frame(self.encoder, frame if kept.all() else frame[kept], dtype)
         targets = target_codes(self.problem, values[kept])
         if self.scaling is not None:
             targets = (targets - self.scaling["mean"]) / self.scaling["scale"]
         return inputs, targets, training
+
+    def training_mask(self, chunk: Chunk, frame) -> np.ndarray:
+        """``split`` of the chunk's rows, as the first pass found it for a chunk with a key
+        (hashing the rows again costs more than the rest of the encoding)."""
+        packed = self.splits.get(chunk.key) if chunk.key is not None else None
+        if packed is None or len(packed) != -(-len(frame) // 8):
+            return split(frame, self.numeric, self.settings.validation_split)
+        return np.unpackbits(packed, count=len(frame)).astype(bool)
 
 
 def split(frame, numeric, share: float) -> np.ndarray:
@@ -110,14 +121,17 @@ def checked_columns(chunk: Chunk, columns: list):
 def learn(chunks: Iterable[Chunk], target: str, settings: Settings) -> Plan:
     """The first pass: summaries of every chunk merged, then every decision from them."""
     columns = numeric = None
-    target_summary, summaries = TargetSummary(), {}
+    target_summary, summaries, splits = TargetSummary(), {}, {}
     for chunk in chunks:
         if columns is None:
             columns, numeric = first_columns(chunk.frame, target, settings)
         frame = checked_columns(chunk, columns)
         values = target_values(frame, target)
         kept = ~missing_mask(values, settings.missing)
-        training = split(frame, numeric, settings.validation_split)[kept]
+        training = split(frame, numeric, settings.validation_split)
+        if chunk.key is not None:
+            splits[chunk.key] = np.packbits(training)
+        training = training[kept]
         target_summary.merge(TargetSummary.of(values, kept, training, chunk.where))
         for name in columns:
             if name != target:
@@ -127,7 +141,9 @@ def learn(chunks: Iterable[Chunk], target: str, settings: Settings) -> Plan:
                     else column
     if columns is None or not target_summary.rows:
         raise TableError("no rows: the chunks are empty")
-    return plan_of(target, columns, numeric, target_summary, summaries, settings)
+    plan = plan_of(target, columns, numeric, target_summary, summaries, settings)
+    plan.splits = splits
+    return plan
 
 
 def first_columns(frame, target: str, settings: Settings) -> tuple[list, list]:
