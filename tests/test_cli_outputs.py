@@ -165,3 +165,16 @@ def test_two_inputs_may_be_one_file(tmp_path, capsys):
     from glassnet.cli.outputs import check_distinct
 
     check_distinct([("MODEL", data), ("--data", data)], [("-o", tmp_path / "new.png")])
+
+
+def test_a_standard_output_without_bytes_gets_the_streamed_predictions(lights, capsys):
+    """sys.stdout replaced by a text-only stream (an IDE, a notebook, a test): predict
+    --stream writes the same text into it as predict without --stream."""
+    import contextlib
+    import io
+
+    data, model = lights
+    code, expected, _ = run(capsys, "predict", model, data)
+    with contextlib.redirect_stdout(io.StringIO()) as text:
+        assert main(["predict", str(model), data, "--stream"]) == 0
+    assert code == 0 and text.getvalue() == expected and expected.startswith("action\n")

@@ -226,3 +226,10 @@ def test_a_model_saved_without_a_task_is_named_so_by_evaluate_and_proba(tmp_path
     code, _, err = run(capsys, "predict", path, data, "--proba")
     assert (code, err.strip()) == (65, "error: --proba needs a classification model; this one "
                                        "is saved without a task")
+
+
+def test_a_long_column_name_is_shown_cut_to_eighty_characters(binary_model, tmp_path, capsys):
+    data = write_csv(tmp_path / "d.csv", ["x", "y"], [(1, 2)])
+    code, _, err = run(capsys, "evaluate", binary_model, data, "--target", "t" * 100)
+    shown = "'" + "t" * 76 + "..."  # repr's first 77 characters and "...": 80 in all
+    assert (code, err.strip()) == (65, f"error: {data}: needs the model's target column {shown}")

@@ -206,3 +206,29 @@ def test_train_without_a_target_is_a_usage_error_and_writes_nothing(tmp_path, ca
     code, _, err = run(capsys, "train", data, "-o", model)
     assert code == 2 and "the following arguments are required: --target" in err
     assert not model.exists()
+
+
+def test_ctrl_c_during_training_is_exit_130_and_writes_no_model(tmp_path, capsys, monkeypatch):
+    """A KeyboardInterrupt from a callback ends training as Ctrl-C does (after the epoch):
+    exit 130, one line, and no model file (nor a damaged earlier one)."""
+    from glassnet.callbacks import Callback
+    from glassnet.cli import train as train_command
+
+    class CtrlC(Callback):
+        def __init__(self, **_):
+            self.epochs = 0
+
+        def on_epoch_end(self, state):
+            self.epochs += 1
+            if self.epochs == 2:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_command, "ProgressBar", CtrlC)
+    data = classification_csv(tmp_path / "small.csv", rows=30)
+    model = tmp_path / "m.glassnet"
+    model.write_bytes(b"an earlier model")
+    code, out, err = run(capsys, "train", data, "--target", "species", "--epochs", "5",
+                         "-o", model)
+    assert (code, err.strip()) == (130, f"error: training was interrupted; {model} was not "
+                                        f"written")
+    assert model.read_bytes() == b"an earlier model" and "Traceback" not in err

@@ -552,3 +552,16 @@ def test_multilabel_partial_fit_needs_no_classes(blobs):
     assert model.classes_.tolist() == [0, 1] and model.predict(X).shape == targets.shape
     with pytest.raises(ValueError, match="class_weight needs one class per sample"):
         fast_classifier(class_weight={0: 2.0}).fit(X, targets)
+
+
+@pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])
+def test_lbfgs_prints_nothing_unless_verbose_and_then_only_scikit_learns_lines(blobs, capsys,
+                                                                               estimator):
+    X, y = blobs
+    settings = dict(solver="lbfgs", hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    estimator(**settings).fit(X, y)
+    assert capsys.readouterr() == ("", "")
+    estimator(**settings, verbose=True).fit(X, y)
+    out, err = capsys.readouterr()
+    assert err == "" and out.startswith("Iteration 1, loss = ")
+    assert all(line.startswith("Iteration ") for line in out.splitlines())

@@ -1,0 +1,18 @@
+"""The chunked reader of --stream (cli/csv_chunks.py) against the in-memory one: blank lines
+before the header do not shift the rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli_helpers import run, train_lights
+
+
+def test_blank_lines_before_the_header_are_skipped_as_in_memory(tmp_path, capsys):
+    data, model = train_lights(tmp_path, capsys)
+    padded = tmp_path / "padded.csv"
+    padded.write_text("\n  \n\r\n" + Path(data).read_text(encoding="utf-8"), encoding="utf-8")
+    expected = run(capsys, "predict", model, data, "--keep-columns")
+    assert expected[0] == 0 and expected[1].startswith("colour,noise,action,predicted_action\n")
+    assert run(capsys, "predict", model, padded, "--keep-columns") == expected
+    assert run(capsys, "predict", model, padded, "--keep-columns", "--stream") == expected
