@@ -76,6 +76,16 @@ def test_the_workers_encode_the_rows_the_in_memory_command_trains_on(client, tmp
     assert plan.network.layers[0].config() == prepared.network.layers[0].config()
 
 
+def test_by_default_a_small_file_is_one_partition_per_worker(client, tmp_path):
+    """Default: one partition per 64 MiB of file, at least one per worker (here 2)."""
+    data = categorical_csv(tmp_path / "lights.csv", rows=500)
+    assert os.path.getsize(data) > 6000  # a few kilobytes, far below 64 MiB
+    arguments = arguments_of(data, "--target", "action")
+    settings = settings_of(arguments)
+    plan = cluster_data.plan(client, arguments, settings, 60)
+    assert cluster_data.spread(client, plan, settings, None, 60).partitions == 2
+
+
 def test_lbfgs_on_the_cluster_reaches_the_in_memory_minimum(client, tmp_path, capsys):
     data = regression_csv(tmp_path / "prices.csv", rows=90)
     model_path = tmp_path / "prices.glassnet"
