@@ -19,7 +19,8 @@ def train_species(tmp_path, capsys):
     data = classification_csv(tmp_path / "species.csv")
     model = tmp_path / "species.glassnet"
     code, out, err = run(capsys, "train", data, "--target", "species", "--epochs", "150",
-                         "--hidden", "16", "--learning-rate", "0.02", "-o", model)
+                         "--hidden", "16", "--learning-rate", "0.02",
+                         "--cross-validate-below", "0", "-o", model)  # rows held out
     assert code == 0, err
     return data, model, out
 

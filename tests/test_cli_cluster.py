@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 from argparse import Namespace
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -61,7 +62,8 @@ def test_the_workers_encode_the_rows_the_in_memory_command_trains_on(client, tmp
     settings = settings_of(arguments)
     plan = cluster_data.plan(client, arguments, settings, 60)
     spread = cluster_data.spread(client, plan, settings, 3)
-    prepared = prepare(read(arguments).frame, target, settings)
+    held_out = replace(settings, cross_validate_below=0)  # the cluster never uses folds
+    prepared = prepare(read(arguments).frame, target, held_out)
     training, validation = prepared.training_rows, prepared.validation_rows
     assert spread.inputs.numblocks[0] == spread.partitions >= 3
     np.testing.assert_array_equal(spread.inputs.compute(), prepared.inputs[training])
@@ -97,7 +99,7 @@ def test_lbfgs_on_the_cluster_reaches_the_in_memory_minimum(client, tmp_path, ca
     assert "solver lbfgs; the rows stay on the workers" in out
     arguments = arguments_of(data, "--target", "price", "--hidden", "4")
     settings = settings_of(arguments)
-    prepared = prepare(read(arguments).frame, "price", settings)
+    prepared = prepare(read(arguments).frame, "price", replace(settings, cross_validate_below=0))
     rows = prepared.training_rows
     fit_lbfgs(prepared.network, prepared.inputs[rows], prepared.targets[rows],
               prepared.problem.loss, l2=settings.l2, max_iterations=400)

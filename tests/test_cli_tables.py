@@ -39,7 +39,8 @@ def towns(tmp_path):
 
 def test_train_prints_each_decision_and_inspect_shows_them(towns, tmp_path, capsys):
     model = tmp_path / "m.glassnet"
-    code, out, err = run(capsys, "train", towns, "--target", "y", "--epochs", "30", "-o", model)
+    code, out, err = run(capsys, "train", towns, "--target", "y", "--epochs", "30",
+                         "--cross-validate-below", "0", "-o", model)
     assert code == 0, err
     assert ("Columns:\n"
             "  'rownames': dropped (an unnamed first column: row names)\n"
@@ -61,10 +62,14 @@ def test_rows_without_a_target_are_counted_out_of_the_training_rows(tmp_path, ca
     path = tmp_path / "d.csv"  # 50 rows, 10 without a target: 40 kept, 8 held out, 32 trained
     path.write_text("x,y\n" + "".join(f"{k},{'' if k % 5 == 0 else k % 2}\n" for k in range(50)))
     code, out, err = run(capsys, "train", path, "--target", "y", "--epochs", "2",
-                         "-o", tmp_path / "m.glassnet")
+                         "--cross-validate-below", "0", "-o", tmp_path / "m.glassnet")
     assert code == 0, err
     assert "left out 10 row(s) whose 'y' is missing" in out
     assert "32 training rows, 8 validation rows" in out
+    code, out, err = run(capsys, "train", path, "--target", "y", "--epochs", "2",
+                         "-o", tmp_path / "m.glassnet")  # 40 rows: 5 folds of 8, then all 40
+    assert code == 0, err
+    assert "40 training rows, 0 validation rows" in out and "(8 rows each)" in out
 
 
 def test_an_unnamed_first_column_of_numbered_rows_is_dropped(tmp_path, capsys):

@@ -155,7 +155,8 @@ def test_defaults_are_the_documented_settings(tmp_path, capsys, monkeypatch):
                        "--hidden", "64,32", "--activation", "relu", "--epochs", "200",
                        "--batch-size", "64", "--learning-rate", "0.001", "--l2", "0.01",
                        "--optimizer", "adam", "--validation-split", "0.2",
-                       "--early-stopping", "20", "--seed", "0", "-o", "explicit.glassnet")
+                       "--early-stopping", "20", "--seed", "0", "--cross-validate-below", "1000",
+                       "-o", "explicit.glassnet")
     assert code == 0, err
     default, explicit = load(tmp_path / "model.glassnet"), load(tmp_path / "explicit.glassnet")
     # Standardize, then Dense 64, ReLU, Dense 32, ReLU, Dense 3 (logits), Identity
@@ -163,7 +164,9 @@ def test_defaults_are_the_documented_settings(tmp_path, capsys, monkeypatch):
         2, 64, None, 32, None, 3, None]
     assert type(default.network.layers[2]).__name__ == "ReLU"
     assert len(default.history) == len(explicit.history) <= 200
-    assert default.training["validation_rows"] == 6
+    assert default.training["validation_rows"] == 0  # 30 rows: 5 folds, then all rows
+    assert default.training["cross_validation"] == explicit.training["cross_validation"]
+    assert default.training["cross_validation"]["validation_rows"] == [6] * 5
     for name, value in explicit.network.parameters().items():
         np.testing.assert_array_equal(default.network.parameters()[name], value)
 
@@ -172,7 +175,7 @@ def test_early_stopping_and_no_validation(tmp_path, capsys):
     data = classification_csv(tmp_path / "species.csv", rows=60)
     code, out, _ = run(capsys, "train", data, "--target", "species", "--epochs", "2000",
                        "--early-stopping", "3", "--learning-rate", "0.05",
-                       "-o", tmp_path / "m.glassnet")
+                       "--cross-validate-below", "0", "-o", tmp_path / "m.glassnet")
     model = load(tmp_path / "m.glassnet")
     assert code == 0 and "(stopped early)" in out and model.history.stopped_early
     assert model.training["epochs_run"] < 2000 and "best_epoch" in model.training

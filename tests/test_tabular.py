@@ -108,7 +108,7 @@ def test_fit_table_trains_on_a_messy_frame_and_the_model_round_trips(tmp_path):
 
 def test_prepare_leaves_out_missing_targets_and_splits_the_rest():
     frame = messy(rows=100)
-    prepared = prepare(frame, "y", Settings())
+    prepared = prepare(frame, "y", Settings(cross_validate_below=0))
     assert prepared.notes == ["left out 8 row(s) whose 'y' is missing"]
     assert len(prepared.rows) == 92 and len(prepared.validation_rows) == 18
     assert not set(prepared.training_rows) & set(prepared.validation_rows)
@@ -121,7 +121,7 @@ def test_prepare_leaves_out_missing_targets_and_splits_the_rest():
 
 
 def test_early_stopping_keeps_the_best_epoch_by_default():
-    model = fit_table(messy(), "y", epochs=300, seed=0)
+    model = fit_table(messy(), "y", epochs=300, seed=0, cross_validate_below=0)
     best = model.training["best_epoch"]
     losses = model.history["val_loss"]
     assert len(model.history) < 300 and losses[best - 1] == min(losses)

@@ -68,7 +68,9 @@ def plan_on_worker(arguments, settings) -> Plan | Failure:
     """On a worker: read and prepare the table as ``glassnet train`` does in memory."""
     try:
         table = read_table(arguments.data, arguments.sep, arguments.decimal)
-        prepared = prepare_table(table, arguments.target, settings)
+        # rows held out, never a small table's folds: validation_rows picks the same ones
+        prepared = prepare_table(table, arguments.target,
+                                 replace(settings, cross_validate_below=0))
     except CommandError as error:
         return Failure(str(error), error.exit_code)
     return Plan(table.path, arguments.target, table.columns, table.separator, table.decimal,

@@ -64,6 +64,13 @@ def add_parsers(subparsers) -> None:
                        metavar="PATIENCE", help=f"stop after PATIENCE epochs without a better "
                                                 f"validation loss and keep the best epoch's "
                                                 f"weights (default {DEFAULTS.patience}; 0: off)")
+    train.add_argument("--cross-validate-below", type=patience,
+                       default=DEFAULTS.cross_validate_below, metavar="ROWS",
+                       help=f"with fewer labelled rows, hold none out: early stopping on each "
+                            f"of {DEFAULTS.folds} folds chooses the epoch count, then the "
+                            f"model trains on all rows (default "
+                            f"{DEFAULTS.cross_validate_below}; 0: always hold rows out; "
+                            f"in memory only)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     train.add_argument("-o", "--output", default="model.glassnet", metavar="MODEL",
                        help="model file to write (default model.glassnet)")
@@ -88,14 +95,38 @@ def run_train(arguments) -> int:
     print(describe_start(table, arguments, prepared.problem, prepared.encoder,
                          prepared.network, prepared.validation_rows,
                          len(prepared.training_rows)))
+    if prepared.folds:
+        print(folds_plan(prepared, settings))
     started = time.perf_counter()
     model = train_network(prepared, settings, arguments)
     seconds = time.perf_counter() - started
     validation = prepared.validation_rows
+    folds = model.training.get("cross_validation")
     model.training = report_training(model, table, arguments, prepared.inputs[validation],
                                      prepared.problem.targets[validation], seconds)
+    if folds:
+        model.training["cross_validation"] = folds
+        print(folds_result(folds))
     save_outputs(model, table, arguments)
     return 0
+
+
+def folds_plan(prepared, settings: Settings) -> str:
+    """Why no rows are held out, and what is done instead."""
+    rows = len(prepared.rows)
+    return (f"Small table: {rows} rows, fewer than {settings.cross_validate_below} "
+            f"(--cross-validate-below), so none are held out: {len(prepared.folds)} folds "
+            f"choose the epoch count, then the model trains on all {rows} rows")
+
+
+def folds_result(folds: dict) -> str:
+    """The epoch count the folds chose and the folds' mean score at that epoch."""
+    metric = "accuracy" if folds["metric"] == "accuracy" else "R^2"
+    sizes = sorted(set(folds["validation_rows"]))
+    shown = f"{sizes[0]}-{sizes[-1]}" if len(sizes) > 1 else str(sizes[0])
+    return (f"Cross-validation: lowest mean validation loss of {folds['folds']} folds ({shown} "
+            f"rows each) at epoch {folds['epochs']}, the epochs trained on all rows; fold "
+            f"validation {metric} there {folds['score']:.4g} (mean)")
 
 
 def save_outputs(model: Model, table, arguments) -> None:
@@ -114,6 +145,7 @@ def settings_of(arguments) -> Settings:
                     l2=arguments.l2, optimizer=arguments.optimizer,
                     validation_split=arguments.validation_split,
                     patience=arguments.early_stopping, seed=arguments.seed,
+                    cross_validate_below=arguments.cross_validate_below,
                     drop=tuple(arguments.drop), categorical=tuple(arguments.categorical),
                     numeric=tuple(arguments.numeric), missing=tuple(arguments.missing))
 

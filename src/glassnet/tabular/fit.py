@@ -1,13 +1,14 @@
-"""A table in, a trained ``Model`` out: ``fit_table`` and its two halves, ``prepare`` (rows,
-task, column roles, encoder, network) and ``train`` (early stopping on the held-out rows,
-keeping the best epoch's weights). ``glassnet train`` calls the same two halves and prints
-between them. Imports pandas only through the frame it is given.
+"""A table made ready to train on: ``prepare`` (rows, task, column roles, the rows held out
+or the folds of a small table, encoder, network), and ``train_held_out``, one training run
+with early stopping on the held-out rows, keeping the best epoch's weights. ``fit_table`` and
+``train`` (``tabular.training``) put them together; ``glassnet train`` calls ``prepare`` and
+``train`` and prints between them. Imports pandas only through the frame it is given.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from glassnet.column_encoding import MISSING_SPELLINGS, shown
 from glassnet.model import Model
 from glassnet.network import Sequential, mlp
 from glassnet.preprocessing import ColumnEncoder, Standardize
+from glassnet.tabular.folds import cross_validates, fold_rows
 from glassnet.tabular.roles import Decision, TableError, decide_columns
 from glassnet.tabular.target import Problem, choose_task, known_rows, target_values
 from glassnet.training import fit
@@ -30,7 +32,10 @@ class Settings:
     0.001 by L2 1e-4, 1e-3, 1e-2; then widths 32,16, 64,32, 100 by batch 32, 64, 200; then
     patience 10, 20, 40. Learning rate 0.001, L2 1e-2, widths 64,32, batch 64, patience 20
     left the fewest tables below scikit-learn's MLP pipeline (1 of 26) with the best mean
-    gap (+0.0095)."""
+    gap (+0.0095). Below ``cross_validate_below`` labelled rows (with a validation split and
+    a patience) no rows are held out: early stopping on each of ``folds`` folds chooses the
+    epoch count, then the network trains on all rows for that many epochs
+    (``tabular.folds``, measured in ``benchmarks/results/real_tables.md``)."""
 
     task: str = "auto"
     hidden: tuple = (64, 32)
@@ -43,6 +48,8 @@ class Settings:
     validation_split: float = 0.2
     patience: int | None = 20
     seed: int = 0
+    cross_validate_below: int = 1000
+    folds: int = 5
     drop: tuple = ()
     categorical: tuple = ()
     numeric: tuple = ()
@@ -52,7 +59,9 @@ class Settings:
 @dataclass
 class Prepared:
     """A table made ready to train on: the kept rows (indices into the frame), the task, the
-    column decisions, the fitted encoder, all kept rows encoded, and the network."""
+    column decisions, the fitted encoder, all kept rows encoded, and the network; ``frame``
+    holds the kept rows (to refit on other rows) and ``folds`` the (training, validation) row
+    pairs of a small table's cross-validation (empty when rows are held out instead)."""
 
     target: str
     rows: np.ndarray
@@ -65,6 +74,8 @@ class Prepared:
     network: Sequential
     scaling: dict | None = None
     notes: list[str] = field(default_factory=list)
+    frame: object = None
+    folds: list = field(default_factory=list)
 
     @property
     def targets(self) -> np.ndarray:
@@ -72,14 +83,6 @@ class Prepared:
         if self.scaling is None:
             return self.problem.targets
         return (self.problem.targets - self.scaling["mean"]) / self.scaling["scale"]
-
-
-def fit_table(frame, target: str, settings: Settings | None = None, callbacks=(),
-              **options) -> Model:
-    """Train on a pandas DataFrame (raw: missing values, words, dates allowed) to predict
-    column ``target``; ``options`` override ``Settings`` fields (``epochs=50``, ...)."""
-    settings = settings_with(settings, options)
-    return train(prepare(frame, target, settings), settings, callbacks)
 
 
 def settings_with(settings: Settings | None, options: dict) -> Settings:
@@ -103,8 +106,20 @@ def prepare(frame, target: str, settings: Settings) -> Prepared:
     decisions = decide_columns(kept, target, settings.drop, settings.categorical,
                                settings.numeric, settings.missing)
     check_kept(decisions, target)
-    training_rows, validation_rows = split_rows(len(rows), settings)
-    encoder = fit_encoder(kept.iloc[training_rows], decisions, settings.missing)
+    folds = fold_rows(len(rows), settings) if cross_validates(len(rows), settings) else []
+    training_rows, validation_rows = (np.arange(len(rows)), np.arange(0)) if folds \
+        else split_rows(len(rows), settings)
+    prepared = Prepared(target, rows, problem, decisions, None, None, training_rows,
+                        validation_rows, None, notes=notes, frame=kept, folds=folds)
+    return on_rows(prepared, training_rows, validation_rows, settings)
+
+
+def on_rows(prepared: Prepared, training_rows: np.ndarray, validation_rows: np.ndarray,
+            settings: Settings) -> Prepared:
+    """``prepared`` with the encoder, Standardize, target scale and a new network (the
+    seed's initial weights) fitted on ``training_rows`` of its kept rows."""
+    kept, problem = prepared.frame, prepared.problem
+    encoder = fit_encoder(kept.iloc[training_rows], prepared.decisions, settings.missing)
     with warnings.catch_warnings():  # validation rows may hold categories training lacks
         warnings.simplefilter("ignore")
         inputs = encoder.transform(kept)
@@ -112,8 +127,9 @@ def prepare(frame, target: str, settings: Settings) -> Prepared:
     layers = mlp(sizes, activation=settings.activation, rng=settings.seed).layers
     network = Sequential([standardize_numbers(inputs[training_rows], encoder), *layers],
                          rng=settings.seed)
-    return Prepared(target, rows, problem, decisions, encoder, inputs, training_rows,
-                    validation_rows, network, scale_of(problem, training_rows), notes)
+    return replace(prepared, encoder=encoder, inputs=inputs, training_rows=training_rows,
+                   validation_rows=validation_rows, network=network,
+                   scaling=scale_of(problem, training_rows))
 
 
 def fit_encoder(frame, decisions: list[Decision], missing) -> ColumnEncoder:
@@ -170,9 +186,11 @@ def scale_of(problem: Problem, training_rows: np.ndarray) -> dict | None:
     return {"mean": float(targets.mean()), "scale": deviation if deviation > 0 else 1.0}
 
 
-def train(prepared: Prepared, settings: Settings, callbacks=()) -> Model:
-    """Train the prepared network; with validation rows and a patience, stop early and keep
-    the weights of the epoch with the lowest validation loss."""
+def train_held_out(prepared: Prepared, settings: Settings, callbacks=(),
+                   metrics: tuple | None = None) -> Model:
+    """Train the prepared network on its training rows; with validation rows and a patience,
+    stop early and keep the weights of the epoch with the lowest validation loss. ``metrics``
+    recorded each epoch: by default accuracy for classes, none for a regression."""
     inputs, targets = prepared.inputs, prepared.targets
     training, validation = prepared.training_rows, prepared.validation_rows
     callbacks = list(callbacks)
@@ -180,7 +198,8 @@ def train(prepared: Prepared, settings: Settings, callbacks=()) -> Model:
     if held_out is not None and settings.patience:
         callbacks.append(EarlyStopping(monitor="val_loss", patience=settings.patience))
     optimizer = registry.resolve("optimizer", settings.optimizer)(settings.learning_rate)
-    metrics = ("accuracy",) if prepared.problem.task == "classification" else ()
+    if metrics is None:
+        metrics = ("accuracy",) if prepared.problem.task == "classification" else ()
     with np.errstate(over="ignore", invalid="ignore"):
         history = fit(prepared.network, inputs[training], targets[training],
                       prepared.problem.loss, optimizer, epochs=settings.epochs,
