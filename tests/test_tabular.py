@@ -120,7 +120,7 @@ def test_prepare_leaves_out_missing_targets_and_splits_the_rest():
     assert standardize.mean[0] == pytest.approx(x.mean()) and standardize.scale[0] != 1
 
 
-def test_early_stopping_keeps_the_best_epoch_by_default():
+def test_early_stopping_keeps_the_best_epoch_when_rows_are_held_out():
     model = fit_table(messy(), "y", epochs=300, seed=0, cross_validate_below=0)
     best = model.training["best_epoch"]
     losses = model.history["val_loss"]
