@@ -6,8 +6,9 @@
 
 For each table (missing values, names, IDs, dates and factors left in), a fixed shuffled
 80/20 split is written to two CSV files; ``glassnet train train.csv --target T`` runs with
-its defaults (below 1,000 rows with a target: 5 folds choose the epochs, then all rows train) (plus ``--extra`` options, for trying other defaults) and ``glassnet evaluate``
-scores the held-out rows. On the same rows (read back from the same files with pandas, as a
+its defaults (plus ``--extra`` options, for trying other defaults; below 1,000 rows with a
+target, 5 folds choose the epochs, then all rows train) and ``glassnet evaluate`` scores the
+held-out rows. On the same rows (read back from the same files with pandas, as a
 user would), scikit-learn's MLP in a standard pipeline (median imputer and scaler for number
 columns, constant imputer and one-hot encoder for the others; regression targets scaled) and
 HistGradientBoosting (ordinal-encoded words) are scored too, without R's row-name column (an
