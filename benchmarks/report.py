@@ -59,7 +59,8 @@ def markdown(results: dict) -> str:
              f"{results.get('threads', '?')} thread(s) for numpy's BLAS and PyTorch alike. "
              f"numpy matrix-multiply "
              f"limit (2048 x 2048): float32 {results['limit']['float32'] / 1e9:.1f} GFLOP/s, "
-             f"float64 {results['limit']['float64'] / 1e9:.1f} GFLOP/s.", "",
+             f"float64 {results['limit']['float64'] / 1e9:.1f} GFLOP/s."
+             + load_text(results.get("load_average")), "",
              "| workload | library | median time (s) | glassnet / library | share of limit "
              "| accuracy |", "|---|---|---:|---:|---:|---:|"]
     for name, entry in results["workloads"].items():
@@ -104,3 +105,12 @@ def chart(results: dict, path: str) -> None:
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
+
+
+def load_text(load: dict | None) -> str:
+    """' Load average (1, 5, 15 min) at the start a, b, c and at the end d, e, f.' or ''."""
+    if not load:
+        return ""
+    parts = [f"at the {when} {', '.join(f'{value:.2f}' for value in values)}"
+             for when, values in load.items()]
+    return f" Load average (1, 5, 15 min) {' and '.join(parts)}."

@@ -207,12 +207,20 @@ def measure(arguments, threads: int) -> dict:
     names = [name for name in arguments.workloads.split(",") if name in workloads.WORKLOADS]
     modules = peers(arguments.libraries.split(","), threads)
     results = {"machine": machine(modules), "repeats": arguments.repeats, "threads": threads,
-               "limit": {"float32": matmul_rate(np.float32), "float64": matmul_rate(np.float64)}}
+               "limit": {"float32": matmul_rate(np.float32), "float64": matmul_rate(np.float64)},
+               "load_average": {"start": load_average()}}
     results["workloads"] = time_workloads(names, modules, arguments.repeats)
     if "M3" in arguments.workloads.split(","):
         results["memory"] = memory([module.NAME for module in modules], threads)
+    results["load_average"]["end"] = load_average()
     add_shares(results)
     return results
+
+
+def load_average() -> list[float]:
+    """The machine's 1-, 5- and 15-minute load averages: how busy other work kept it (on a
+    shared machine, two BLAS threads that wait for each other slow down many times over)."""
+    return [round(value, 2) for value in os.getloadavg()]
 
 
 def write(results: dict, folder: Path) -> None:
