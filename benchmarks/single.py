@@ -3,10 +3,15 @@
     python benchmarks/single.py W3                       # glassnet
     python benchmarks/single.py W2 scikit-learn
     py-spy record --native -o w3.svg -- python benchmarks/single.py W3
+    OPENBLAS_NUM_THREADS=1 python benchmarks/single.py W4 glassnet 3
+
+Each run prints its time, and the process's CPU time (user and system) and page faults over
+the run: memory that the allocator hands back to the system and maps again shows there.
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 
@@ -38,11 +43,14 @@ def main(argv) -> None:
     times = int(argv[2]) if len(argv) > 2 else 1
     data, run = LOADERS[name](), module(library).RUNS[name]
     for _ in range(times):
-        started = time.perf_counter()
+        started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
         seconds, answer = run(data)
-        total = time.perf_counter() - started
+        total, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF)
         summary = "" if not isinstance(answer, float) else f", answer {answer:.4f}"
-        print(f"{name} {library}: {seconds:.3f} s timed ({total:.3f} s in all){summary}")
+        print(f"{name} {library}: {seconds:.3f} s timed ({total:.3f} s in all){summary}; CPU "
+              f"{after.ru_utime - before.ru_utime:.3f} s user, "
+              f"{after.ru_stime - before.ru_stime:.3f} s system, "
+              f"{after.ru_minflt - before.ru_minflt} page faults")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,82 @@
+"""CPU time of each part of glassnet's training steps, layer by layer, on one BLAS thread.
+
+    python benchmarks/step_parts.py W3        # one epoch of W3 (469 steps)
+    python benchmarks/step_parts.py W2        # 10 epochs of W2 (100 steps)
+
+The steps are ``fit``'s (the same network, loss, Adam and flat vectors; batches drawn as
+``fit`` draws them), taken apart so that each layer's forward and backward, the loss and the
+optimizer's step are timed on their own (CPU time of this process, so other work on a shared
+machine counts less than in wall time; each timing adds about a microsecond). The profile
+before and after a change: run it on both versions of the code, one after the other.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+import workloads
+from threadpoolctl import threadpool_limits
+
+from glassnet import Adam, SoftmaxCrossEntropy, mlp
+from glassnet.flat import flatten
+from glassnet.training_data import Batches, dataset
+
+SETTINGS = {  # data, sizes, batch size, dtype, epochs
+    "W2": (workloads.tabular_data, [64, 100, 10], 200, np.float64, 10),
+    "W3": (workloads.mnist_shaped_data, [784, 256, 128, 10], 128, np.float32, 1),
+}
+
+
+class Clock:
+    """Adds the CPU nanoseconds since the last ``tick`` to ``totals[key]``."""
+
+    def __init__(self):
+        self.totals: dict[str, int] = {}
+        self.last = time.process_time_ns()
+
+    def tick(self, key: str) -> None:
+        now = time.process_time_ns()
+        self.totals[key] = self.totals.get(key, 0) + now - self.last
+        self.last = now
+
+
+def step(network, loss, optimizer, batch, clock: Clock) -> None:
+    """One training step of ``fit``, each part timed."""
+    clock.last = time.process_time_ns()
+    outputs = batch.inputs
+    for index, layer in enumerate(network.layers):
+        outputs = layer.forward(outputs, training=True)
+        clock.tick(f"{index}. {type(layer).__name__} forward")
+    loss.forward(outputs, batch.targets, None)
+    gradient = loss.backward()
+    clock.tick("loss, forward and backward")
+    for index in reversed(range(len(network.layers))):
+        layer = network.layers[index]
+        gradient = layer.backward(gradient, input_gradient=index > 0)
+        clock.tick(f"{index}. {type(layer).__name__} backward")
+    optimizer.step(network.parameters(), network.gradients())
+    clock.tick("Adam's step")
+
+
+def main(argv) -> None:
+    if len(argv) != 1 or argv[0] not in SETTINGS:
+        raise SystemExit("usage: python benchmarks/step_parts.py W2|W3")
+    load, sizes, batch_size, dtype, epochs = SETTINGS[argv[0]]
+    inputs, labels = load()
+    network, loss = mlp(sizes, activation="relu", rng=0, dtype=dtype), SoftmaxCrossEntropy()
+    optimizer, rng, clock, steps = Adam(1e-3), np.random.default_rng(0), Clock(), 0
+    batches = Batches(dataset(network, loss, inputs, labels), batch_size, shuffle=True)
+    flatten(network)
+    with threadpool_limits(1, "blas"):
+        for _ in range(epochs):
+            for batch in batches.epoch(rng):
+                step(network, loss, optimizer, batch, clock)
+                steps += 1
+    for key, nanoseconds in [*clock.totals.items(), ("total", sum(clock.totals.values()))]:
+        print(f"{key:28s} {nanoseconds / 1e9:7.3f} s {nanoseconds / steps / 1e3:8.1f} us/step")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
