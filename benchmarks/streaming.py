@@ -10,9 +10,12 @@ missing) and a 0/1 target that depends on numbers and words, plus a smaller file
 kind that fits in memory and a test file. Then, each in a child process whose peak resident
 memory is read with ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` after it ends:
 pandas' ``read_csv`` reading the big file in chunks and doing nothing else; ``glassnet train
---stream --epochs 1`` (the default chunk size) at each ``--batch-size``; and an in-memory
-``glassnet train`` on the smaller file. All models are scored on the test file by
-``glassnet evaluate``. Writes ``benchmarks/results/streaming.md`` and ``.json``.
+--stream --epochs 1`` (the default chunk size) at each ``--batch-sizes`` entry (BATCH or
+BATCH/RATE; ``default`` passes neither --batch-size nor --learning-rate: what a user gets);
+and an in-memory ``glassnet train`` on the smaller file. All models are scored on the test
+file by ``glassnet evaluate``. The machine's load average is recorded before and after each
+run (the ratio is measured side by side, on a machine shared with other work). Writes
+``benchmarks/results/streaming.md`` and ``.json``.
 """
 
 from __future__ import annotations
@@ -85,7 +88,9 @@ def generate(path: str, size: float, seed: int) -> int:
 
 
 def measured(command: list[str]) -> dict:
-    """Run ``command`` in a child of a fresh process: wall seconds, peak RSS (MiB), output."""
+    """Run ``command`` in a child of a fresh process: wall seconds, peak RSS (MiB), output,
+    the 1-minute load average before and after."""
+    before = os.getloadavg()[0]
     code = ("import json, resource, subprocess, sys, time\n"
             "start = time.perf_counter()\n"
             "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
@@ -97,6 +102,7 @@ def measured(command: list[str]) -> dict:
                                        capture_output=True, text=True, check=True).stdout)
     if result["code"] != 0:
         raise SystemExit(f"{' '.join(command)} failed: {result['err']}")
+    result["load"] = [round(before, 2), round(os.getloadavg()[0], 2)]
     return result
 
 
@@ -129,6 +135,7 @@ def run(arguments, folder: str) -> dict:
               "generate_seconds": round(time.perf_counter() - started, 1)}
     read = pandas_read(big, CHUNK_ROWS)
     result["pandas"] = {"seconds": read["seconds"], "peak_mib": read["peak_mib"],
+                        "load": read["load"],
                         "rows_per_second": rows / read["seconds"]}
     result["streamed"] = [stream_run(glassnet, big, test, folder, size, rows, read)
                           for size in arguments.batch_sizes]
@@ -136,17 +143,23 @@ def run(arguments, folder: str) -> dict:
     memory = measured([glassnet, "train", small, "--target", "y", "--epochs",
                        str(arguments.memory_epochs), "-o", model])
     result["in_memory"] = {"rows": small_rows(small), "epochs": arguments.memory_epochs,
+                           "load": memory["load"],
                            "seconds": memory["seconds"], "peak_mib": memory["peak_mib"],
                            "accuracy": accuracy(glassnet, model, test)}
     return result
 
 
 def stream_run(glassnet, big, test, folder, batch_size, rows, read) -> dict:
-    model = os.path.join(folder, f"streamed-{batch_size}.glassnet")
+    model = os.path.join(folder, f"streamed-{batch_size.replace('/', '-')}.glassnet")
+    size, _, rate = batch_size.partition("/")
+    chosen = [] if batch_size == "default" else ["--batch-size", size] + (
+        ["--learning-rate", rate] if rate else [])
     done = measured([glassnet, "train", big, "--target", "y", "--stream", "--epochs", "1",
-                     "--batch-size", str(batch_size), "-o", model])
+                     *chosen, "-o", model])
     epoch = float(re.search(r"Trained 1 epoch\(s\) in ([0-9.]+) s", done["out"]).group(1))
-    return {"batch_size": batch_size, "seconds": done["seconds"], "epoch_seconds": epoch,
+    used = re.search(r"learning rate ([0-9.e-]+), batch size (\d+)", done["out"])
+    return {"batch_size": batch_size, "used": f"batch {used.group(2)}, rate {used.group(1)}",
+            "load": done["load"], "seconds": done["seconds"], "epoch_seconds": epoch,
             "first_pass_seconds": done["seconds"] - epoch, "peak_mib": done["peak_mib"],
             "rows_per_second": rows / epoch, "epoch_over_pandas": epoch / read["seconds"],
             "accuracy": accuracy(glassnet, model, test)}
@@ -164,24 +177,32 @@ def markdown(result: dict) -> str:
              f"{result['machine']}; {result['date']}. Command: `{result['command']}`. Peak "
              f"resident memory: `ru_maxrss` of the child process. Chunks of "
              f"{result['chunk_rows']:,} rows (the default).", "",
-             "| run | seconds | rows/s | peak MiB | epoch / pandas read | test accuracy |",
-             "|---|---:|---:|---:|---:|---:|",
+             "| run | seconds | rows/s | peak MiB | epoch / pandas read | test accuracy "
+             "| load before, after |",
+             "|---|---:|---:|---:|---:|---:|---|",
              f"| pandas `read_csv` in chunks, alone | {pandas['seconds']:.1f} | "
-             f"{pandas['rows_per_second']:,.0f} | {pandas['peak_mib']:.0f} | 1 | |"]
+             f"{pandas['rows_per_second']:,.0f} | {pandas['peak_mib']:.0f} | 1 | | "
+             f"{load(pandas)} |"]
     for run in result["streamed"]:
-        lines.append(f"| `train --stream`, batch {run['batch_size']}: first pass | "
-                     f"{run['first_pass_seconds']:.1f} | | | | |")
-        lines.append(f"| `train --stream`, batch {run['batch_size']}: one epoch | "
-                     f"{run['epoch_seconds']:.1f} | {run['rows_per_second']:,.0f} | "
-                     f"{run['peak_mib']:.0f} | {run['epoch_over_pandas']:.2f} | "
-                     f"{run['accuracy']:.4f} |")
+        name = f"`train --stream` ({'defaults: ' if run['batch_size'] == 'default' else ''}" \
+            f"{run['used']})"
+        lines.append(f"| {name}: first pass | {run['first_pass_seconds']:.1f} | | | | | |")
+        lines.append(f"| {name}: one epoch | {run['epoch_seconds']:.1f} | "
+                     f"{run['rows_per_second']:,.0f} | {run['peak_mib']:.0f} | "
+                     f"{run['epoch_over_pandas']:.2f} | {run['accuracy']:.4f} | "
+                     f"{load(run)} |")
     memory = result["in_memory"]
-    lines.append(f"| in-memory `train`, {memory['rows']:,} rows, {memory['epochs']} epochs | "
-                 f"{memory['seconds']:.1f} | | {memory['peak_mib']:.0f} | | "
-                 f"{memory['accuracy']:.4f} |")
-    lines += ["", "Goals: peak memory at most 300 MiB; one epoch at most 2x pandas' read time; "
+    lines.append(f"| in-memory `train` (defaults), {memory['rows']:,} rows, {memory['epochs']} "
+                 f"epochs | {memory['seconds']:.1f} | | {memory['peak_mib']:.0f} | | "
+                 f"{memory['accuracy']:.4f} | {load(memory)} |")
+    lines += ["", "Load: the machine's 1-minute load average before and after each run (2 CPUs).",
+              "Goals: peak memory at most 300 MiB; one epoch at most 2x pandas' read time; "
               "test accuracy within 0.01 of the in-memory fit.", ""]
     return "\n".join(lines)
+
+
+def load(run: dict) -> str:
+    return ", ".join(f"{value:.1f}" for value in run.get("load", []))
 
 
 def main() -> None:
@@ -189,8 +210,10 @@ def main() -> None:
     parser.add_argument("--size-gb", type=float, default=2.05)
     parser.add_argument("--small-rows", type=int, default=200_000)
     parser.add_argument("--memory-epochs", type=int, default=5)
-    parser.add_argument("--batch-sizes", type=lambda text: [int(item) for item in
-                                                           text.split(",")], default=[32, 512])
+    parser.add_argument("--batch-sizes", type=lambda text: text.split(","),
+                        default=["default", "64/0.001"],
+                        help="comma-separated BATCH or BATCH/RATE; 'default' gives no "
+                             "--batch-size (default: default,64/0.001, the in-memory ones)")
     parser.add_argument("--folder", help="where the files go (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     parser.add_argument("--output", default=os.path.join(HERE, "results", "streaming"))

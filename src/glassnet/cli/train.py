@@ -25,6 +25,7 @@ from glassnet.cli.tables import add_column_arguments, describe_columns, prepare_
 from glassnet.model import Model
 from glassnet.serialization import save
 from glassnet.tabular import Settings, train
+from glassnet.tabular.streaming import STREAM_BATCH_SIZE, STREAM_LEARNING_RATE
 from glassnet.training import TrainingDiverged
 
 DEFAULTS = Settings()
@@ -49,10 +50,11 @@ def add_parsers(subparsers) -> None:
                        default=DEFAULTS.activation)
     train.add_argument("--epochs", type=positive_int, default=DEFAULTS.epochs,
                        help=f"at most this many (default {DEFAULTS.epochs})")
-    train.add_argument("--batch-size", type=positive_int, default=DEFAULTS.batch_size,
-                       help=f"(default {DEFAULTS.batch_size})")
-    train.add_argument("--learning-rate", type=positive_float, default=DEFAULTS.learning_rate,
-                       help=f"(default {DEFAULTS.learning_rate})")
+    train.add_argument("--batch-size", type=positive_int,
+                       help=f"(default {DEFAULTS.batch_size}; {STREAM_BATCH_SIZE} when streaming)")
+    train.add_argument("--learning-rate", type=positive_float,
+                       help=f"(default {DEFAULTS.learning_rate}; {STREAM_LEARNING_RATE} when "
+                            f"streaming)")
     train.add_argument("--l2", type=fraction, default=DEFAULTS.l2,
                        help=f"weight decay (l2 / 2) sum W^2 (default {DEFAULTS.l2})")
     train.add_argument("--optimizer", choices=sorted(registry.OPTIMIZERS),
@@ -84,9 +86,12 @@ def add_parsers(subparsers) -> None:
 
 def run_train(arguments) -> int:
     if cluster.requested(arguments):
+        fill_defaults(arguments, streamed=False)
         return cluster.run_train(arguments)
     check_arguments(arguments)
-    if streams(arguments):
+    streamed = streams(arguments)
+    fill_defaults(arguments, streamed)
+    if streamed:
         return run_stream_train(arguments)
     table = read(arguments)
     settings = settings_of(arguments)
@@ -135,6 +140,16 @@ def save_outputs(model: Model, table, arguments) -> None:
     print(f"Model saved to {arguments.output}")
     if arguments.plot:
         draw(model, arguments.plot, *picture_data(model, table))
+
+
+def fill_defaults(arguments, streamed: bool) -> None:
+    """--batch-size and --learning-rate when not given: larger batches when streaming,
+    where one epoch covers millions of rows (docs/guide/large-files.md says why)."""
+    if arguments.batch_size is None:
+        arguments.batch_size = STREAM_BATCH_SIZE if streamed else DEFAULTS.batch_size
+    if arguments.learning_rate is None:
+        arguments.learning_rate = STREAM_LEARNING_RATE if streamed else \
+            DEFAULTS.learning_rate
 
 
 def settings_of(arguments) -> Settings:
