@@ -19,3 +19,30 @@ def local_client(tmp_path_factory, workers: int = 2):
                                      local_directory=scratch) as cluster, \
             distributed.Client(cluster, timeout=60) as client:
         yield client
+
+
+def hold(name: str, started: str) -> None:
+    """On a worker: say that its one thread is taken, then keep it until ``name`` is set."""
+    import distributed
+
+    distributed.Event(started).set()
+    distributed.Event(name).wait(120)
+
+
+@contextlib.contextmanager
+def held_workers(client, name: str = "glassnet-test-held-workers"):
+    """Every worker's one thread taken (known taken before this yields), so no task the
+    client asks for inside the block is answered; released after it."""
+    import distributed
+
+    workers = sorted(client.scheduler_info()["workers"])
+    held = [client.submit(hold, name, f"{name}-{index}", workers=[worker], pure=False)
+            for index, worker in enumerate(workers)]
+    try:
+        for index in range(len(workers)):
+            assert distributed.Event(f"{name}-{index}", client=client).wait(60)
+        yield
+    finally:
+        distributed.Event(name, client=client).set()
+        client.gather(held)
+        distributed.Event(name, client=client).clear()

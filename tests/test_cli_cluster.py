@@ -14,11 +14,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from cli_helpers import categorical_csv, regression_csv, run, write_csv
-from dask_helpers import local_client
+from dask_helpers import held_workers, local_client
 
 import glassnet.dask as spread_training
 from glassnet import load
 from glassnet.cli import cluster_data
+from glassnet.cli.errors import CommandError
 from glassnet.cli.main import build_parser
 from glassnet.cli.tables import read
 from glassnet.cli.train import settings_of
@@ -86,6 +87,18 @@ def test_by_default_a_small_file_is_one_partition_per_worker(client, tmp_path):
     settings = settings_of(arguments)
     plan = cluster_data.plan(client, arguments, settings, 60)
     assert cluster_data.spread(client, plan, settings, None, 60).partitions == 2
+
+
+def test_workers_that_do_not_answer_while_reading_are_one_line_and_exit_69(client,
+                                                                           tmp_path):
+    data = categorical_csv(tmp_path / "lights.csv", rows=40)
+    arguments = arguments_of(data, "--target", "action")
+    settings = settings_of(arguments)
+    plan = cluster_data.plan(client, arguments, settings, 60)
+    with held_workers(client), pytest.raises(CommandError) as refused:
+        cluster_data.spread(client, plan, settings, None, 1.0)
+    assert refused.value.exit_code == 69
+    assert str(refused.value) == f"no answer from the workers within 1.0 s while reading {data}"
 
 
 def test_lbfgs_on_the_cluster_reaches_the_in_memory_minimum(client, tmp_path, capsys):

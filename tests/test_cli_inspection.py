@@ -3,7 +3,8 @@ raw; control characters are escaped, long lists are cut."""
 
 from __future__ import annotations
 
-from cli_helpers import run, write_csv
+import pytest
+from cli_helpers import categorical_csv, classification_csv, run, write_csv
 
 import glassnet
 from glassnet.losses import SoftmaxCrossEntropy
@@ -93,3 +94,19 @@ def test_inspect_lists_up_to_a_hundred_classes_and_features_in_full(tmp_path, ca
         assert code == 0
         assert f"classes: {', '.join(labels[:100])}{more}\n" in out
         assert f"features: {', '.join(names[:100])}{more}\n" in out
+
+
+@pytest.mark.parametrize("with_data", [False, True])
+@pytest.mark.parametrize("make, target", [(classification_csv, "species"),
+                                          (categorical_csv, "action")])
+def test_plot_draws_any_model_with_or_without_data(tmp_path, capsys, make, target, with_data):
+    """Two number columns (a boundary can be drawn) or a category (it cannot), with or
+    without --data: always a picture, never an error."""
+    data = make(tmp_path / "table.csv", rows=40)
+    model = tmp_path / "m.glassnet"
+    assert run(capsys, "train", data, "--target", target, "--epochs", "2", "-o", model)[0] == 0
+    picture = tmp_path / "p.png"
+    code, out, err = run(capsys, "plot", model, *(["--data", data] if with_data else []),
+                         "-o", picture)
+    assert (code, out.strip(), err) == (0, f"Picture saved to {picture}", "")
+    assert picture.read_bytes().startswith(b"\x89PNG")

@@ -178,3 +178,17 @@ def test_a_standard_output_without_bytes_gets_the_streamed_predictions(lights, c
     with contextlib.redirect_stdout(io.StringIO()) as text:
         assert main(["predict", str(model), data, "--stream"]) == 0
     assert code == 0 and text.getvalue() == expected and expected.startswith("action\n")
+
+
+def test_a_picture_that_cannot_be_written_is_one_line_naming_the_reason(lights, tmp_path,
+                                                                       capsys, monkeypatch):
+    data, model = lights
+    picture = tmp_path / "p.png"
+
+    def full_disk(model, path, points=None, targets=None):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr("glassnet.plotting.save_figure", full_disk)
+    code, out, err = run(capsys, "plot", model, "-o", picture)
+    assert (code, out, err.strip()) == (73, "", f"error: {picture}: cannot write (No space left "
+                                                f"on device)")

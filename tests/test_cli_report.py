@@ -65,3 +65,28 @@ def test_the_training_summary_keeps_milliseconds_and_prints_hundredths(tmp_path,
     assert summary["seconds"] == 1.235 and summary["epochs_run"] == 1
     assert summary["data"] == "d.csv" and summary["rows"] == 2 and "validation" not in summary
     assert "Trained 1 epoch(s) in 1.23 s; final training loss 0.5\n" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("patience, kept", [(5, "; the model keeps that epoch's weights"),
+                                            (0, "")])
+def test_the_summary_names_the_lowest_validation_loss_and_its_epoch(tmp_path, capsys,
+                                                                    patience, kept):
+    from argparse import Namespace
+
+    from glassnet.cli.data import read_table
+    from glassnet.cli.report import report_training
+    from glassnet.history import History
+
+    path = tmp_path / "d.csv"
+    path.write_text("x,y\n1,2\n3,4\n")
+    records = [{"epoch": epoch, "loss": 1.0 / epoch, "val_loss": value}
+               for epoch, value in ((1, 0.8), (2, 0.3125), (3, 0.6))]
+    model = Model(one_layer([[1.0]], [0.0]), SquaredError(), "regression",
+                  history=History(records))
+    arguments = Namespace(target="y", epochs=3, optimizer="adam", learning_rate=0.01,
+                          batch_size=32, hidden=[4], activation="relu", seed=0,
+                          early_stopping=patience)
+    summary = report_training(model, read_table(str(path)), arguments, np.empty((0, 1)),
+                              np.empty(0), seconds=1.0)
+    assert (summary["best_epoch"], summary["best_val_loss"]) == (2, 0.3125)
+    assert f"Best validation loss 0.3125 at epoch 2{kept}\n" in capsys.readouterr().out

@@ -252,3 +252,23 @@ def test_the_model_file_modules_import_downwards_only():
         assert all(alias.name != "__version__" for node in ast.walk(tree)
                    if isinstance(node, ast.ImportFrom) and node.module == "glassnet"
                    for alias in node.names)
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("class_labels", ["a", "b", "c", "d"],
+     "inconsistent model: class_labels has 4 labels but the network has 3 output(s)"),
+    ("loss", "nope", "loss must be a dict with keys name and config, got 'nope'"),
+])
+def test_a_crafted_file_is_one_model_file_error_naming_what_is_wrong(tmp_path, key, value,
+                                                                     message):
+    """What Model() refuses is an inconsistent model; what the file's own checks refuse is
+    named as it is, never wrapped twice."""
+    from glassnet.serialization import ModelFileError, describe, pack
+
+    model = Model(mlp([2, 3], rng=0), SoftmaxCrossEntropy(), "classification", ["a", "b", "c"])
+    manifest, arrays = describe(model)
+    path = tmp_path / "crafted.glassnet"
+    path.write_bytes(pack({**manifest, key: value}, arrays))
+    with pytest.raises(ModelFileError) as refused:
+        load(path)
+    assert str(refused.value) == f"{path}: {message}"
