@@ -482,6 +482,7 @@ def test_early_stopping_keeps_the_best_validation_weights(blobs, monkeypatch):
     labels = model.predict_proba(seen["X"]).argmax(axis=1) == seen["y"].argmax(axis=1)
     assert labels.mean() == model.best_validation_score_
     assert len(seen["X"]) == 30
+    assert model.t_ == model.n_iter_ * 90  # as scikit-learn: training rows seen, 120 - 30
     with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
         model.partial_fit(X, y)
 
