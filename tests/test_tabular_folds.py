@@ -135,3 +135,29 @@ def test_a_bad_threshold_is_refused_in_one_line(tmp_path, capsys):
     small_table(rows=20).to_csv(path, index=False)
     code, _, err = run(capsys, "train", path, "--target", "y", "--cross-validate-below", "-5")
     assert code == 2 and "--cross-validate-below" in err and "Traceback" not in err
+
+
+def test_ctrl_c_during_a_fold_ends_training_and_the_command_writes_no_model(tmp_path, capsys,
+                                                                             monkeypatch):
+    from glassnet.tabular import training
+
+    calls = []
+
+    def interrupted_second_fold(prepared, settings, callbacks=(), metrics=None):
+        model = train_held_out(prepared, settings, callbacks, metrics)
+        calls.append(len(prepared.validation_rows))
+        model.history.interrupted = len(calls) == 2  # as fit records a Ctrl-C
+        return model
+
+    monkeypatch.setattr(training, "train_held_out", interrupted_second_fold)
+    model = fit_table(small_table(rows=30), "y", epochs=3)
+    assert model.history.interrupted and calls == [6, 6]
+    assert "cross_validation" not in model.training
+    path, output = tmp_path / "small.csv", tmp_path / "m.glassnet"
+    small_table(rows=30).to_csv(path, index=False)
+    output.write_bytes(b"an earlier model")
+    calls.clear()
+    code, _, err = run(capsys, "train", path, "--target", "y", "--epochs", "3", "-o", output)
+    assert (code, err.strip()) == (130, f"error: training was interrupted; {output} was not "
+                                        f"written")
+    assert output.read_bytes() == b"an earlier model"
