@@ -233,3 +233,19 @@ def test_a_long_column_name_is_shown_cut_to_eighty_characters(binary_model, tmp_
     code, _, err = run(capsys, "evaluate", binary_model, data, "--target", "t" * 100)
     shown = "'" + "t" * 76 + "..."  # repr's first 77 characters and "...": 80 in all
     assert (code, err.strip()) == (65, f"error: {data}: needs the model's target column {shown}")
+
+
+def test_whole_number_classes_match_however_the_file_writes_them(tmp_path, capsys):
+    """Labels 1 and 2: '1', '1.0' and ' 2.00 ' name them; 1.5 and inf are classes it does
+    not know."""
+    path = tmp_path / "numbers.glassnet"
+    save(Model(fixed_network([[1.0], [-1.0]], [0.0]), BinaryCrossEntropy(), "classification",
+               [1, 2], feature_names=["x", "y"], training={"target": "answer"}), path)
+    data = write_csv(tmp_path / "d.csv", ["x", "y", "answer"],
+                     [(0, 1, "1"), (1, 0, "2.0"), (0, 1, "1.0"), (2, 0, " 2.00 ")])
+    code, out, err = run(capsys, "evaluate", path, data)
+    assert code == 0 and out.startswith("4 rows of") and "accuracy 1" in out, err
+    for unknown in ("1.5", "inf"):
+        data = write_csv(tmp_path / "e.csv", ["x", "y", "answer"], [(0, 1, "1"), (1, 0, unknown)])
+        code, _, err = run(capsys, "evaluate", path, data)
+        assert code == 65 and f"class '{unknown}' is not one the model knows (1, 2)" in err

@@ -298,8 +298,11 @@ def test_a_class_whose_arrays_differ_from_what_it_declares_is_refused_on_load(cl
 
 
 @pytest.mark.parametrize("features", [[3], None])
-@pytest.mark.parametrize("name", ["Counted", "Counted" + "_" * 53])  # named in up to 60
+@pytest.mark.parametrize("name, shown", [  # named in up to 60 characters
+    ("Counted", "Counted"), ("Counted" + "_" * 53, "Counted" + "_" * 53),
+    ("Counted" + "_" * 54, "Counted" + "_" * 50 + r"\.\.\.")])
 def test_a_config_that_breaks_a_classs_array_shapes_is_a_model_file_error(features, name,
+                                                                          shown,
                                                                           clean_registry,
                                                                           tmp_path):
     class Counted(Scale):
@@ -313,5 +316,5 @@ def test_a_config_that_breaks_a_classs_array_shapes_is_a_model_file_error(featur
     manifest["layers"][0]["config"]["features"] = features
     path = tmp_path / "crafted.glassnet"
     path.write_bytes(pack(manifest, arrays))
-    with pytest.raises(ModelFileError, match=rf"layer 0 \({name}\): "):
+    with pytest.raises(ModelFileError, match=rf"layer 0 \({shown}\): "):
         load(path)
