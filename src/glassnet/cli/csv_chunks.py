@@ -134,10 +134,6 @@ class CsvChunks:
         return [name for name in self.header if name in forced or not len(sample)
                 or frame[name].dtype.kind not in "fiu"]
 
-    @property
-    def numeric(self) -> list[str]:
-        return [name for name in self.header if name not in self.text]
-
     def chunks(self, rng=None):
         """Chunk(frame, where, key) for every piece, keyed by its place: on the first pass in
         file order (finding the pieces), later in a random order when ``rng`` is given."""
