@@ -147,3 +147,50 @@ def test_logits_are_the_networks_raw_outputs_and_decision_is_a_deprecated_alias(
     np.testing.assert_array_equal(model.logits(inputs), model.network.predict(inputs))
     with pytest.warns(DeprecationWarning, match="use Model.logits"):
         np.testing.assert_array_equal(model.decision(inputs), model.logits(inputs))
+
+
+def test_a_network_that_declares_no_width_has_zero_outputs():
+    from glassnet.activations import ReLU
+    from glassnet.network import Sequential
+
+    model = Model(Sequential([ReLU()]))
+    assert model.outputs == 0 and model.task is None
+    np.testing.assert_array_equal(model.predict(np.array([[-1.0, 2.0]])), [[0.0, 2.0]])
+
+
+def test_a_model_without_a_task_keeps_the_outputs_column_and_unscales_it():
+    model = Model(fixed_network([[2.0], [0.0]], [1.0]), target_scaling={"mean": 1.0,
+                                                                         "scale": 3.0})
+    predictions = model.predict(np.array([[1.0, 5.0], [0.0, 0.0]]))
+    assert predictions.shape == (2, 1)
+    np.testing.assert_array_equal(predictions, [[10.0], [4.0]])  # (2 x + 1) * 3 + 1
+
+
+def test_target_scaling_is_stored_as_plain_numbers_or_lists():
+    scalar = Model(mlp([2, 1], rng=0), SquaredError(), "regression",
+                   target_scaling={"mean": np.float32(2.5), "scale": 4})
+    assert scalar.target_scaling == {"mean": 2.5, "scale": 4.0}
+    assert type(scalar.target_scaling["scale"]) is float
+    listed = Model(mlp([2, 2], rng=0), SquaredError(), "regression",
+                   target_scaling={"mean": np.array([0.0, 1.0]), "scale": (1, 2)})
+    assert listed.target_scaling == {"mean": [0.0, 1.0], "scale": [1.0, 2.0]}
+
+
+@pytest.mark.parametrize("scaling", [{"mean": 0.0, "scale": -1.0},
+                                     {"mean": [[0.0]], "scale": [[1.0]]},
+                                     {"mean": 0.0, "scale": 1.0, "extra": 1},
+                                     [0.0, 1.0]])
+def test_target_scaling_refusals_name_the_value(scaling):
+    with pytest.raises(ValueError, match="^target_scaling ") as caught:
+        Model(mlp([2, 1], rng=0), SquaredError(), "regression", target_scaling=scaling)
+    assert repr(scaling) in str(caught.value)
+
+
+def test_rows_given_as_an_array_must_be_a_table_of_the_encoders_columns(rng):
+    encoder = ColumnEncoder([{"name": "size", "categories": None}])
+    model = Model(mlp([1, 1], rng=rng), SquaredError(), "regression", preprocessing=encoder)
+    np.testing.assert_array_equal(model.predict(np.array([[2.0]])),
+                                  model.predict({"size": [2.0]}))
+    with pytest.raises(ValueError, match="inputs must have 1 columns \\(size\\), got shape "
+                                         "\\(2,\\)"):
+        model.predict(np.array([1.0, 2.0]))
