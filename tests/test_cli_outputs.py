@@ -192,3 +192,60 @@ def test_a_picture_that_cannot_be_written_is_one_line_naming_the_reason(lights, 
     code, out, err = run(capsys, "plot", model, "-o", picture)
     assert (code, out, err.strip()) == (73, "", f"error: {picture}: cannot write (No space left "
                                                 f"on device)")
+
+
+def test_an_output_in_a_read_only_folder_is_exit_73_before_any_work(lights, tmp_path, capsys,
+                                                                   monkeypatch):
+    data, model = lights
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    real_access = os.access  # the tests may run as root, who may write anywhere
+
+    def access(path, mode, **keywords):
+        if os.fspath(path) == str(folder) and mode & os.W_OK:
+            return False
+        return real_access(path, mode, **keywords)
+
+    monkeypatch.setattr(os, "access", access)
+    for argv in [("predict", model, data, "-o", folder / "p.csv"),
+                 ("train", data, "--target", "action", "-o", folder / "m.glassnet")]:
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (73, ""), argv
+        assert err == (f"error: {argv[-1]}: cannot write there (folder {folder} is missing or "
+                       f"read-only)\n")
+    assert os.listdir(folder) == []
+    assert run(capsys, "predict", model, data, "-o", tmp_path / "p.csv")[0] == 0
+
+
+def test_an_output_in_a_missing_folder_is_exit_73(lights, tmp_path, capsys):
+    data, model = lights
+    output = tmp_path / "no" / "p.csv"
+    code, out, err = run(capsys, "predict", model, data, "-o", output)
+    assert (code, out) == (73, "")
+    assert err == (f"error: {output}: cannot write there (folder {tmp_path / 'no'} is missing "
+                   f"or read-only)\n")
+
+
+def test_a_prediction_file_that_cannot_be_written_is_exit_73_naming_the_reason(
+        lights, tmp_path, capsys, monkeypatch):
+    data, model = lights
+
+    def full_disk(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("glassnet.cli.outputs.write_atomically", full_disk)
+    output = tmp_path / "p.csv"
+    code, out, err = run(capsys, "predict", model, data, "-o", output)
+    assert (code, out) == (73, "")
+    assert err == f"error: {output}: cannot write (No space left on device)\n"
+
+
+def test_a_picture_without_matplotlib_is_exit_1_with_the_install_hint(lights, tmp_path,
+                                                                      capsys, monkeypatch):
+    _, model = lights
+    for name in ("matplotlib", "matplotlib.backends.backend_agg", "matplotlib.figure"):
+        monkeypatch.setitem(sys.modules, name, None)  # `import` raises ImportError
+    code, out, err = run(capsys, "plot", model, "-o", tmp_path / "p.png")
+    assert (code, out) == (1, "")
+    assert err == 'error: plots need matplotlib: pip install "glassnet[plot]"\n'
+    assert not (tmp_path / "p.png").exists()

@@ -195,3 +195,30 @@ def test_the_command_opens_the_browser_unless_told_not_to(monkeypatch, capsys, f
     address = out.split("glassnet playground: ")[1].split()[0]
     assert address.startswith("http://127.0.0.1:") and pages == [200]
     assert opened == ([address] if opens else []) and out.endswith("stopped\n")
+
+
+@pytest.mark.parametrize("port, message", [
+    ("abc", "expected a port number, got 'abc'"), ("1.5", "expected a port number, got '1.5'"),
+    ("-1", "expected a port from 0 to 65535, got '-1'"),
+    ("65536", "expected a port from 0 to 65535, got '65536'")])
+def test_cli_names_the_bad_port(port, message, capsys):
+    assert main(["playground", "--port", port, "--no-browser"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"argument --port: {message}" in captured.err
+
+
+def test_a_port_in_use_is_exit_1_suggesting_port_0(capsys):
+    """The highest port, 65535, is accepted and tried; it is held here first."""
+    import socket
+
+    with socket.socket() as holder:
+        try:
+            holder.bind(("127.0.0.1", 65535))
+        except OSError:
+            pytest.skip("port 65535 is taken on this machine")
+        holder.listen()
+        assert main(["playground", "--port", "65535", "--no-browser"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: cannot listen on 127.0.0.1:65535 (")
+    assert captured.err.endswith("); try --port 0\n")
