@@ -249,3 +249,34 @@ def test_a_picture_without_matplotlib_is_exit_1_with_the_install_hint(lights, tm
     assert (code, out) == (1, "")
     assert err == 'error: plots need matplotlib: pip install "glassnet[plot]"\n'
     assert not (tmp_path / "p.png").exists()
+
+
+class FailingOutput:
+    """A standard output whose writes fail with ``code``."""
+
+    def __init__(self, code):
+        self.code = code
+
+    def write(self, text):
+        raise OSError(self.code, os.strerror(self.code))
+
+    def flush(self):
+        pass
+
+
+@pytest.mark.parametrize("code", [errno.EDQUOT, errno.EFBIG, errno.EIO])
+def test_every_kind_of_full_disk_is_exit_73(lights, monkeypatch, capsys, code):
+    _, model = lights
+    monkeypatch.setattr(sys, "stdout", FailingOutput(code))
+    assert main(["inspect", str(model)]) == 73
+    assert capsys.readouterr().err == (f"error: cannot write the output "
+                                       f"({os.strerror(code)})\n")
+
+
+def test_another_failure_of_standard_output_is_an_unexpected_error(lights, monkeypatch,
+                                                                   capsys):
+    _, model = lights
+    monkeypatch.setattr(sys, "stdout", FailingOutput(errno.EACCES))
+    assert main(["inspect", str(model)]) == 1
+    assert capsys.readouterr().err == (f"error: PermissionError: [Errno {errno.EACCES}] "
+                                       f"Permission denied (run with --debug for details)\n")
