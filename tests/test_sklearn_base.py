@@ -139,3 +139,35 @@ def test_a_pickled_estimator_still_trains_and_pickles_again(data):
         warnings.simplefilter("ignore")
         model.fit(X, y)
     assert pickle.loads(pickle.dumps(model)).score(X, y) == model.score(X, y)
+
+
+@pytest.mark.parametrize("weights, message", [
+    (["a"] * 300, "^sample_weight must be numbers, got \\['a', 'a'"),
+    (np.r_[np.nan, np.ones(299)], "^sample_weight contains NaN or infinity$"),
+    (np.r_[np.inf, np.ones(299)], "^sample_weight contains NaN or infinity$"),
+    (np.ones((300, 1)), "^sample_weight must have shape \\(300,\\), got \\(300, 1\\)$"),
+    (-1.0, "^sample_weight must be >= 0, got -1.0$"),
+    (0.0, "^sample_weight must contain at least one non-zero weight, got all zeros$"),
+])
+def test_sample_weights_that_make_no_sense_are_refused(data, weights, message):
+    X, y, _ = data
+    with pytest.raises(ValueError, match=message):
+        small(max_iter=1).fit(X, y, sample_weight=weights)
+
+
+def test_one_number_as_sample_weight_weighs_every_row_alike(data):
+    X, y, _ = data
+    scalar = small(max_iter=2).fit(X, y, sample_weight=3.0)
+    rows = small(max_iter=2).fit(X, y, sample_weight=np.full(300, 3.0))
+    for one, other in zip(scalar.coefs_ + scalar.intercepts_, rows.coefs_ + rows.intercepts_,
+                          strict=True):
+        np.testing.assert_array_equal(one, other)
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning",
+                            "ignore:invalid value:RuntimeWarning")
+def test_training_that_diverges_is_named_with_the_learning_rate(data):
+    X, y, _ = data
+    with pytest.raises(ValueError, match="learning_rate_init=1e\\+30"):
+        small(MLPRegressor, solver="sgd", learning_rate_init=1e30, max_iter=5).fit(
+            X * 1e10, y * 1e10)
