@@ -123,10 +123,10 @@ class CsvChunks:
         if self.decimal == ",":
             sample = [[cell.replace(",", ".") if DECIMAL_COMMA.match(cell) else cell
                        for cell in row] for row in sample]
-        text = "\n".join(",".join(f'"{cell}"' if "," in cell or '"' in cell else cell
-                                   for cell in row) for row in sample)
+        text = io.StringIO()  # quoted as needed: commas, quotes and line breaks in cells
+        csv.writer(text, lineterminator="\n").writerows(sample)
         try:
-            frame = pandas.read_csv(io.StringIO(text), header=None, names=self.header,
+            frame = pandas.read_csv(io.StringIO(text.getvalue()), header=None, names=self.header,
                                     keep_default_na=False, na_values=self.missing,
                                     decimal=".", index_col=False)
         except (pandas.errors.ParserError, ValueError):
@@ -178,7 +178,8 @@ class CsvChunks:
                     piece = Piece(path, start + used, end - used, line)
                     block = buffer[used:end]
                     check_block(block, piece, self.separator, len(self.header))
-                    yield piece, block
+                    if block.strip():  # a piece of blank lines only holds no rows
+                        yield piece, block
                     line += block.count(b"\n")
                     used = end
                 pending, start = buffer[used:], start + used

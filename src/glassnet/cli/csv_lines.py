@@ -46,10 +46,12 @@ class PieceLines:
 
 def row_lines(block: bytes, first: int, rows: int) -> list[int]:
     """The line number of each of ``rows`` rows in ``block`` (whose first line is line
-    ``first``): the lines that are not blank."""
+    ``first``): the lines that are not blank and do not start inside a quoted field."""
     array, starts, ends = lines_of(block)
     whitespace = per_line(np.flatnonzero(array <= 32), starts, ends)
-    lines = (np.flatnonzero(ends - starts > whitespace) + first).tolist()[:rows]
+    quotes = per_line(np.flatnonzero(array == 34), starts, ends)
+    inside = (np.cumsum(quotes) - quotes) % 2 == 1
+    lines = (np.flatnonzero((ends - starts > whitespace) & ~inside) + first).tolist()[:rows]
     return lines + [lines[-1] if lines else first] * (rows - len(lines))
 
 

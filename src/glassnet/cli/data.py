@@ -129,19 +129,20 @@ def scan(path: str, text: str, separator: str):
     """(header, rows of stripped cells, the line number of each row); checks names and
     field counts. A line that is empty or holds only spaces is skipped."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header, rows, lines = None, [], []
+    header, rows, lines, start = None, [], [], 1
     try:
-        for row in reader:
+        for row in reader:  # a row's line is its first (a quoted cell may span more)
+            line, start = start, reader.line_num + 1
             if all(not cell.strip() for cell in row) and len(row) <= 1:
                 continue
             if header is None:
                 header = check_header(path, row)
             elif len(row) != len(header):
-                raise CommandError(f"{path}, line {reader.line_num}: {len(row)} field(s), but "
-                                   f"the header has {len(header)}", EXIT_DATA)
+                raise CommandError(f"{path}, line {line}: {len(row)} field(s), but the header "
+                                   f"has {len(header)}", EXIT_DATA)
             else:
                 rows.append([cell.strip() for cell in row])
-                lines.append(reader.line_num)
+                lines.append(line)
     except csv.Error as error:
         raise CommandError(f"{path}, line {reader.line_num}: {error}", EXIT_DATA) from None
     if not rows:
