@@ -202,3 +202,106 @@ def test_the_help_of_each_streaming_command_shows_its_options(capsys):
             main([command, "--help"])
         assert stopped.value.code == 0
         assert "--stream" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("available, streamed", [(None, False), (2000, False), (1999, True)])
+def test_a_file_streams_by_itself_only_above_its_share_of_memory(tmp_path, capsys,
+                                                                 monkeypatch, available,
+                                                                 streamed):
+    data = tmp_path / "hundred.csv"
+    data.write_text("a,kind\n" + "1.5,x\n2.5,y\n" * 7 + "123456,y\n")
+    assert data.stat().st_size == 100  # 5 % of 2000 bytes
+    monkeypatch.setattr(streaming, "available_memory", lambda: available)
+    model = tmp_path / "m.glassnet"
+    code, _, err = run(capsys, "train", data, "--target", "kind", "--epochs", "1", "-o", model)
+    assert code == 0, err
+    note = (f"note: {data} is 0.0 GiB, more than 5% of the 0.0 GiB of available memory: "
+            f"reading it in chunks of 10000 rows (--chunk-rows sets the size)\n")
+    assert (note in err) == streamed
+    assert load(model).training.get("streamed", False) == streamed
+    if streamed:
+        assert load(model).training["chunk_rows"] == 10_000
+
+
+def test_available_memory_falls_back_to_the_page_counts_then_none(monkeypatch):
+    import os
+
+    first = streaming.available_memory()
+    assert isinstance(first, int) and first > 0
+
+    def unreadable(*arguments, **keywords):
+        raise OSError("no /proc here")
+
+    monkeypatch.setattr(streaming, "open", unreadable, raising=False)
+    pages = {"SC_AVPHYS_PAGES": 3, "SC_PAGE_SIZE": 4096}
+    monkeypatch.setattr(os, "sysconf", lambda name: pages[name])
+    assert streaming.available_memory() == 3 * 4096
+
+    def unknown(name):
+        raise ValueError(f"unrecognized configuration name {name}")
+
+    monkeypatch.setattr(os, "sysconf", unknown)
+    assert streaming.available_memory() is None
+
+
+def test_streamed_evaluate_counts_the_rows_without_a_target_as_in_memory(tmp_path, capsys):
+    data = tmp_path / "species.csv"
+    classification_csv(data, rows=90)
+    model = tmp_path / "species.glassnet"
+    assert run(capsys, "train", data, "--target", "species", "--epochs", "2", "-o",
+               model)[0] == 0
+    lines = data.read_text().splitlines()
+    for row in (3, 40, 41):
+        lines[row] = lines[row].rsplit(",", 1)[0] + ","
+    data.write_text("\n".join(lines) + "\n")
+    code, whole, err = run(capsys, "evaluate", model, data)
+    assert code == 0, err
+    assert whole.startswith(f"87 rows of {data} (3 without a 'species' left out), target "
+                            f"'species':\naccuracy ")
+    for chunk_rows in ("1", "40", "1000"):
+        assert run(capsys, "evaluate", model, data, "--chunk-rows", chunk_rows) == (0, whole, "")
+
+
+def test_streamed_training_that_diverges_writes_nothing(tmp_path, capsys):
+    data = regression_csv(tmp_path / "price.csv", rows=100)
+    model = tmp_path / "price.glassnet"
+    model.write_bytes(b"an older model")
+    code, out, err = run(capsys, "train", data, "--target", "price", "--stream",
+                         "--learning-rate", "1e300", "--optimizer", "sgd", "--epochs", "5",
+                         "-o", model)
+    assert code == 65 and err.startswith("error: training diverged (") and "Traceback" not in err
+    assert err.endswith(f"); try a smaller --learning-rate; {model} was not written\n")
+    assert model.read_bytes() == b"an older model"
+
+
+def test_a_streamed_table_error_names_the_file(tmp_path, capsys):
+    data = write_csv(tmp_path / "unlabelled.csv", ["a", "kind"], [(1, ""), (2, ""), (3, "")])
+    code, out, err = run(capsys, "train", data, "--target", "kind", "--stream", "-o",
+                         tmp_path / "m.glassnet")
+    whole = run(capsys, "train", data, "--target", "kind", "-o", tmp_path / "m.glassnet")
+    assert code == whole[0] == 65 and err.startswith(f"error: {data}: ") and "kind" in err
+    assert not (tmp_path / "m.glassnet").exists()
+
+
+def test_small_chunks_without_held_out_rows_train(tmp_path, capsys):
+    """Chunks of 2 rows: most hold no validation row, and still the held-out rows of the
+    others are scored."""
+    data = classification_csv(tmp_path / "species.csv", rows=60)
+    model = tmp_path / "m.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "species", "--epochs", "2",
+                         "--chunk-rows", "2", "-o", model)
+    assert code == 0, err
+    held_out = load(model).training["validation_rows"]
+    assert 0 < held_out < 60 and f"Validation ({held_out} rows): accuracy " in out
+    assert f"{60 - held_out} training rows, {held_out} validation rows" in out
+
+
+def test_a_streamed_file_whose_split_holds_out_no_row_trains_on_all(tmp_path, capsys):
+    data = tmp_path / "tiny.csv"
+    data.write_text("a,kind\n" + "1.5,x\n2.5,y\n" * 7 + "123456,y\n")
+    model = tmp_path / "m.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "kind", "--epochs", "3",
+                         "--stream", "-o", model)
+    assert code == 0, err
+    assert "15 training rows, 0 validation rows" in out and "Validation (" not in out
+    assert len(load(model).history) == 3

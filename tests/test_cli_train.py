@@ -235,3 +235,114 @@ def test_ctrl_c_during_training_is_exit_130_and_writes_no_model(tmp_path, capsys
     assert (code, err.strip()) == (130, f"error: training was interrupted; {model} was not "
                                         f"written")
     assert model.read_bytes() == b"an earlier model" and "Traceback" not in err
+
+
+def test_a_small_table_says_it_is_cross_validated_and_what_the_folds_chose(tmp_path, capsys):
+    data = classification_csv(tmp_path / "small.csv", rows=32)
+    model_path = tmp_path / "m.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "species", "--epochs", "4",
+                         "--hidden", "4", "-o", model_path)
+    assert code == 0, err
+    folds = load(model_path).training["cross_validation"]
+    assert folds["folds"] == 5 and sorted(set(folds["validation_rows"])) == [6, 7]
+    lines = out.splitlines()
+    assert ("Small table: 32 rows, fewer than 1000 (--cross-validate-below), so none are held "
+            "out: 5 folds choose the epoch count, then the model trains on all 32 rows") in lines
+    assert (f"Cross-validation: lowest mean validation loss of 5 folds (6-7 rows each) at epoch "
+            f"{folds['epochs']}, the epochs trained on all rows; fold validation accuracy there "
+            f"{folds['score']:.4g} (mean)") in lines
+    assert 1 <= folds["epochs"] <= 4 and len(load(model_path).history) == folds["epochs"]
+
+
+def test_a_small_regression_reports_the_folds_r2_in_equal_folds(tmp_path, capsys):
+    data = regression_csv(tmp_path / "houses.csv", rows=30)
+    model_path = tmp_path / "m.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "price", "--epochs", "3",
+                         "--hidden", "4", "--cross-validate-below", "31", "-o", model_path)
+    assert code == 0, err
+    folds = load(model_path).training["cross_validation"]
+    assert folds["metric"] != "accuracy" and folds["validation_rows"] == [6] * 5
+    assert "fewer than 31 (--cross-validate-below)" in out
+    assert (f"of 5 folds (6 rows each) at epoch {folds['epochs']}, the epochs trained on all "
+            f"rows; fold validation R^2 there {folds['score']:.4g} (mean)") in out
+
+
+@pytest.mark.parametrize("below", ["30", "0"])
+def test_a_table_of_at_least_cross_validate_below_rows_holds_rows_out(tmp_path, capsys, below):
+    data = classification_csv(tmp_path / "small.csv", rows=30)
+    model_path = tmp_path / "m.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "species", "--epochs", "2",
+                         "--hidden", "4", "--cross-validate-below", below, "-o", model_path)
+    assert code == 0, err
+    assert "Small table" not in out and "Cross-validation" not in out
+    assert "Validation (6 rows): accuracy" in out
+    assert "cross_validation" not in load(model_path).training
+
+
+def test_early_stopping_0_trains_every_epoch(tmp_path, capsys):
+    data = classification_csv(tmp_path / "species.csv", rows=60)
+    code, out, err = run(capsys, "train", data, "--target", "species", "--epochs", "40",
+                         "--learning-rate", "0.5", "--early-stopping", " 0 ",
+                         "--cross-validate-below", "0", "-o", tmp_path / "m.glassnet")
+    assert code == 0, err
+    model = load(tmp_path / "m.glassnet")
+    assert len(model.history) == 40 and not model.history.stopped_early
+    assert "(stopped early)" not in out
+
+
+def test_plot_draws_the_loss_curves_after_saving_the_model(tmp_path, capsys):
+    data = classification_csv(tmp_path / "small.csv", rows=30)
+    picture = tmp_path / "curves.png"
+    code, out, err = run(capsys, "train", data, "--target", "species", "--epochs", "2",
+                         "--hidden", "4", "-o", tmp_path / "m.glassnet", "--plot", picture)
+    assert code == 0, err
+    assert picture.read_bytes().startswith(b"\x89PNG") and (tmp_path / "m.glassnet").exists()
+
+
+def test_plot_without_matplotlib_is_refused_before_training(tmp_path, capsys, monkeypatch):
+    import glassnet.plotting
+
+    def absent():
+        raise ImportError('plotting needs matplotlib: pip install "glassnet[plot]"')
+
+    monkeypatch.setattr(glassnet.plotting, "import_matplotlib", absent)
+    data = classification_csv(tmp_path / "small.csv", rows=30)
+    code, out, err = run(capsys, "train", data, "--target", "species", "-o",
+                         tmp_path / "m.glassnet", "--plot", tmp_path / "curves.png")
+    assert (code, out) == (1, "")
+    assert err == 'error: plotting needs matplotlib: pip install "glassnet[plot]"\n'
+    assert not (tmp_path / "m.glassnet").exists()
+
+
+def test_a_model_that_cannot_be_saved_is_exit_73_naming_the_reason(tmp_path, capsys,
+                                                                   monkeypatch):
+    from glassnet.cli import train as train_command
+
+    def full_disk(model, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(train_command, "save", full_disk)
+    data = classification_csv(tmp_path / "small.csv", rows=30)
+    model_path = tmp_path / "m.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "species", "--epochs", "1",
+                         "-o", model_path)
+    assert code == 73 and "Model saved" not in out
+    assert err == f"error: {model_path}: cannot write the model (No space left on device)\n"
+
+
+def test_streaming_trains_with_its_own_defaults_unless_given(tmp_path, capsys):
+    from glassnet.tabular.streaming import STREAM_BATCH_SIZE, STREAM_LEARNING_RATE
+
+    data = classification_csv(tmp_path / "small.csv", rows=30)
+    settings = {}
+    for options in ((), ("--stream",), ("--stream", "--batch-size", "7", "--learning-rate",
+                                        "0.3")):
+        model_path = tmp_path / "m.glassnet"
+        code, _, err = run(capsys, "train", data, "--target", "species", "--epochs", "1",
+                           "-o", model_path, *options)
+        assert code == 0, err
+        training = load(model_path).training
+        settings[len(options)] = (training["batch_size"], training["learning_rate"])
+    assert settings == {0: (64, 0.001), 1: (STREAM_BATCH_SIZE, STREAM_LEARNING_RATE),
+                        5: (7, 0.3)}
+    assert (STREAM_BATCH_SIZE, STREAM_LEARNING_RATE) != (64, 0.001)

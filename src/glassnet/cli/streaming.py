@@ -233,11 +233,13 @@ def run_stream_evaluate(arguments) -> int:
     target = target_column(model, arguments)
     sums, rows = ScoreSums(model), 0
     for table in chunks_of(arguments, missing_spellings(model)).tables():
+        rows += len(table)
         labelled = labelled_rows(model, table, target)
+        if not len(labelled):
+            continue  # no row of this chunk has a target
         truth = true_targets(model, table, target)[labelled]
         inputs = model_inputs(model, table, arguments.strict, labelled)
         sums.add(truth, model.network.predict(inputs))
-        rows += len(table)
     skipped = f" ({rows - sums.rows} without a {quoted(target)} left out)" \
         if sums.rows < rows else ""
     print(f"{sums.rows} rows of {arguments.data}{skipped}, target {quoted(target)}:")

@@ -35,7 +35,7 @@ class HeldOut:
         self.rows, self.complete = 0, False
 
     def append(self, inputs: np.ndarray, targets: np.ndarray) -> None:
-        rows = np.hstack([inputs, targets.reshape(len(targets), -1)]).astype(self.dtype)
+        rows = np.hstack([inputs, targets.reshape(len(targets), self.outputs)]).astype(self.dtype)
         self.file.write(rows.tobytes())
         self.rows += len(rows)
 

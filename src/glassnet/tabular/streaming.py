@@ -96,7 +96,7 @@ def train_plan(source, plan: Plan, callbacks=(), buffer_chunks: int = BUFFER_CHU
     network = plan.network()
     loss = plan.problem.loss
     held_out = HeldOut(len(plan.encoder.output_names), plan.problem.outputs, network.dtype) \
-        if settings.validation_split else None
+        if settings.validation_split and plan.kept > plan.training_rows else None
     try:
         batches = StreamBatches(source, plan, network, loss, settings.batch_size,
                                 buffer_chunks, held_out)
