@@ -8,9 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_helpers import run, train_lights
+from cli_helpers import run, train_lights, write_csv
 
 from glassnet.cli.csv_chunks import CsvChunks
+from glassnet.cli.errors import CommandError
 
 
 def test_blank_lines_before_the_header_are_skipped_as_in_memory(tmp_path, capsys):
@@ -94,3 +95,103 @@ def test_pieces_of_blank_lines_only_are_left_out(tmp_path, capsys):
     assert evaluated[0] == 0 and evaluated[1].startswith(f"5 rows of {spaced}, target")
     assert run(capsys, "predict", model, spaced, "--chunk-rows", "1") == predicted
     assert run(capsys, "evaluate", model, spaced, "--chunk-rows", "1") == evaluated
+
+
+def test_input_paths_name_a_file_the_csv_files_of_a_folder_or_a_globs_files(tmp_path):
+    from glassnet.cli.csv_chunks import input_paths
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for name in ("b.csv", "a.csv", "notes.txt", "c.CSV"):
+        (folder / name).write_text("x,y\n1,2\n")
+    (folder / "d.csv").mkdir()  # a folder named like a file: not matched by a glob
+    assert input_paths(str(folder)) == [str(folder / "a.csv"), str(folder / "b.csv"),
+                                        str(folder / "d.csv")]
+    assert input_paths(str(folder / "?.csv")) == [str(folder / "a.csv"), str(folder / "b.csv")]
+    odd = tmp_path / "odd[1].csv"  # exists: taken as named, not as a pattern
+    odd.write_text("x,y\n1,2\n")
+    assert input_paths(str(odd)) == [str(odd)]
+    refusals = {str(tmp_path / "empty"): "is a folder with no .csv file in it",
+                str(folder / "*.json"): "matches no file",
+                str(folder / "d*"): "matches no file",
+                str(tmp_path / "absent.csv"): "no such file"}
+    (tmp_path / "empty").mkdir()
+    for spec, message in refusals.items():
+        with pytest.raises(CommandError) as caught:
+            input_paths(spec)
+        assert (str(caught.value), caught.value.exit_code) == (f"{spec}: {message}", 66)
+
+
+def test_the_header_is_found_past_a_byte_order_mark_and_blank_lines(tmp_path):
+    from glassnet.cli.csv_chunks import header_of
+
+    path = tmp_path / "marked.csv"
+    path.write_bytes(b"\xef\xbb\xbf\n \r\nx,y\r\n1,2\n")
+    assert header_of(str(path)) == ("x,y", 12, 3)
+    path.write_bytes(b"x,y")
+    assert header_of(str(path)) == ("x,y", 3, 1)
+    for data, message in ((b"\xef\xbb\xbf \n\n", "the file is empty"),
+                          (b"\n\xffx,y\n1,2\n", "line 2: not UTF-8 text; save the file as UTF-8")):
+        path.write_bytes(data)
+        with pytest.raises(CommandError) as caught:
+            header_of(str(path))
+        assert str(caught.value) == f"{path}: {message}" or \
+            str(caught.value) == f"{path}, {message}"
+        assert caught.value.exit_code == 65
+
+
+def folder_of(tmp_path, *texts):
+    """A folder of CSV files part0.csv, part1.csv, ... holding ``texts``."""
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for number, text in enumerate(texts):
+        (folder / f"part{number}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("second, message", [
+    ("a,b,kind\n1,2,x\n3,4\n", "part1.csv, line 3: 2 field(s), but the header has 3"),
+    ('a,b,kind\n1,2,x\n\n3,"4",y,z\n', "part1.csv, line 4: 4 field(s), but the header has 3"),
+    ('a,b,kind\n1,2,x\n3,"4,y\n5,6,x\n',
+     "part1.csv, near line 2: Error tokenizing data. C error: EOF inside string"),
+    ("b,a,kind\n1,2,x\n", "part1.csv, line 1: has the columns 'b, a, kind', but "),
+    ("\n \nc,b,kind\n1,2,x\n", "part1.csv, line 3: has the new column 'c', but "),
+])
+def test_a_later_file_is_checked_as_the_first_one(tmp_path, capsys, second, message):
+    folder = folder_of(tmp_path, "a,b,kind\n1,2,x\n3,4,y\n", second)
+    code, out, err = run(capsys, "train", folder, "--target", "kind", "-o",
+                         tmp_path / "m.glassnet")
+    assert (code, out) == (65, "") and err.startswith(f"error: {folder / message}"), err
+    assert len(err.splitlines()) == 1 and not (tmp_path / "m.glassnet").exists()
+
+
+def test_a_first_file_without_rows_leaves_the_rows_of_the_others(tmp_path, capsys):
+    folder = folder_of(tmp_path, "a,kind\n", "a,kind\n1.5,x\n2.5,y\n", "a,kind\n\n",
+                       "a,kind\n3.5,x\n")
+    source = CsvChunks(str(folder), 10)
+    assert [chunk.frame["a"].tolist() for chunk in source.chunks()] == [["1.5", "2.5"],
+                                                                         ["3.5"]]
+    assert source.rows == 3 and source.text == ["a", "kind"]  # no sample: all read as text
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for name in ("one.csv", "two.csv"):
+        (empty / name).write_text("a,kind\n\n")
+    with pytest.raises(CommandError, match=f"^{empty}: has column names but no data rows$"):
+        list(CsvChunks(str(empty), 10).chunks())
+
+
+def test_later_passes_read_the_same_pieces_in_any_order(tmp_path):
+    data = write_csv(tmp_path / "rows.csv", ["a", "b", "kind"],
+                     [(index, index * 0.5, "xy"[index % 2]) for index in range(23)])
+    source = CsvChunks(data, 5)
+    first = [(chunk.key, chunk.frame["a"].tolist()) for chunk in source.chunks()]
+    assert [key for key, _ in first] == [0, 1, 2, 3, 4] and source.rows == 23
+    assert first[4] == (4, [20, 21, 22])
+    assert [(chunk.key, chunk.frame["a"].tolist()) for chunk in source.chunks()] == first
+    shuffled = [(chunk.key, chunk.frame["a"].tolist())
+                for chunk in source.chunks(np.random.default_rng(3))]
+    assert sorted(shuffled) == first and shuffled != first
+    tables = list(source.tables())
+    assert [table.frame["a"].tolist() for table in tables] == [values for _, values in first]
+    assert tables[1].where(2, "b") == f"{data}, line 9, column 'b'"
+    assert source.chunk_rows == 5 and source.notes == []

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from glassnet.cli.data import read_table
+from glassnet.cli.errors import CommandError
 
 
 @pytest.mark.parametrize("row, detected", [(1000, ","), (1001, ".")])
@@ -18,3 +21,109 @@ def test_the_first_thousand_rows_decide_decimal_commas(tmp_path, row, detected):
     table = read_table(path)
     assert table.decimal == detected
     assert table.frame["b"][row - 1] == ("2.5" if detected == "," else "2,5")
+
+
+def written(tmp_path, content, name="data.csv"):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def refusal(path, code=65, **options) -> str:
+    with pytest.raises(CommandError) as caught:
+        read_table(path, **options)
+    assert caught.value.exit_code == code
+    return str(caught.value).removeprefix(f"{path}")
+
+
+def test_a_table_holds_stripped_cells_the_line_of_each_row_and_how_it_was_read(tmp_path):
+    path = written(tmp_path, '\n name ,"b" ,c\n\n 1 , x y ,"3\n"\n   \n,,\n4,5,6\n')
+    table = read_table(path)
+    assert table.columns == ["name", "b", "c"] and len(table) == 3
+    assert table.frame.values.tolist() == [["1", "x y", "3"], ["", "", ""], ["4", "5", "6"]]
+    assert table.lines == [4, 7, 8]  # a blank line is skipped; ",," is a row of gaps
+    assert (table.separator, table.decimal, table.notes) == (",", ".", [])
+    assert table.where(2) == f"{path}, line 8"
+    assert table.where(0, "b") == f"{path}, line 4, column 'b'"
+
+
+@pytest.mark.parametrize("header, separator, name", [
+    ("a;b;c", ";", "semicolon"), ("a\tb\tc", "\t", "tab"), ("a|b|c", "|", "bar"),
+    ('"x;y";"z;w",v', ",", None),   # separators inside quotes do not count
+    ("a;b,c", ",", None),           # a tie goes to the comma
+    ("only", ",", None),            # one column
+])
+def test_the_separator_is_the_most_frequent_one_in_the_header(tmp_path, header, separator,
+                                                              name):
+    row = separator.join(["1"] * len(next(csv.reader([header], delimiter=separator))))
+    table = read_table(written(tmp_path, f"{header}\n{row}\n"))
+    assert table.separator == separator
+    assert table.notes == ([f"{name}-separated (detected; --sep sets it)"] if name else [])
+
+
+@pytest.mark.parametrize("cells, decimal", [
+    (["1,5", "2"], ","), (["-,5", "+1,25"], ","), (["1,5", "2.5"], "."),
+    (["1,2,3", "4"], "."), (["x,5"], "."), ([",", "5,"], "."),
+])
+def test_decimal_commas_are_detected_when_some_cell_has_one_and_none_a_point(tmp_path,
+                                                                             cells, decimal):
+    text = "a;b\n" + "".join(f"{cell};{index}\n" for index, cell in enumerate(cells))
+    table = read_table(written(tmp_path, text))
+    assert table.decimal == decimal
+    assert ("decimal commas (detected; --decimal sets it)" in table.notes) == (decimal == ",")
+    if decimal == ",":
+        assert table.frame["a"].tolist() == [cell.replace(",", ".") for cell in cells]
+    assert read_table(written(tmp_path, text), decimal=".").frame["a"].tolist() == cells
+
+
+def test_a_comma_separated_file_keeps_decimal_points(tmp_path):
+    table = read_table(written(tmp_path, 'a,b\n"1,5",2\n'))
+    assert table.decimal == "." and table.frame["a"].tolist() == ["1,5"]
+
+
+def test_a_given_separator_and_decimal_are_used_without_notes(tmp_path):
+    table = read_table(written(tmp_path, "a;b\n1,5;2\n"), separator=";", decimal=",")
+    assert table.notes == [] and table.frame.values.tolist() == [["1.5", "2"]]
+    path = written(tmp_path, "a;b\n1,5;2\n")
+    assert refusal(path, separator=",") == ", line 2: 2 field(s), but the header has 1"
+
+
+def test_unreadable_files_are_refused_in_one_line(tmp_path):
+    assert refusal(tmp_path / "absent.csv", 66) == ": no such file"
+    (tmp_path / "folder.csv").mkdir()
+    assert refusal(tmp_path / "folder.csv", 66) == ": is a folder, not a CSV file"
+    assert refusal(written(tmp_path, b"a,b\n1,2\n3,\x004\n")) == (
+        ": contains NUL bytes; not a CSV text file")
+    assert refusal(written(tmp_path, b"a,b\n\n1,\xfe\n")) == (
+        ", line 3: not UTF-8 text (byte 0xfe); save the file as UTF-8")
+    assert refusal(written(tmp_path, b"\xef\xbb\xbf \r\n\t\n")) == ": the file is empty"
+    assert refusal(written(tmp_path, "a,b\n\n  \n")) == ": has column names but no data rows"
+    long = "x" * 131_073
+    assert refusal(written(tmp_path, f"a,b\n1,2\n3,{long}\n")) == (
+        ", line 3: field larger than field limit (131072)")
+
+
+@pytest.mark.parametrize("header, message", [
+    (",a,b", None),
+    (" ,a", None),
+    ("", None),
+    ("a,,b", "column 2 has no name"),
+    ("a, b ,b", "column name 'b' appears twice"),
+    ("a,-2.5,b", "looks like data ('-2.5'), not column names; add a header line naming the "
+                 "columns"),
+    ("a,nan,inf", None),
+])
+def test_column_names_are_checked(tmp_path, header, message):
+    if not header:
+        assert refusal(written(tmp_path, "\n \n,\n1,2\n")) == ", line 1: column 2 has no name"
+        return
+    row = ",".join(["1"] * (header.count(",") + 1))
+    path = written(tmp_path, f"{header}\n{row}\n")
+    if message is None:
+        names = read_table(path).columns
+        assert names == [name.strip() or "(row names)" for name in header.split(",")]
+    else:
+        assert refusal(path) == f", line 1: {message}"

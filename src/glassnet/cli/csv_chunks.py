@@ -218,8 +218,6 @@ class CsvChunks:
                 decimal=self.decimal, dtype=dict.fromkeys(self.text, str),
                 keep_default_na=False, na_values=self.missing, skipinitialspace=True,
                 index_col=False, encoding="utf-8")
-        except pandas.errors.EmptyDataError:
-            return pandas.DataFrame({name: [] for name in self.header})
         except (pandas.errors.ParserError, ValueError) as error:
             raise CommandError(self.parser_message(piece, str(error)), EXIT_DATA) from None
         for name in self.text:
