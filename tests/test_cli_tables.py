@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from cli_helpers import run, write_csv
+from cli_helpers import categorical_csv, run, write_csv
 
 from glassnet import load
 
@@ -225,3 +225,101 @@ def test_inspect_names_ten_categories_and_counts_more(tmp_path, capsys):
     assert f"column 'ten': category, one-hot of {named}\n" in out
     assert f"column 'eleven': category, one-hot of {named}, ... (11 in all)\n" in out
 
+
+
+def test_separator_and_missing_spellings_options_read_their_text():
+    import argparse
+
+    from glassnet.cli.tables import separator, spellings
+
+    assert [separator(text) for text in (",", ";", "tab", "\\t", "\t", "|")] == [
+        ",", ";", "\t", "\t", "\t", "|"]
+    with pytest.raises(argparse.ArgumentTypeError, match=r"^expected one of , ; tab \|, "
+                                                         r"got ':'$"):
+        separator(":")
+    assert spellings("NA, ?,-") == ("NA", "?", "-")
+    assert spellings("NA,,x") == ("NA", "", "x") and spellings("") == ("",)
+
+
+def test_the_warning_for_unseen_values_shows_three_columns_and_counts_the_rest():
+    from glassnet.cli.tables import shown_names, surprise_line
+    from glassnet.column_encoding import Surprise
+
+    surprises = [Surprise(name, count, row, value) for name, count, row, value in
+                 [("a", 2, 0, "p"), ("b", 1, 2, "q"), ("c", 4, 1, "r"), ("d", 1, 0, "s"),
+                  ("e", 3, 2, "t")]]
+    lines = [7, 9, 12]
+    assert surprise_line("f.csv", surprises[:3], lines) == (
+        "warning: f.csv: 7 value(s) training never saw, read as unknown (all zeros, or the "
+        "column's fill value; --strict refuses them): column 'a' 2 (first 'p' on line 7); "
+        "column 'b' 1 (first 'q' on line 12); column 'c' 4 (first 'r' on line 9)")
+    assert surprise_line("f.csv", surprises, lines).endswith(
+        "(first 'r' on line 9); and 2 more column(s)")
+    assert surprise_line("f.csv", surprises, lines).startswith("warning: f.csv: 11 value(s)")
+    assert shown_names("abc") == "'a', 'b', 'c'"
+    assert shown_names([str(n) for n in range(10)]).endswith("'8', '9'")
+    assert shown_names([str(n) for n in range(11)]) == (
+        ", ".join(repr(str(n)) for n in range(10)) + ", ... (11 in all)")
+    assert shown_names("abcd", limit=3) == "'a', 'b', 'c', ... (4 in all)"
+
+
+def test_inspect_lists_every_kind_of_column_decision():
+    from glassnet.cli.tables import column_lines
+    from glassnet.preprocessing import ColumnEncoder
+
+    many = [f"c{index:02d}" for index in range(12)]
+    encoder = ColumnEncoder([
+        {"name": "plain", "categories": None, "kind": "number"},
+        {"name": "filled", "categories": None, "kind": "number", "fill": 2.5},
+        {"name": "flagged", "categories": None, "kind": "number", "fill": 1234567.891,
+         "indicator": True},
+        {"name": "day", "categories": None, "kind": "date", "fill": 19000.0},
+        {"name": "colour", "categories": ["blue", "red"], "kind": "category"},
+        {"name": "many", "categories": many, "kind": "category", "other": ["x", "y", "z"]},
+    ], dropped=[{"name": "id", "reason": "an identifier"}])
+    assert column_lines(encoder) == [
+        "column 'plain': number",
+        "column 'filled': number; missing -> 2.5",
+        "column 'flagged': number; missing -> 1.23457e+06 and a was-missing column",
+        "column 'day': date: year, month, weekday, days; missing -> 19000",
+        "column 'colour': category, one-hot of 'blue', 'red'",
+        "column 'many': category, one-hot of " + ", ".join(repr(name) for name in many[:10])
+        + ", ... (12 in all); 3 rare ones grouped as (other)",
+        "column 'id': dropped (an identifier)",
+    ]
+
+
+def test_a_model_made_in_python_reads_its_feature_names_or_x0_x1(tmp_path, capsys):
+    from glassnet.cli.tables import encoder_of
+    from glassnet.layers import Dense
+    from glassnet.losses import SquaredError
+    from glassnet.model import Model
+    from glassnet.network import Sequential
+    from glassnet.serialization import save
+
+    network = Sequential([Dense(2, 1)], rng=np.random.default_rng(0))
+    named = Model(network, SquaredError(), "regression", feature_names=["p", "q"])
+    unnamed = Model(network, SquaredError(), "regression")
+    assert encoder_of(named).names == ["p", "q"] and encoder_of(unnamed).names == ["x0", "x1"]
+    save(unnamed, tmp_path / "m.glassnet")
+    data = tmp_path / "new.csv"
+    data.write_text("x1,x0\n1,2\n3,4\n")
+    code, out, err = run(capsys, "predict", tmp_path / "m.glassnet", data)
+    expected = network.predict(np.array([[2.0, 1.0], [4.0, 3.0]]))[:, 0]
+    assert code == 0, err
+    np.testing.assert_allclose([float(value) for value in out.splitlines()[1:]], expected,
+                               rtol=1e-6)
+
+
+def test_evaluate_names_the_line_of_an_unseen_value_among_labelled_rows(tmp_path, capsys):
+    data = tmp_path / "lights.csv"
+    categorical_csv(data, rows=30)
+    model = tmp_path / "m.glassnet"
+    assert run(capsys, "train", data, "--target", "action", "--epochs", "2", "-o",
+               model)[0] == 0
+    data.write_text("colour,noise,action\nred,0.1,\nblue,0.2,go\nred,0.3,\nmauve,0.4,go\n")
+    code, _, err = run(capsys, "evaluate", model, data, "--strict")
+    assert code == 65 and err.startswith(f"error: {data}, line 5, column 'colour': "), err
+    code, out, err = run(capsys, "evaluate", model, data)
+    assert code == 0 and err.startswith(f"warning: {data}: 1 value(s) training never saw")
+    assert "(first 'mauve' on line 5)" in err
