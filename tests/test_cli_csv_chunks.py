@@ -195,3 +195,73 @@ def test_later_passes_read_the_same_pieces_in_any_order(tmp_path):
     assert [table.frame["a"].tolist() for table in tables] == [values for _, values in first]
     assert tables[1].where(2, "b") == f"{data}, line 9, column 'b'"
     assert source.chunk_rows == 5 and source.notes == []
+
+
+def test_the_first_mib_of_the_first_file_decides_the_text_columns(tmp_path):
+    """Rows past the first MiB do not make a number column text, and the sample ends at the
+    last whole line of that MiB (a row cut in half there is not read as a short row)."""
+    row = "12345.678,{},word\n"
+    rows = (1 << 20) // len(row.format(1.5)) + 2000
+    lines = ["a,b,c\n"] + [row.format(index % 10 + 0.5) for index in range(rows)]
+    lines[-5] = "1.0,many,word\n"
+    path = tmp_path / "large.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    assert (1 << 20) % len(row.format(1.5)) and path.stat().st_size > 1.01 * (1 << 20)
+    source = CsvChunks(str(path), 1000)
+    assert source.text == ["c"]
+    assert source.text_columns([["1", "2", "x"]], {"a"}) == ["a", "c"]
+    frames = [chunk.frame for chunk in source.chunks()]
+    assert sum(len(frame) for frame in frames) == rows == source.rows
+    assert frames[0]["b"].dtype.kind == "f" and frames[-1]["b"].tolist()[-5] == "many"
+
+
+def test_a_file_without_a_final_line_break_has_its_last_row(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text("a, b\n 1.5 ,  x y ")
+    source = CsvChunks(str(path), 10)
+    (chunk,) = list(source.chunks())
+    assert chunk.frame.to_dict("list") == {"a": [1.5], "b": ["x y"]} and source.text == ["b"]
+
+
+def test_given_separator_and_decimal_leave_no_notes(tmp_path):
+    path = tmp_path / "commas.csv"
+    path.write_text("a;b\n1,5;x\n2,5;y\n")
+    assert CsvChunks(str(path), 10).notes == ["semicolon-separated (detected; --sep sets it)",
+                                              "decimal commas (detected; --decimal sets it)"]
+    assert CsvChunks(str(path), 10, separator=";").notes == [
+        "decimal commas (detected; --decimal sets it)"]
+    given = CsvChunks(str(path), 10, separator=";", decimal=",")
+    assert given.notes == [] and next(given.chunks()).frame["a"].tolist() == [1.5, 2.5]
+    points = CsvChunks(str(path), 10, decimal=".")
+    assert points.notes == ["semicolon-separated (detected; --sep sets it)"]
+    assert next(points.chunks()).frame["a"].tolist() == ["1,5", "2,5"]
+    path.write_text("a,b\n1.5,x\n")
+    assert CsvChunks(str(path), 10).notes == []
+
+
+@pytest.mark.parametrize("block_bytes", [1, 5, 64])
+def test_pieces_do_not_depend_on_how_much_is_read_at_a_time(tmp_path, monkeypatch,
+                                                            block_bytes):
+    from glassnet.cli import csv_chunks
+
+    path = tmp_path / "rows.csv"
+    path.write_text('a,note,kind\n1,"x\ny",p\n\n2,plain,q\n3,"a,b",p\n4,z,q\n5,"",p\n6,w,q',
+                    encoding="utf-8")
+
+    def read(chunk_rows):
+        source = CsvChunks(str(path), chunk_rows)
+        first = [(chunk.frame.to_dict("list"), [chunk.where(row) for row in
+                                                 range(len(chunk.frame))])
+                 for chunk in source.chunks()]
+        return first, [(piece.start, piece.length, piece.line) for piece in source.pieces]
+
+    expected = {rows: read(rows) for rows in (1, 2, 4)}
+    monkeypatch.setattr(csv_chunks, "BLOCK_BYTES", block_bytes)
+    for rows, result in expected.items():
+        assert read(rows) == result
+    frames, pieces = expected[2]
+    # chunk_rows counts lines, the blank one too (a quoted line break is not a new line)
+    assert [frame["a"] for frame, _ in frames] == [[1], [2, 3], [4, 5], [6]]
+    assert [lines for _, lines in frames[:2]] == [[f"{path}, line 2"],
+                                                 [f"{path}, line 5", f"{path}, line 6"]]
+    assert pieces == [(12, 11, 2), (23, 20, 5), (43, 13, 7), (56, 5, 9)]

@@ -305,3 +305,11 @@ def test_a_streamed_file_whose_split_holds_out_no_row_trains_on_all(tmp_path, ca
     assert code == 0, err
     assert "15 training rows, 0 validation rows" in out and "Validation (" not in out
     assert len(load(model).history) == 3
+
+
+def test_available_memory_reads_memavailable_in_kib(monkeypatch):
+    import io
+
+    meminfo = "MemTotal:       16000 kB\nMemFree:    100 kB\nMemAvailable:    2048 kB\n"
+    monkeypatch.setattr(streaming, "open", lambda *_: io.StringIO(meminfo), raising=False)
+    assert streaming.available_memory() == 2048 * 1024

@@ -129,7 +129,7 @@ class CsvChunks:
             frame = pandas.read_csv(io.StringIO(text.getvalue()), header=None, names=self.header,
                                     keep_default_na=False, na_values=self.missing,
                                     decimal=".", index_col=False)
-        except (pandas.errors.ParserError, ValueError):
+        except ValueError:  # pandas' ParserError is a ValueError
             return list(self.header)
         return [name for name in self.header if name in forced or not len(sample)
                 or frame[name].dtype.kind not in "fiu"]
@@ -218,7 +218,7 @@ class CsvChunks:
                 decimal=self.decimal, dtype=dict.fromkeys(self.text, str),
                 keep_default_na=False, na_values=self.missing, skipinitialspace=True,
                 index_col=False, encoding="utf-8")
-        except (pandas.errors.ParserError, ValueError) as error:
+        except ValueError as error:  # pandas' ParserError is one
             raise CommandError(self.parser_message(piece, str(error)), EXIT_DATA) from None
         for name in self.text:
             frame[name] = frame[name].str.strip()
