@@ -252,3 +252,51 @@ def test_help_shows_the_options_and_the_solver_mapping(capsys, command):
         assert "--dask-scheduler ADDRESS" in shown and "--dask-workers N" in shown
         assert "minibatch (default) = synchronous steps of --optimizer" in shown
         assert "(glassnet.dask.fit_lbfgs)" in shown
+
+
+def test_divergence_on_the_cluster_is_one_line_and_writes_nothing(client, tmp_path, capsys,
+                                                                 monkeypatch):
+    from glassnet.training import TrainingDiverged
+
+    def diverging(*_, **__):
+        raise TrainingDiverged("the loss is inf at epoch 2", 2, 1, None)
+
+    monkeypatch.setattr(spread_training, "fit", diverging)
+    data = categorical_csv(tmp_path / "lights.csv", rows=30)
+    model_path = tmp_path / "lights.glassnet"
+    model_path.write_bytes(b"an earlier model")
+    code, _, err = run(capsys, "train", data, "--target", "action", "--dask-scheduler",
+                       client.scheduler.address, "-o", model_path)
+    assert (code, err) == (65, f"error: training diverged (the loss is inf at epoch 2); try a "
+                               f"smaller --learning-rate; {model_path} was not written\n")
+    assert model_path.read_bytes() == b"an earlier model"
+
+
+def test_no_validation_rows_and_a_plot_on_the_cluster(client, tmp_path, capsys):
+    data = categorical_csv(tmp_path / "lights.csv", rows=30)
+    model_path, picture = tmp_path / "lights.glassnet", tmp_path / "curves.png"
+    code, out, err = run(capsys, "train", data, "--target", "action", "--epochs", "2",
+                         "--validation-split", "0", "--dask-scheduler",
+                         client.scheduler.address, "-o", model_path, "--plot", picture)
+    assert code == 0, err
+    assert "30 training rows, 0 validation rows" in out and "Validation (" not in out
+    assert f"Model saved to {model_path}\n" in out and len(load(model_path).history) == 2
+    assert picture.read_bytes().startswith(b"\x89PNG")
+
+
+def test_chunk_rows_does_not_go_with_a_cluster_and_dask_is_needed(tmp_path, capsys,
+                                                                  monkeypatch):
+    import sys
+
+    data = categorical_csv(tmp_path / "lights.csv", rows=30)
+    code, out, err = run(capsys, "train", data, "--target", "action", "--dask-workers", 2,
+                         "--chunk-rows", 5)
+    assert (code, out) == (2, "") and err == (
+        "--stream/--chunk-rows and --dask-scheduler/--dask-workers do not go together: on a "
+        "cluster the partitions are the chunks\n")
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    code, out, err = run(capsys, "train", data, "--target", "action", "--dask-workers", 2,
+                         "-o", tmp_path / "m.glassnet")
+    assert (code, out) == (1, "") and err == (
+        'error: --dask-scheduler and --dask-workers need Dask: pip install "glassnet[dask]"\n')
+    assert not (tmp_path / "m.glassnet").exists()

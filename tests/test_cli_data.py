@@ -127,3 +127,14 @@ def test_column_names_are_checked(tmp_path, header, message):
         assert names == [name.strip() or "(row names)" for name in header.split(",")]
     else:
         assert refusal(path) == f", line 1: {message}"
+
+
+def test_reading_without_pandas_names_the_extra_to_install(tmp_path, monkeypatch):
+    import sys
+
+    path = written(tmp_path, "a,b\n1,2\n")
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas fails
+    with pytest.raises(CommandError) as caught:
+        read_table(path)
+    assert caught.value.exit_code == 1
+    assert str(caught.value) == 'reading CSV files needs pandas: pip install "glassnet[cli]"'

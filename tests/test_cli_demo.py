@@ -92,3 +92,17 @@ def test_interactive_prompts_count_the_inputs_given(capsys, monkeypatch):
     assert prompts == ["Input 1: ", "Input 2: ", "Input 2: ", "Input 3: "]
     assert "New situation: user input\n'x' is not a number; type a number such as 1 or 0.5\n" \
            "Considering new situation [1, 0.5, -2] -> ?:\n" in out
+
+
+@pytest.mark.parametrize("command, description", [
+    ("demo", "``glassnet demo`` and ``glassnet think``: the tutorial's program on its embedded "
+             "data."),
+    ("think", "Train the tutorial's network, then answer for three input values."),
+    ("train", "``glassnet train data.csv --target COLUMN``: train a network on a CSV file and "
+              "save it."),
+])
+def test_each_command_describes_itself_in_its_help(capsys, command, description):
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--help"])
+    assert stopped.value.code == 0
+    assert description in " ".join(capsys.readouterr().out.split())
