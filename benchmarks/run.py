@@ -34,7 +34,11 @@ ESTIMATOR = "glassnet.sklearn"
 
 
 def peers(names, threads: int) -> list:
-    """The runner modules of every library asked for that is installed."""
+    """The runner modules of every library asked for that is installed; glassnet's predict
+    spreads its chunks over as many threads as the others get."""
+    from glassnet import chunk_threads
+
+    chunk_threads.set_threads(threads)
     modules = [glassnet_runs]
     if "scikit-learn" in names:
         try:

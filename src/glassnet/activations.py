@@ -47,10 +47,11 @@ class Sigmoid(Activation):
     """o = 1 / (1 + exp(-x));  do/dx = o * (1 - o), computed from the cached output o."""
 
     caches = ("outputs",)
+    concurrent_forward = True
 
     def forward(self, inputs, training=False):
-        self.outputs = sigmoid(inputs)
-        return self.outputs
+        self.outputs = outputs = sigmoid(inputs)
+        return outputs
 
     def derivative(self, grad_output):
         # Grouped as the tutorial groups it: error * (o * (1 - o)), so its numbers match bit
@@ -62,10 +63,11 @@ class Tanh(Activation):
     """o = tanh(x);  do/dx = 1 - o^2, from the cached output."""
 
     caches = ("outputs",)
+    concurrent_forward = True
 
     def forward(self, inputs, training=False):
-        self.outputs = np.tanh(inputs)
-        return self.outputs
+        self.outputs = outputs = np.tanh(inputs)
+        return outputs
 
     def derivative(self, grad_output):
         return grad_output * (1.0 - self.outputs**2)
@@ -75,16 +77,16 @@ class ReLU(Activation):
     """o = max(x, 0);  do/dx = 1 where x > 0, else 0 (the kink at 0 takes gradient 0)."""
 
     caches = ("outputs",)
-
     new_outputs = True
+    concurrent_forward = True
 
     def forward(self, inputs, training=False):
-        self.outputs = np.maximum(inputs, relu_zero(inputs))
-        return self.outputs
+        self.outputs = outputs = np.maximum(inputs, relu_zero(inputs))
+        return outputs
 
     def forward_in_place(self, inputs):
-        self.outputs = np.maximum(inputs, relu_zero(inputs), out=inputs)
-        return self.outputs
+        self.outputs = outputs = np.maximum(inputs, relu_zero(inputs), out=inputs)
+        return outputs
 
     def derivative(self, grad_output):
         return grad_output * (self.outputs > 0)
@@ -126,6 +128,8 @@ class LeakyReLU(Activation):
 
 class Identity(Activation):
     """o = x;  do/dx = 1. The output of a regression network or of a network giving logits."""
+
+    concurrent_forward = True
 
     def forward(self, inputs, training=False):
         return inputs
@@ -178,14 +182,15 @@ class Softmax(Activation):
 
     caches = ("outputs",)
     new_outputs = True
+    concurrent_forward = True
 
     def forward(self, inputs, training=False):
-        self.outputs = softmax(inputs)
-        return self.outputs
+        self.outputs = outputs = softmax(inputs)
+        return outputs
 
     def forward_in_place(self, inputs):
-        self.outputs = softmax(inputs, out=inputs)
-        return self.outputs
+        self.outputs = outputs = softmax(inputs, out=inputs)
+        return outputs
 
     def derivative(self, grad_output):
         dot = (grad_output * self.outputs).sum(axis=1, keepdims=True)

@@ -42,10 +42,15 @@ class Layer:
       made (``new_outputs``), never with the caller's data. By default plain ``forward``.
     - ``new_outputs``: True for a layer whose inference ``forward`` always returns a new array
       of its own (Dense, ReLU, Softmax), which the next layer may then overwrite.
+    - ``concurrent_forward``: True for a layer whose inference ``forward`` (and
+      ``forward_in_place``) may run on two chunks at once on two threads: it returns what it
+      computed, never an attribute another call may have set meanwhile. ``predict`` then
+      spreads its chunks over threads (``chunk_threads``); False by default.
     """
 
     needs_rng = False
     new_outputs = False
+    concurrent_forward = False
     caches: tuple[str, ...] = ()
     in_features: int | None = None
     out_features: int | None = None
@@ -98,6 +103,7 @@ class Dense(Layer):
 
     caches = ("inputs",)
     new_outputs = True  # inputs @ weights is a new array
+    concurrent_forward = True
 
     def __init__(
         self,
@@ -200,6 +206,7 @@ class Dropout(Layer):
 
     needs_rng = True
     caches = ("scaled_mask",)
+    concurrent_forward = True  # the identity at inference
 
     def __init__(self, rate: float, rng=None):
         super().__init__()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from glassnet import chunk_threads
 from glassnet.layers import Dense, Dropout, Layer
 from glassnet.registry import resolve
 from glassnet.validation import (
@@ -121,18 +122,28 @@ class Sequential:
         """``forward(inputs, training=False)`` for already checked inputs, ``batch_size`` rows
         at a time: by default as many as keep the widest layer's activations in the
         processor's cache (``chunk_rows``). Each chunk's outputs go straight into the one
-        result array, so memory stays one output array plus one chunk's activations."""
+        result array, so memory stays one output array plus a chunk's activations per thread.
+        When every layer declares ``concurrent_forward``, the chunks run on a few threads with
+        BLAS on one thread (``chunk_threads``): bit for bit the chunks in turn on one BLAS
+        thread."""
         if batch_size is None:
             batch_size = self.chunk_rows(inputs.dtype)
         check_positive("batch_size", batch_size, integer=True)
         if batch_size >= len(inputs):
             return self.forward_reusing(inputs)
-        first = self.forward_reusing(inputs[:batch_size])
-        outputs = np.empty((len(inputs), *first.shape[1:]), dtype=first.dtype)
-        outputs[:batch_size] = first
-        for start in range(batch_size, len(inputs), batch_size):
-            rows = slice(start, start + batch_size)
-            outputs[rows] = self.forward_reusing(inputs[rows])
+        chunks = [slice(start, start + batch_size)
+                  for start in range(batch_size, len(inputs), batch_size)]
+        concurrent = all(declared_with_forward(layer, "concurrent_forward")
+                         and layer.concurrent_forward for layer in self.layers)
+        threads = chunk_threads.threads_for(len(chunks)) if concurrent else 1
+        with chunk_threads.hold_blas_to_one_thread(threads > 1):
+            first = self.forward_reusing(inputs[:batch_size])
+            outputs = np.empty((len(inputs), *first.shape[1:]), dtype=first.dtype)
+            outputs[:batch_size] = first
+
+            def forward_chunk(rows: slice) -> None:
+                outputs[rows] = self.forward_reusing(inputs[rows])
+            chunk_threads.for_each(forward_chunk, chunks, threads)
         return outputs
 
     def forward_reusing(self, inputs: np.ndarray) -> np.ndarray:
@@ -178,13 +189,14 @@ class Sequential:
         return f"Sequential([\n  {inner},\n])"
 
 
-def declared_with_forward(layer) -> bool:
-    """Whether ``forward_in_place`` and ``new_outputs`` come from the class that defines
-    ``forward`` (or a subclass of it): a subclass that changes ``forward`` alone (a user's
-    ReLU, say) is run by its ``forward``, never by an inherited in-place variant."""
+def declared_with_forward(layer, *names: str) -> bool:
+    """Whether ``names`` (by default ``forward_in_place`` and ``new_outputs``) come from the
+    class that defines ``forward`` (or a subclass of it): a subclass that changes ``forward``
+    alone (a user's ReLU, say) is run by its ``forward``, never by an inherited in-place
+    variant, nor on threads that the parent's forward allowed."""
     order = type(layer).__mro__
     defining = [next(cls for cls in order if name in cls.__dict__)
-                for name in ("forward", "forward_in_place", "new_outputs")]
+                for name in ("forward", *(names or ("forward_in_place", "new_outputs")))]
     # Layer's own defaults (plain forward; no new outputs) are safe under any forward.
     return all(cls is Layer or order.index(cls) <= order.index(defining[0])
                for cls in defining[1:])
