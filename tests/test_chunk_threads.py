@@ -8,7 +8,7 @@ import threading
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
 
 from glassnet import chunk_threads, mlp
 from glassnet.activations import ReLU
@@ -27,8 +27,9 @@ def threads():
 
 
 def blas_threads() -> list[int]:
-    return [library["num_threads"] for library in threadpool_info()
-            if library["user_api"] == "blas"]
+    """The thread counts of the BLAS libraries chunk_threads holds (those loaded when it first
+    looked; another test may load another BLAS, scipy's, later)."""
+    return [library.num_threads for library in chunk_threads.blas_controllers()]
 
 
 @needs_blas_control
