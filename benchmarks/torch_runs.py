@@ -50,21 +50,22 @@ def run_tutorial(data=None):
     return seconds, answer
 
 
-def classifier(sizes, dtype):
+def classifier(sizes, dtype, seed: int = 0):
     import torch
 
-    torch.manual_seed(0)
+    torch.manual_seed(seed)  # the weights, and the shuffling after them
     layers = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=False):
         layers += [torch.nn.Linear(fan_in, fan_out, dtype=dtype), torch.nn.ReLU()]
     return torch.nn.Sequential(*layers[:-1])
 
 
-def train_classifier(data, hidden, batch_size, epochs, score: bool = True):
+def train_classifier(data, hidden, batch_size, epochs, score: bool = True, seed: int = 0):
     import torch
 
     inputs, labels = torch.from_numpy(data[0]), torch.from_numpy(data[1])
-    model = classifier([inputs.shape[1], *hidden, int(labels.max()) + 1], inputs.dtype)
+    model = classifier([inputs.shape[1], *hidden, int(labels.max()) + 1], inputs.dtype,
+                       seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
     loss_function = torch.nn.CrossEntropyLoss()
     samples = len(inputs)

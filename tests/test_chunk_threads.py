@@ -4,6 +4,8 @@ thread; BLAS's thread count is held to 1 meanwhile and restored; layers that do 
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
 import threading
 
 import numpy as np
@@ -104,3 +106,22 @@ def test_for_each_runs_every_item_once_on_the_threads_asked_and_raises_their_err
 def test_set_threads_refuses_a_bad_count(bad):
     with pytest.raises(ValueError, match=f"count must be a whole number >= 1, got {bad!r}"):
         set_threads(bad)
+
+
+def predict_in_a_child(queue) -> None:
+    network = mlp([3, 8, 2], activation="relu", rng=0)
+    queue.put(network.predict(np.ones((400, 3)), batch_size=50).tobytes())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fork is POSIX only")
+def test_a_forked_child_predicts_on_threads_of_its_own(threads):
+    threads(2)
+    network = mlp([3, 8, 2], activation="relu", rng=0)
+    expected = network.predict(np.ones((400, 3)), batch_size=50)  # starts the parent's pool
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=predict_in_a_child, args=(queue,))
+    child.start()
+    answer = queue.get(timeout=60)
+    child.join(timeout=60)
+    assert child.exitcode == 0 and answer == expected.tobytes()

@@ -27,8 +27,6 @@ from glassnet.elementwise import Pool, available_cores
 
 POOL = Pool()
 POOL.threads = available_cores()
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=POOL.forget)
 
 
 def set_threads(count: int) -> None:
@@ -86,6 +84,20 @@ class BlasHold:
 
 
 HOLD = BlasHold()
+
+
+def forget() -> None:
+    """In a forked child: the parent's threads are gone and so are the holders (BLAS's
+    counts restored if a holder had them); start anew."""
+    POOL.forget()
+    if HOLD.holders:
+        for library, threads in HOLD.saved:
+            library.set_num_threads(threads)
+    HOLD.lock, HOLD.holders, HOLD.saved = threading.Lock(), 0, []
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=forget)
 
 
 def blas_controllers() -> list:
