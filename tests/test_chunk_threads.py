@@ -15,6 +15,7 @@ from threadpoolctl import threadpool_limits
 from glassnet import chunk_threads, mlp
 from glassnet.activations import ReLU
 from glassnet.chunk_threads import for_each, get_threads, hold_blas_to_one_thread, set_threads
+from glassnet.preprocessing import Standardize
 
 needs_blas_control = pytest.mark.skipif(not chunk_threads.blas_controllers(),
                                         reason="threadpoolctl finds no BLAS to hold")
@@ -67,7 +68,9 @@ def test_predict_uses_threads_only_when_every_layer_declares_it(threads, rng, mo
     mlp([3, 8, 2], activation="relu", rng=0).predict(inputs, batch_size=50)
     mlp([3, 8, 2], activation=Doubled, rng=0).predict(inputs, batch_size=50)
     mlp([3, 8, 2], activation="elu", rng=0).predict(inputs, batch_size=50)
-    assert used == [2, 1, 1]
+    mlp([3, 8, 2], activation="relu", rng=0,
+        preprocessing=Standardize.fit(inputs)).predict(inputs, batch_size=50)
+    assert used == [2, 1, 1, 2]
 
 
 @needs_blas_control

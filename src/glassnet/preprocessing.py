@@ -46,6 +46,8 @@ class Standardize(Layer):
     Backward, for upstream gradient G: dL/d inputs = G / scale. Caches nothing.
     """
 
+    concurrent_forward = True  # caches nothing
+
     def __init__(self, mean, scale, dtype=np.float64):
         self.dtype = check_dtype(dtype)
         self.mean = as_float_array("mean", mean, dtype=self.dtype, ndim=1)
