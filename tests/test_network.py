@@ -349,3 +349,18 @@ def test_predict_runs_a_subclass_that_changes_forward_by_its_forward(rng):
     assert np.array_equal(network.predict(inputs), network.forward(inputs))
     hidden = network.layers[0].forward(inputs)
     assert np.array_equal(network.layers[1].outputs, 2 * np.maximum(hidden, 0))
+
+
+@pytest.mark.parametrize("first", [[ReLU()], [Softmax()], [Dropout(0.5), ReLU()],
+                                   [Identity(), Softmax()]],
+                         ids=["relu", "softmax", "dropout-relu", "identity-softmax"])
+def test_predict_never_writes_over_the_callers_inputs_whatever_layer_comes_first(first, rng):
+    # a layer that works in place must not be handed the caller's array, nor an array a
+    # layer before it merely passed through (inference Dropout and Identity return inputs)
+    network = Sequential([*first, Dense(6, 3, rng=0), Softmax()])
+    inputs = rng.standard_normal((40, 6))
+    kept = inputs.copy()
+    predicted = network.predict(inputs)
+    assert np.array_equal(inputs, kept)
+    assert predicted.tobytes() == network.forward(kept, training=False).tobytes()
+    assert np.array_equal(inputs, kept)
