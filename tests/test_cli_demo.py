@@ -100,6 +100,15 @@ def test_interactive_prompts_count_the_inputs_given(capsys, monkeypatch):
     ("think", "Train the tutorial's network, then answer for three input values."),
     ("train", "``glassnet train data.csv --target COLUMN``: train a network on a CSV file and "
               "save it."),
+    ("predict", "``glassnet predict MODEL data.csv`` and ``glassnet evaluate MODEL data.csv``."),
+    ("evaluate", "Score a model on a CSV file that has its target column."),
+    ("export", "Write the model, its preprocessing and its answers as an ONNX graph"),
+    ("inspect", "Show a model's architecture, columns and training summary without running it."),
+    ("gradcheck", "Relative error between backpropagation and finite differences, per "
+                  "parameter."),
+    ("plot", "Draw the loss curves (and, with --data, the decision boundary of a two-feature "
+             "model)."),
+    ("playground", "A local web page (on 127.0.0.1 only) where a network trains live"),
 ])
 def test_each_command_describes_itself_in_its_help(capsys, command, description):
     with pytest.raises(SystemExit) as stopped:

@@ -384,3 +384,23 @@ def test_a_pickled_optimizer_continues_exactly(rng):
         assert np.array_equal(copy.state[name]["m"], optimizer.state[name]["m"])
     optimizer.reset()
     assert optimizer.state == {} and optimizer.joined is None
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(0.1), lambda: SGD(0.1, momentum=0.9, nesterov=True)],
+                         ids=["plain", "nesterov"])
+def test_a_parameter_that_changes_precision_is_stepped_in_its_new_precision(make, rng):
+    # the same name, first float64 then float32 arrays of the same shape (a network cast to
+    # float32 between fits): the step's scratch arrays must follow, so the float32 step is
+    # exactly the one a fresh optimizer takes on the float32 arrays
+    shape = (300, 7)
+    optimizer = make()
+    optimizer.step({"w": rng.standard_normal(shape)}, {"w": rng.standard_normal(shape)})
+    parameter = rng.standard_normal(shape).astype(np.float32)
+    gradient = rng.standard_normal(shape).astype(np.float32)
+    fresh, fresh_parameter = make(), parameter.copy()
+    if optimizer.state["w"].get("velocity") is not None:  # a velocity in float32, equal in both
+        optimizer.state["w"]["velocity"] = np.zeros(shape, np.float32)
+    optimizer.step({"w": parameter}, {"w": gradient})
+    fresh.step({"w": fresh_parameter}, {"w": gradient})
+    assert parameter.dtype == np.float32
+    assert parameter.tobytes() == fresh_parameter.tobytes()
