@@ -18,6 +18,7 @@ import io
 import os
 import re
 
+from glassnet.cli.chunk_cache import ChunkCache
 from glassnet.cli.csv_lines import Piece, PieceLines, check_block, line_ends
 from glassnet.cli.data import (
     DECIMAL_COMMA,
@@ -86,7 +87,7 @@ class CsvChunks:
     """The chunks of one or more CSV files (see the module docstring)."""
 
     def __init__(self, spec: str, chunk_rows: int, separator=None, decimal=None,
-                 missing=(), text_columns=()):
+                 missing=(), text_columns=(), cache: bool = False):
         self.paths = input_paths(spec)
         self.spec, self.chunk_rows, self.missing = spec, chunk_rows, list(missing)
         header, self.start, _ = header_of(self.paths[0])
@@ -102,6 +103,7 @@ class CsvChunks:
         self.text = self.text_columns(sample, set(text_columns))
         self.pieces: list[Piece] | None = None
         self.rows = 0
+        self.cache = ChunkCache(sum(map(os.path.getsize, self.paths))) if cache else None
 
     def sample(self) -> list[list[str]]:
         """The first rows of the first file, as ``cli.data`` reads them (checked)."""
@@ -143,7 +145,7 @@ class CsvChunks:
         order = rng.permutation(len(self.pieces)) if rng is not None else \
             range(len(self.pieces))
         for number in order:
-            yield self.chunk(self.pieces[number], key=int(number))
+            yield self.cached(int(number)) or self.chunk(self.pieces[number], key=int(number))
 
     def first_pass(self):
         pieces, rows = [], 0
@@ -152,10 +154,34 @@ class CsvChunks:
                 pieces.append(piece)
                 chunk = self.chunk(piece, block, key=len(pieces) - 1)
                 rows += len(chunk.frame)
+                if self.cache is not None:
+                    self.cache.add(chunk.key, chunk.frame)
                 yield chunk
         if not rows:
             raise CommandError(f"{self.spec}: has column names but no data rows", EXIT_DATA)
         self.pieces, self.rows = pieces, rows
+        if self.cache is not None:
+            self.cache.finish()
+            self.notes += [self.cache.note] if self.cache.note else []
+
+    def cached(self, number: int) -> Chunk | None:
+        """Piece ``number`` read from the binary copy of the first pass, if there is one
+        (if it cannot be read, the copy is dropped and the CSV read instead)."""
+        if self.cache is None:
+            return None
+        try:
+            frame = self.cache.frame(number)
+        except OSError as error:
+            self.cache.give_up(error.strerror or str(error))
+            return None
+        piece = self.pieces[number]
+        return None if frame is None else \
+            Chunk(frame, Table(piece.path, frame, PieceLines(piece, len(frame))).where, number)
+
+    def close(self) -> None:
+        """Remove the binary copy of the chunks, if any."""
+        if self.cache is not None:
+            self.cache.close()
 
     def pieces_of(self, path: str):
         """(Piece, its bytes) for the file's pieces of ``chunk_rows`` lines, each checked

@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 
+from glassnet.cli.arenas import limit_arenas
 from glassnet.cli.arguments import positive_int
 from glassnet.cli.csv_chunks import CsvChunks, input_paths
 from glassnet.cli.errors import EXIT_DATA, CommandError
@@ -68,10 +69,11 @@ def streams(arguments) -> bool:
     return True
 
 
-def chunks_of(arguments, missing, text_columns=()) -> CsvChunks:
-    """The CsvChunks DATA names, with the command's reading options."""
+def chunks_of(arguments, missing, text_columns=(), cache: bool = False) -> CsvChunks:
+    """The CsvChunks DATA names, with the command's reading options (and, for ``train``,
+    a binary copy of the parsed chunks for the epochs: ``chunk_cache``)."""
     return CsvChunks(arguments.data, arguments.chunk_rows or CHUNK_ROWS, arguments.sep,
-                     arguments.decimal, missing, text_columns)
+                     arguments.decimal, missing, text_columns, cache)
 
 
 class StreamedTable:
@@ -85,17 +87,29 @@ class StreamedTable:
 
 
 def run_stream_train(arguments) -> int:
-    """``glassnet train`` on chunks: first pass, description, training, model file."""
+    """``glassnet train`` on chunks: first pass, description, training, model file; the
+    binary copy of the chunks is removed however it ends."""
     from glassnet.cli.outputs import check_outputs
-    from glassnet.cli.report import describe_start, format_scores, report_training
-    from glassnet.cli.train import check_arguments, save_outputs, settings_of
+    from glassnet.cli.train import check_arguments, settings_of
 
     check_arguments(arguments)
     check_outputs([("DATA", path) for path in input_paths(arguments.data)],
                   [("-o", arguments.output), ("--plot", arguments.plot)])
+    limit_arenas()
     settings = settings_of(arguments)
     source = chunks_of(arguments, settings.missing,
-                       [*settings.categorical, *settings.drop])
+                       [*settings.categorical, *settings.drop], cache=True)
+    try:
+        return train_source(arguments, settings, source)
+    finally:
+        source.close()
+
+
+def train_source(arguments, settings, source: CsvChunks) -> int:
+    """The first pass, the description, training and the model file."""
+    from glassnet.cli.report import describe_start, format_scores, report_training
+    from glassnet.cli.train import save_outputs
+
     plan = learned(source, arguments.target, settings)
     table = StreamedTable(arguments.data, plan.rows)
     notes = [f"note: {arguments.data}: {note}" for note in [*source.notes, *plan.notes]]
@@ -109,6 +123,7 @@ def run_stream_train(arguments) -> int:
     empty = np.zeros((0, len(plan.encoder.output_names)))
     model.training = {**report_training(model, table, arguments, empty, np.zeros(0), seconds),
                       "streamed": True, "chunk_rows": source.chunk_rows,
+                      "cache_bytes": source.cache.size if source.cache.usable else 0,
                       "most_rows_held": model.training["most_rows_held"]}
     if scores.get("rows"):
         model.training["validation_rows"] = scores.pop("rows")
