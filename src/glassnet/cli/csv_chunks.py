@@ -4,10 +4,12 @@
 with the same header line. The first pass walks each file's bytes, cuts them into pieces of
 ``chunk_rows`` lines (never inside a quoted field), checks every unquoted line's field count
 and remembers where each piece starts; later passes read the pieces in any order by seeking
-to them. Each piece is parsed by pandas' C reader into a DataFrame: columns that look like
-numbers in the file's first rows as numbers, the others as stripped text; the missing-value
-spellings become NaN. The separator, decimal mark and header are checked as ``cli.data``
-checks a whole file; every problem is a one-line ``CommandError`` naming the file and line.
+to them, or, when asked (``cache=True``, for ``train``), from the binary copy of the parsed
+pieces that the first pass wrote (``chunk_cache``); ``close`` removes it. Each piece is
+parsed by pandas' C reader into a DataFrame: columns that look like numbers in the file's
+first rows as numbers, the others as stripped text; the missing-value spellings become NaN.
+The separator, decimal mark and header are checked as ``cli.data`` checks a whole file;
+every problem is a one-line ``CommandError`` naming the file and line.
 """
 
 from __future__ import annotations

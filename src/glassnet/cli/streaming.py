@@ -3,7 +3,8 @@
 With ``--stream`` (or ``--chunk-rows``), for a folder or glob of CSV files, and by itself
 for a file larger than ``STREAM_SHARE`` of the available memory (reading a CSV file whole
 takes about ten times its size), a command reads its data in chunks (``csv_chunks``):
-``train`` learns every decision in a first pass and trains with ``tabular.streaming``;
+``train`` learns every decision in a first pass, which also writes a binary copy of the
+parsed chunks for the epochs to read (``chunk_cache``), and trains with ``tabular.streaming``;
 ``predict`` writes the predictions chunk by chunk into a temporary file that replaces the
 output only once all of it is written; ``evaluate`` adds up the scores chunk by chunk.
 """
