@@ -138,3 +138,11 @@ def test_reading_without_pandas_names_the_extra_to_install(tmp_path, monkeypatch
         read_table(path)
     assert caught.value.exit_code == 1
     assert str(caught.value) == 'reading CSV files needs pandas: pip install "glassnet[cli]"'
+
+
+def test_a_lone_unnamed_column_is_refused_not_taken_for_row_names():
+    from glassnet.cli.data import check_header
+
+    with pytest.raises(CommandError, match="^f.csv, line 1: column 1 has no name$"):
+        check_header("f.csv", [" "])
+    assert check_header("f.csv", [" ", "a"]) == ["(row names)", "a"]

@@ -115,3 +115,18 @@ def test_each_command_describes_itself_in_its_help(capsys, command, description)
         main([command, "--help"])
     assert stopped.value.code == 0
     assert description in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("columns", [50, 61])
+def test_the_layered_explanation_title_wraps_one_column_short_of_the_terminal(
+        capsys, monkeypatch, columns):
+    import textwrap
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, _ = run(capsys, "demo", "--hidden", "2", "--explain")
+    title = ("Iteration 1 of 3 inputs -> hidden [2] (sigmoid) -> 1 output (sigmoid), step by "
+             "step (numbers from glassnet's own forward, backward and update calls, as fit "
+             "makes them):")
+    wrapped = textwrap.fill(title, width=columns - 1)
+    assert code == 0 and out.startswith(wrapped + "\n")
+    assert wrapped != textwrap.fill(title, width=columns + 1)

@@ -313,3 +313,16 @@ def test_available_memory_reads_memavailable_in_kib(monkeypatch):
     meminfo = "MemTotal:       16000 kB\nMemFree:    100 kB\nMemAvailable:    2048 kB\n"
     monkeypatch.setattr(streaming, "open", lambda *_: io.StringIO(meminfo), raising=False)
     assert streaming.available_memory() == 2048 * 1024
+
+
+def test_streamed_evaluate_cuts_long_class_names_as_in_memory(tmp_path, capsys):
+    rng = np.random.default_rng(5)
+    names = ["a class name of exactly thirty-one", "b class name of exactly thirty-one"]
+    rows = [(f"{value:.3f}", names[int(value > 0)]) for value in rng.normal(size=40)]
+    data = write_csv(tmp_path / "long.csv", ["x", "kind"], rows)
+    model = tmp_path / "m.glassnet"
+    assert run(capsys, "train", data, "--target", "kind", "--epochs", "2", "-o", model)[0] == 0
+    code, whole, err = run(capsys, "evaluate", model, data)
+    assert code == 0, err
+    assert "a class name of exactly thi..." in whole and names[0] not in whole
+    assert run(capsys, "evaluate", model, data, "--stream") == (0, whole, "")
