@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import time
 from argparse import Namespace
 from dataclasses import replace
 
@@ -275,10 +276,16 @@ def test_divergence_on_the_cluster_is_one_line_and_writes_nothing(client, tmp_pa
 def test_no_validation_rows_and_a_plot_on_the_cluster(client, tmp_path, capsys):
     data = categorical_csv(tmp_path / "lights.csv", rows=30)
     model_path, picture = tmp_path / "lights.glassnet", tmp_path / "curves.png"
+    started = time.perf_counter()
     code, out, err = run(capsys, "train", data, "--target", "action", "--epochs", "2",
                          "--validation-split", "0", "--dask-scheduler",
                          client.scheduler.address, "-o", model_path, "--plot", picture)
+    took = time.perf_counter() - started
     assert code == 0, err
+    assert 0 <= load(model_path).training["seconds"] <= took + 0.001  # the time it took
+    # a cluster trains with the in-memory defaults, not the larger ones of --stream
+    assert (load(model_path).training["batch_size"],
+            load(model_path).training["learning_rate"]) == (64, 0.001)
     assert "30 training rows, 0 validation rows" in out and "Validation (" not in out
     assert f"Model saved to {model_path}\n" in out and len(load(model_path).history) == 2
     assert picture.read_bytes().startswith(b"\x89PNG")

@@ -156,6 +156,7 @@ def folder_of(tmp_path, *texts):
      "part1.csv, near line 2: Error tokenizing data. C error: EOF inside string"),
     ("b,a,kind\n1,2,x\n", "part1.csv, line 1: has the columns 'b, a, kind', but "),
     ("\n \nc,b,kind\n1,2,x\n", "part1.csv, line 3: has the new column 'c', but "),
+    ("d,c,kind\n1,2,x\n", "part1.csv, line 1: has the new column 'd', but "),
 ])
 def test_a_later_file_is_checked_as_the_first_one(tmp_path, capsys, second, message):
     folder = folder_of(tmp_path, "a,b,kind\n1,2,x\n3,4,y\n", second)
@@ -172,6 +173,10 @@ def test_a_first_file_without_rows_leaves_the_rows_of_the_others(tmp_path, capsy
     assert [chunk.frame["a"].tolist() for chunk in source.chunks()] == [["1.5", "2.5"],
                                                                          ["3.5"]]
     assert source.rows == 3 and source.text == ["a", "kind"]  # no sample: all read as text
+    (folder / "part2.csv").unlink()
+    (folder / "part3.csv").unlink()
+    two = CsvChunks(str(folder), 10)  # one file without rows, then one with
+    assert [chunk.frame["a"].tolist() for chunk in two.chunks()] == [["1.5", "2.5"]]
     empty = tmp_path / "empty"
     empty.mkdir()
     for name in ("one.csv", "two.csv"):
@@ -184,6 +189,7 @@ def test_later_passes_read_the_same_pieces_in_any_order(tmp_path):
     data = write_csv(tmp_path / "rows.csv", ["a", "b", "kind"],
                      [(index, index * 0.5, "xy"[index % 2]) for index in range(23)])
     source = CsvChunks(data, 5)
+    assert (source.rows, source.pieces) == (0, None)  # counted by the first pass
     first = [(chunk.key, chunk.frame["a"].tolist()) for chunk in source.chunks()]
     assert [key for key, _ in first] == [0, 1, 2, 3, 4] and source.rows == 23
     assert first[4] == (4, [20, 21, 22])
@@ -265,3 +271,32 @@ def test_pieces_do_not_depend_on_how_much_is_read_at_a_time(tmp_path, monkeypatc
     assert [lines for _, lines in frames[:2]] == [[f"{path}, line 2"],
                                                  [f"{path}, line 5", f"{path}, line 6"]]
     assert pieces == [(12, 11, 2), (23, 20, 5), (43, 13, 7), (56, 5, 9)]
+
+
+def test_only_the_missing_spellings_given_are_missing(tmp_path):
+    """pandas' own missing-value words (n/a, #NA, -nan) are text here, as in memory; the
+    spellings given (the defaults, or --missing) are missing."""
+    path = tmp_path / "gaps.csv"
+    path.write_text("a,b,kind\n1.5,n/a,p\n2.5,#NA,q\nNA,-nan,p\n?,4,q\n", encoding="utf-8")
+    source = CsvChunks(str(path), 10, missing=["NA", "?"])
+    assert source.text == ["b", "kind"]
+    (chunk,) = list(source.chunks())
+    assert chunk.frame["b"].tolist() == ["n/a", "#NA", "-nan", "4"]
+    assert np.isnan(chunk.frame["a"].to_numpy()[2:]).all()
+    assert chunk.frame["a"].tolist()[:2] == [1.5, 2.5]
+    words = CsvChunks(str(path), 10, missing=["?"])
+    assert words.text == ["a", "b", "kind"]
+    assert next(words.chunks()).frame["a"].tolist()[2] == "NA"
+
+
+def test_a_later_file_with_long_column_names_in_another_order_is_named_in_120_characters(
+        tmp_path, capsys):
+    names = [f"{word}_{'x' * 40}" for word in ("alpha", "beta", "gamma")]
+    folder = folder_of(tmp_path, ",".join(names) + "\n1,2,3\n",
+                       ",".join(names[::-1]) + "\n1,2,3\n")
+    with pytest.raises(CommandError) as caught:
+        list(CsvChunks(str(folder), 10).chunks())
+    cut = [repr(", ".join(order))[:117] + "..." for order in (names[::-1], names)]
+    assert str(caught.value) == (f"{folder / 'part1.csv'}, line 1: has the columns {cut[0]}, "
+                                 f"but {folder / 'part0.csv'} has {cut[1]}")
+    assert all(len(text) == 120 for text in cut)

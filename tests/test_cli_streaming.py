@@ -224,6 +224,7 @@ def test_a_file_streams_by_itself_only_above_its_share_of_memory(tmp_path, capsy
 
 
 def test_available_memory_falls_back_to_the_page_counts_then_none(monkeypatch):
+    import io
     import os
 
     first = streaming.available_memory()
@@ -237,10 +238,18 @@ def test_available_memory_falls_back_to_the_page_counts_then_none(monkeypatch):
     monkeypatch.setattr(os, "sysconf", lambda name: pages[name])
     assert streaming.available_memory() == 3 * 4096
 
-    def unknown(name):
-        raise ValueError(f"unrecognized configuration name {name}")
+    for meminfo in ("MemAvailable: plenty kB\n", "MemAvailable:\n"):  # not a number, none
+        monkeypatch.setattr(streaming, "open", lambda *_, text=meminfo: io.StringIO(text),
+                            raising=False)
+        assert streaming.available_memory() == 3 * 4096
 
-    monkeypatch.setattr(os, "sysconf", unknown)
+    for error in (ValueError("unrecognized configuration name"), OSError("no such name")):
+        def unknown(name, error=error):
+            raise error
+
+        monkeypatch.setattr(os, "sysconf", unknown)
+        assert streaming.available_memory() is None
+    monkeypatch.delattr(os, "sysconf")  # as on Windows
     assert streaming.available_memory() is None
 
 
@@ -326,3 +335,34 @@ def test_streamed_evaluate_cuts_long_class_names_as_in_memory(tmp_path, capsys):
     assert code == 0, err
     assert "a class name of exactly thi..." in whole and names[0] not in whole
     assert run(capsys, "evaluate", model, data, "--stream") == (0, whole, "")
+
+
+def test_the_note_gives_the_sizes_in_gib(tmp_path, capsys, monkeypatch):
+    import os
+
+    data = mixed_csv(tmp_path / "mixed.csv", rows=60)
+    real_size = os.path.getsize
+    monkeypatch.setattr(os.path, "getsize",
+                        lambda path: 3 * 2**30 if str(path) == data else real_size(path))
+    monkeypatch.setattr(streaming, "available_memory", lambda: 50 * 2**30)
+    code, _, err = run(capsys, "train", data, "--target", "kind", "--epochs", "1", "-o",
+                       tmp_path / "m.glassnet")
+    assert code == 0
+    assert (f"note: {data} is 3.0 GiB, more than 5% of the 50.0 GiB of available memory: "
+            f"reading it in chunks of 10000 rows (--chunk-rows sets the size)\n") in err
+
+
+@pytest.mark.parametrize("options", [(), ("--stream",)])
+def test_the_training_time_reported_is_the_time_it_took(tmp_path, capsys, options):
+    import re
+    import time
+
+    data = mixed_csv(tmp_path / "mixed.csv", rows=60)
+    started = time.perf_counter()
+    code, out, err = run(capsys, "train", data, "--target", "kind", "--epochs", "2", "-o",
+                         tmp_path / "m.glassnet", *options)
+    took = time.perf_counter() - started
+    assert code == 0, err
+    shown = float(re.search(r"Trained \d+ epoch\(s\) in (\d+\.\d\d) s", out).group(1))
+    assert 0 <= shown <= took + 0.01
+    assert 0 <= load(tmp_path / "m.glassnet").training["seconds"] <= took + 0.001
