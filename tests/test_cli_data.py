@@ -48,6 +48,8 @@ def test_a_table_holds_stripped_cells_the_line_of_each_row_and_how_it_was_read(t
     assert (table.separator, table.decimal, table.notes) == (",", ".", [])
     assert table.where(2) == f"{path}, line 8"
     assert table.where(0, "b") == f"{path}, line 4, column 'b'"
+    two = read_table(written(tmp_path, "a,b\n1,2\n,\n \n", "two.csv"))
+    assert two.frame.values.tolist() == [["1", "2"], ["", ""]] and two.lines == [2, 3]
 
 
 @pytest.mark.parametrize("header, separator, name", [
@@ -95,6 +97,8 @@ def test_unreadable_files_are_refused_in_one_line(tmp_path):
     assert refusal(tmp_path / "absent.csv", 66) == ": no such file"
     (tmp_path / "folder.csv").mkdir()
     assert refusal(tmp_path / "folder.csv", 66) == ": is a folder, not a CSV file"
+    inside_a_file = written(tmp_path, "a,b\n1,2\n", "plain.csv") / "data.csv"
+    assert refusal(inside_a_file, 66) == ": cannot be read (Not a directory)"
     assert refusal(written(tmp_path, b"a,b\n1,2\n3,\x004\n")) == (
         ": contains NUL bytes; not a CSV text file")
     assert refusal(written(tmp_path, b"a,b\n\n1,\xfe\n")) == (

@@ -256,6 +256,8 @@ def test_the_warning_for_unseen_values_shows_three_columns_and_counts_the_rest()
     assert surprise_line("f.csv", surprises, lines).endswith(
         "(first 'r' on line 9); and 2 more column(s)")
     assert surprise_line("f.csv", surprises, lines).startswith("warning: f.csv: 11 value(s)")
+    assert surprise_line("f.csv", surprises[:4], lines).endswith(
+        "(first 'r' on line 9); and 1 more column(s)")
     assert shown_names("abc") == "'a', 'b', 'c'"
     assert shown_names([str(n) for n in range(10)]).endswith("'8', '9'")
     assert shown_names([str(n) for n in range(11)]) == (
@@ -323,3 +325,16 @@ def test_evaluate_names_the_line_of_an_unseen_value_among_labelled_rows(tmp_path
     code, out, err = run(capsys, "evaluate", model, data)
     assert code == 0 and err.startswith(f"warning: {data}: 1 value(s) training never saw")
     assert "(first 'mauve' on line 5)" in err
+
+
+@pytest.mark.parametrize("count", [10, 11])
+def test_inspect_names_at_most_ten_categories_each_cut_to_30_characters(count):
+    from glassnet.cli.tables import column_lines
+    from glassnet.preprocessing import ColumnEncoder
+
+    categories = sorted(f"{index:02d} " + "a long category name, cuts" for index in range(count))
+    encoder = ColumnEncoder([{"name": "c", "categories": categories, "kind": "category"}])
+    named = ", ".join(repr(item)[:27] + "..." for item in categories[:10])
+    more = ", ... (11 in all)" if count == 11 else ""
+    assert column_lines(encoder) == [f"column 'c': category, one-hot of {named}{more}"]
+    assert len(repr(categories[0])) == 31
