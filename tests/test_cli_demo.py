@@ -117,16 +117,33 @@ def test_each_command_describes_itself_in_its_help(capsys, command, description)
     assert description in " ".join(capsys.readouterr().out.split())
 
 
-@pytest.mark.parametrize("columns", [50, 61])
+@pytest.mark.parametrize("columns, width", [(46, 45), (54, 53), (30, 40)])
 def test_the_layered_explanation_title_wraps_one_column_short_of_the_terminal(
-        capsys, monkeypatch, columns):
+        capsys, monkeypatch, columns, width):
+    """... and at 40 columns at least."""
     import textwrap
 
     monkeypatch.setenv("COLUMNS", str(columns))
-    code, out, _ = run(capsys, "demo", "--hidden", "2", "--explain")
-    title = ("Iteration 1 of 3 inputs -> hidden [2] (sigmoid) -> 1 output (sigmoid), step by "
-             "step (numbers from glassnet's own forward, backward and update calls, as fit "
+    code, out, _ = run(capsys, "demo", "--hidden", "10,4", "--explain")
+    title = ("Iteration 1 of 3 inputs -> hidden [10, 4] (sigmoid) -> 1 output (sigmoid), step "
+             "by step (numbers from glassnet's own forward, backward and update calls, as fit "
              "makes them):")
-    wrapped = textwrap.fill(title, width=columns - 1)
+    wrapped = textwrap.fill(title, width=width)
     assert code == 0 and out.startswith(wrapped + "\n")
-    assert wrapped != textwrap.fill(title, width=columns + 1)
+    # the widths chosen wrap the title differently from one column more or less
+    assert wrapped not in [textwrap.fill(title, width=width + step) for step in (-1, 1, 2)]
+
+
+def test_explain_prints_small_numbers_in_fixed_point(capsys):
+    """By iteration 1000 the adjustments are small; they are still printed as the other
+    numbers are, 8 decimals in fixed point, never in scientific notation."""
+    from glassnet.tutorial import TRAINING_INPUTS, TRAINING_OUTPUTS, NeuralNetwork
+
+    neuron = NeuralNetwork(seed=1)
+    neuron.train(TRAINING_INPUTS, TRAINING_OUTPUTS, 999, learning_rate=1.0)
+    adjustment = neuron.explain_step(TRAINING_INPUTS, TRAINING_OUTPUTS, 1.0)["adjustment"]
+    code, out, _ = run(capsys, "demo", "--explain", "1000")
+    shown = out.split("8. adjustment = learning_rate * X.T @ (errors * o * (1 - o)):\n")[1]
+    expected = np.array2string(adjustment, precision=8, suppress_small=True)
+    assert code == 0 and shown.startswith(expected + "\n") and "e-" not in out
+    assert "e-" in np.array2string(adjustment, precision=8)  # numpy's own choice
