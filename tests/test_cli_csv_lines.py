@@ -49,7 +49,7 @@ def test_each_row_gets_the_line_it_starts_on_past_blank_lines():
     assert row_lines(block, 10, 5) == [10, 13, 15, 15, 15]
     assert row_lines(b"\n\n", 7, 2) == [7, 7]
     # a row whose quoted cell spans lines is on the line it starts on
-    assert row_lines(b'1,"a\n\nb"\n2,c\n"x\ny",3\n', 5, 3) == [5, 8, 9]
+    assert row_lines(b'1,"a\n\nb"\n2,c\n"x\ny",3\n4,d\n', 5, 4) == [5, 8, 9, 11]
 
 
 def test_piece_lines_read_the_piece_from_its_file(tmp_path):
@@ -92,6 +92,7 @@ def test_an_unquoted_line_with_another_field_count_is_refused(block, separator, 
     b'1,"a,b,c"\n',                             # separators inside quotes are not counted here
     b'1,"first\nno separator, or, many, here\nend"\n3,4\n',  # lines inside a quoted field
     b"1\t2\n",                                  # a tab-separated line of two fields
+    b'"a\nb",1\n"c\n, , , ,\nd",2\n',              # inside a field after three quotes
 ])
 def test_blank_quoted_and_inside_quote_lines_pass(block):
     separator = "\t" if b"\t" in block else ","
