@@ -48,6 +48,7 @@ def test_each_row_gets_the_line_it_starts_on_past_blank_lines():
     # more rows than non-blank lines (pandas' count is the truth): the last line repeats
     assert row_lines(block, 10, 5) == [10, 13, 15, 15, 15]
     assert row_lines(b"\n\n", 7, 2) == [7, 7]
+    assert row_lines(b"!\n \n?\n", 3, 2) == [3, 5]  # one column: '!' is a row, ' ' is not
     # a row whose quoted cell spans lines is on the line it starts on
     assert row_lines(b'1,"a\n\nb"\n2,c\n"x\ny",3\n4,d\n', 5, 4) == [5, 8, 9, 11]
 
