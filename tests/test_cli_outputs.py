@@ -280,3 +280,27 @@ def test_another_failure_of_standard_output_is_an_unexpected_error(lights, monke
     assert main(["inspect", str(model)]) == 1
     assert capsys.readouterr().err == (f"error: PermissionError: [Errno {errno.EACCES}] "
                                        f"Permission denied (run with --debug for details)\n")
+
+
+class ClosedFullDisk(FullDisk):
+    """A full standard output that has no file descriptor any more (closed)."""
+
+    def fileno(self):
+        raise ValueError("I/O operation on closed file")
+
+
+def test_a_full_standard_output_without_a_descriptor_is_still_exit_73(lights, monkeypatch,
+                                                                      capsys):
+    _, model = lights
+    monkeypatch.setattr(sys, "stdout", ClosedFullDisk())
+    assert main(["inspect", str(model)]) == 73
+    assert capsys.readouterr().err == ("error: cannot write the output (No space left on "
+                                       "device)\n")
+
+
+def test_an_output_that_is_an_input_is_refused_naming_both(lights, capsys):
+    data, model = lights
+    code, out, err = run(capsys, "predict", model, data, "-o", data)
+    assert (code, out) == (2, "")
+    assert err == (f"-o {data} is the same file as DATA.csv {data}; it would be "
+                   f"overwritten: choose another name\n")
