@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 pytest.importorskip("sklearn")
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+
 from glassnet.sklearn import MLPClassifier, MLPRegressor  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -171,3 +173,40 @@ def test_training_that_diverges_is_named_with_the_learning_rate(data):
     with pytest.raises(ValueError, match="learning_rate_init=1e\\+30"):
         small(MLPRegressor, solver="sgd", learning_rate_init=1e30, max_iter=5).fit(
             X * 1e10, y * 1e10)
+
+
+def test_the_models_training_summary_holds_the_settings_and_fitted_numbers(data):
+    X, y, _ = data
+    model = small(max_iter=3, random_state=np.random.RandomState(0),
+                  hidden_layer_sizes=5).fit(X, y)
+    summary = model.to_model().training
+    assert summary["estimator"] == "glassnet.sklearn.MLPClassifier"
+    assert summary["n_iter"] == 3 and summary["t"] == 3 * 300
+    assert summary["loss"] == model.loss_ and type(summary["loss"]) is float
+    assert summary["best_loss"] == min(model.loss_curve_)
+    assert summary["best_validation_score"] is None
+    parameters = summary["parameters"]
+    assert parameters["hidden_layer_sizes"] == [5] and parameters["max_iter"] == 3
+    assert parameters["random_state"].startswith("RandomState(MT19937)")  # its repr
+    assert parameters["solver"] == "adam" and parameters["class_weight"] is None
+    regressor = small(MLPRegressor, early_stopping=True, max_iter=3).fit(X, y)
+    stopped = regressor.to_model()
+    assert stopped.training["best_loss"] is None and stopped.task == "regression"
+    assert stopped.training["best_validation_score"] == max(regressor.validation_scores_)
+
+
+@pytest.mark.parametrize("solver, name", [("adam", "Stochastic Optimizer"),
+                                          ("lbfgs", "L-BFGS")])
+def test_reaching_max_iter_warns_naming_the_solver(data, solver, name):
+    X, y, _ = data
+    with pytest.warns(ConvergenceWarning, match=f"^{name}: Maximum iterations \\(2\\) reached "
+                                                "and the optimization hasn't converged yet.$"):
+        small(solver=solver, max_iter=2).fit(X, y)
+
+
+def test_stopping_early_or_partial_fit_does_not_warn(data):
+    X, y, _ = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        small(max_iter=50, n_iter_no_change=1, tol=1.0).fit(X, y)
+        small().partial_fit(X, y, classes=[0, 1])
