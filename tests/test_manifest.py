@@ -203,3 +203,51 @@ def test_a_multilabel_model_with_a_sigmoid_loss_loads(tmp_path):
     model = Model(mlp([2, 2], rng=0), BinaryCrossEntropy(), "multilabel", ["p", "q"])
     save(model, tmp_path / "m.glassnet")
     assert load(tmp_path / "m.glassnet").task == "multilabel"
+
+
+@pytest.mark.parametrize("key, value, match", [
+    ("feature_names", ["x", 2], "^.*feature_names must be a list of str, got \\['x', 2\\]$"),
+    ("feature_names", "xy", "feature_names must be a list of str, got 'xy'"),
+    ("class_labels", ["a", None, "c"], "class_labels must be a list of str/int/float/bool, "
+                                        "got \\['a', None, 'c'\\]"),
+    ("class_labels", {"a": 1}, "class_labels must be a list of str/int/float/bool"),
+])
+def test_names_and_labels_of_the_wrong_kind_are_refused(classifier, tmp_path, key, value,
+                                                        match):
+    refused(tmp_path, classifier, lambda m: m.update({key: value}), match)
+
+
+def test_a_target_scaling_fits_any_output_count_as_one_number_and_a_bare_network(tmp_path):
+    network = mlp([2, 3], rng=0)
+    one = Model(network, SquaredError(), "regression",
+                target_scaling={"mean": 1.0, "scale": 2.0})
+    save(one, tmp_path / "one.glassnet")
+    assert load(tmp_path / "one.glassnet").target_scaling == {"mean": 1.0, "scale": 2.0}
+    bare = Model(mlp([2, 2], rng=0), target_scaling={"mean": [0.0, 1.0], "scale": [1.0, 3.0]})
+    save(bare, tmp_path / "bare.glassnet")
+    loaded = load(tmp_path / "bare.glassnet")
+    assert loaded.task is None and loaded.target_scaling["scale"] == [1.0, 3.0]
+
+
+def test_a_losss_settings_are_written_and_read_back(tmp_path):
+    from glassnet.losses import Huber
+
+    model = Model(mlp([2, 1], rng=0), Huber(delta=2.5, reduction="sum"), "regression")
+    manifest, _ = describe(model)
+    assert manifest["loss"] == {"name": registry_name(Huber), "config": {"delta": 2.5,
+                                                                         "reduction": "sum"}}
+    save(model, tmp_path / "h.glassnet")
+    loss = load(tmp_path / "h.glassnet").loss
+    assert isinstance(loss, Huber) and (loss.delta, loss.reduction) == (2.5, "sum")
+    binary = Model(mlp([2, 1], rng=0), BinaryCrossEntropy(from_logits=False, eps=1e-9),
+                   "classification", ["no", "yes"])
+    assert describe(binary)[0]["loss"]["config"] == {"from_logits": False, "reduction": "mean",
+                                                     "eps": 1e-9}
+    save(binary, tmp_path / "b.glassnet")
+    assert load(tmp_path / "b.glassnet").loss.from_logits is False
+
+
+def registry_name(cls) -> str:
+    from glassnet import registry
+
+    return next(name for name, value in registry.LOSSES.items() if value is cls)
