@@ -222,3 +222,24 @@ def test_a_port_in_use_is_exit_1_suggesting_port_0(capsys):
     assert captured.out == ""
     assert captured.err.startswith("error: cannot listen on 127.0.0.1:65535 (")
     assert captured.err.endswith("); try --port 0\n")
+
+
+@pytest.mark.parametrize("flags, port, query", [
+    ([], 8765, {}), (["--preset", "xor"], 8765, {"preset": "xor"}),
+    (["--port", "9000", "--preset", ""], 9000, {})])
+def test_the_command_asks_for_its_default_port_and_the_preset(monkeypatch, capsys, flags,
+                                                              port, query):
+    """A stand-in Playground records what it was asked for and cannot listen."""
+    import errno
+
+    asked = []
+
+    def cannot_listen(port, query):
+        asked.append((port, query))
+        raise OSError(errno.EADDRINUSE, "Address already in use")
+
+    monkeypatch.setattr("glassnet.playground.server.Playground", cannot_listen)
+    assert main(["playground", "--no-browser", *flags]) == 1
+    assert asked == [(port, query)]
+    assert capsys.readouterr().err == (f"error: cannot listen on 127.0.0.1:{port} (Address "
+                                       f"already in use); try --port 0\n")
