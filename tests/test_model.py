@@ -194,3 +194,21 @@ def test_rows_given_as_an_array_must_be_a_table_of_the_encoders_columns(rng):
     with pytest.raises(ValueError, match="inputs must have 1 columns \\(size\\), got shape "
                                          "\\(2,\\)"):
         model.predict(np.array([1.0, 2.0]))
+
+
+def test_a_multilabel_model_needs_one_label_per_output(rng):
+    with pytest.raises(ValueError, match="^class_labels has 2 labels but the network has 1 "
+                                         "output\\(s\\)$"):
+        Model(mlp([2, 1], rng=rng), BinaryCrossEntropy(), "multilabel", ["a", "b"])
+    with pytest.raises(ValueError, match="^class_labels must be distinct labels for a "
+                                         "multilabel model, got \\['a', 'a'\\]$"):
+        Model(mlp([2, 2], rng=rng), BinaryCrossEntropy(), "multilabel", ["a", "a"])
+    assert Model(mlp([2, 3], rng=rng), BinaryCrossEntropy(), "multilabel",
+                 ("a", "b", "c")).class_labels == ["a", "b", "c"]
+
+
+def test_a_regression_takes_no_labels_check_and_keeps_what_it_is_given(rng):
+    model = Model(mlp([2, 2], rng=rng), SquaredError(), "regression", class_labels=["x"],
+                  feature_names=("a", "b"), training={"epochs": 1})
+    assert model.class_labels == ["x"] and model.feature_names == ["a", "b"]
+    assert model.training == {"epochs": 1}
