@@ -104,3 +104,18 @@ def test_plot_of_a_missing_model_is_exit_66(tmp_path, capsys):
     assert (code, out) == (66, "")
     assert err == f"error: {missing}: cannot read the model (No such file or directory)\n"
     assert not (tmp_path / "p.png").exists()
+
+
+def test_inspect_of_a_model_with_columns_lists_the_columns_not_the_features(tmp_path, capsys):
+    from glassnet.preprocessing import ColumnEncoder
+
+    encoder = ColumnEncoder([{"name": "size", "categories": None},
+                             {"name": "colour", "categories": ["blue", "red"]}])
+    model = Model(mlp([3, 1], rng=0), SquaredError(), "regression", preprocessing=encoder,
+                  feature_names=["size", "colour"])
+    code, out, _ = run(capsys, "inspect", saved(tmp_path, model))
+    lines = out.splitlines()
+    assert code == 0 and [line.split(":")[0] for line in lines[-2:]] == \
+        ["column 'size'", "column 'colour'"]
+    assert "'blue', 'red'" in lines[-1]
+    assert not any(line.startswith(("features:", "classes:")) for line in lines)

@@ -23,13 +23,14 @@ class Shift(Layer):
     key = "features"  # the config key array_shapes reads
     fails = False  # whether building from a config raises an unexpected error
     extra = False  # whether the built layer holds a second buffer array_shapes omits
+    wide = False  # whether the built layer's offset is one wider than array_shapes says
 
     def __init__(self, features: int):
         super().__init__()
         if Shift.fails:
             raise RuntimeError("cannot build")
         self.in_features = self.out_features = features
-        self.buffers = {"offset": np.arange(features, dtype=np.float64)}
+        self.buffers = {"offset": np.arange(features + Shift.wide, dtype=np.float64)}
         if Shift.extra:
             self.buffers["scale"] = np.ones(features)
 
@@ -53,6 +54,7 @@ def shift_registered():
     register(Shift)
     yield
     Shift.shapes, Shift.key, Shift.fails, Shift.extra = None, "features", False, False
+    Shift.wide = False
     for kind, table in registry.KINDS.items():
         table.clear()
         table.update(saved[kind])
@@ -133,6 +135,15 @@ def test_a_built_layer_holding_arrays_its_class_does_not_declare_is_refused(
     with pytest.raises(ModelFileError, match=f"^{path}: layer 1 \\(Shift\\): has arrays "
                                              f"\\['offset', 'scale'\\], its class declares "
                                              f"\\['offset'\\]$"):
+        load(path)
+
+
+def test_a_built_layer_whose_array_differs_from_the_files_is_refused(shift_registered,
+                                                                    tmp_path):
+    path = saved_then(tmp_path, wide=True)
+    with pytest.raises(ModelFileError, match=f"^{path}: layer 1 \\(Shift\\): array offset is "
+                                             f"float64 \\(3,\\), the file gives float64 "
+                                             f"\\(2,\\)$"):
         load(path)
 
 
