@@ -119,3 +119,12 @@ def test_inspect_of_a_model_with_columns_lists_the_columns_not_the_features(tmp_
         ["column 'size'", "column 'colour'"]
     assert "'blue', 'red'" in lines[-1]
     assert not any(line.startswith(("features:", "classes:")) for line in lines)
+
+
+def test_inspect_cuts_a_long_training_value_to_400_characters(tmp_path, capsys):
+    path = saved(tmp_path, Model(mlp([2, 1], rng=0), SquaredError(), "regression",
+                                 training={"note": "x" * 500, "short": "y" * 400}))
+    code, out, _ = run(capsys, "inspect", path)
+    lines = out.splitlines()
+    assert code == 0
+    assert "note: " + "x" * 397 + "..." in lines and "short: " + "y" * 400 in lines

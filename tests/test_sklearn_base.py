@@ -210,3 +210,26 @@ def test_stopping_early_or_partial_fit_does_not_warn(data):
         warnings.simplefilter("error", ConvergenceWarning)
         small(max_iter=50, n_iter_no_change=1, tol=1.0).fit(X, y)
         small().partial_fit(X, y, classes=[0, 1])
+
+
+@pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])
+def test_fitted_attributes_and_to_model_need_a_fit(estimator):
+    from sklearn.exceptions import NotFittedError
+
+    model = small(estimator)
+    for use in (lambda: model.coefs_, lambda: model.intercepts_, model.to_model,
+                lambda: model.predict(np.ones((1, 4)))):
+        with pytest.raises(NotFittedError):
+            use()
+
+
+def test_coefs_and_intercepts_are_live_views_of_the_network(data):
+    X, y, _ = data
+    model = small(hidden_layer_sizes=(3, 2), max_iter=1).fit(X, y)
+    assert [w.shape for w in model.coefs_] == [(4, 3), (3, 2), (2, 1)]
+    assert [b.shape for b in model.intercepts_] == [(3,), (2,), (1,)]
+    model.coefs_[0][...] = 0.0
+    model.intercepts_[0][...] = 0.0
+    hidden = model.network_.layers[0]
+    assert not hidden.params["weights"].any() and not hidden.params["bias"].any()
+    assert model.n_layers_ == 4 and model.n_outputs_ == 1
