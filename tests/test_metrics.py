@@ -171,3 +171,15 @@ def test_the_refusal_of_logits_names_the_first_value_outside_zero_one():
         accuracy([0, 1, 1], np.array([[0.25], [0.75], [1.5]]))
     with pytest.raises(ValueError, match=r"\[0, 1\]; got -0\.5, which looks like a logit"):
         accuracy([0, 1, 1], np.array([[0.25], [-0.5], [1.5]]))
+
+
+def test_r2_of_a_constant_target_warns_of_nothing():
+    # a constant column has no spread to divide by: its score comes from the residual alone,
+    # without a division by zero numpy would warn about (as scikit-learn's r2_score)
+    import warnings
+
+    targets = np.array([[3.0, 1.0], [3.0, 2.0], [3.0, 4.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert r2_score(targets, targets) == 1.0
+        assert r2_score(targets, targets + [[1.0, 0.0]] * 3) == 0.5

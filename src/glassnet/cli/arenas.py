@@ -22,7 +22,7 @@ def limit_arenas(arenas: int = ARENAS) -> bool:
     """Ask glibc's malloc for at most ``arenas`` arenas from now on; whether it agreed."""
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # not glibc (macOS, Windows): nothing to set
+    except (OSError, AttributeError, TypeError):  # not glibc (macOS, Windows): nothing to set
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     return mallopt(M_ARENA_MAX, arenas) == 1
