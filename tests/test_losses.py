@@ -354,3 +354,15 @@ def test_a_pickled_loss_carries_its_settings_not_the_data_it_last_saw(loss, rng)
     with pytest.raises(RuntimeError, match="backward needs forward first"):
         copy.backward()
     assert copy(predictions, targets) == loss(predictions, targets)  # still works
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+def test_softmax_cross_entropy_reads_a_column_of_labels_as_labels_from_two_classes_up(classes):
+    # a (batch, 1) column of integer labels is the labels themselves for any softmax of two
+    # or more outputs, the same loss and gradient as the flat (batch,) labels
+    rng = np.random.default_rng(3)
+    logits = rng.standard_normal((6, classes))
+    labels = np.arange(6) % classes
+    flat, column = SoftmaxCrossEntropy(), SoftmaxCrossEntropy()
+    assert column(logits, labels.reshape(-1, 1)) == flat(logits, labels)
+    np.testing.assert_array_equal(column.backward(), flat.backward())
