@@ -366,3 +366,13 @@ def test_softmax_cross_entropy_reads_a_column_of_labels_as_labels_from_two_class
     flat, column = SoftmaxCrossEntropy(), SoftmaxCrossEntropy()
     assert column(logits, labels.reshape(-1, 1)) == flat(logits, labels)
     np.testing.assert_array_equal(column.backward(), flat.backward())
+
+
+def test_huber_with_a_delta_of_two_by_hand():
+    # per value: 0.5 r^2 where |r| <= delta, else delta (|r| - delta / 2); mean over outputs
+    loss = Huber(delta=2.0)
+    predictions = np.array([[0.0, 5.0], [1.5, -4.0]])
+    targets = np.zeros((2, 2))
+    # row 1: 0 and 2 (5 - 1) = 8 -> 4; row 2: 0.5 * 2.25 = 1.125 and 2 (4 - 1) = 6 -> 3.5625
+    np.testing.assert_allclose(loss.per_sample(predictions, targets), [4.0, 3.5625], rtol=1e-15)
+    assert loss(predictions, targets) == pytest.approx((4.0 + 3.5625) / 2, rel=1e-15)

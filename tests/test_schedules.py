@@ -144,3 +144,11 @@ def test_reduce_on_plateau_counts_a_nan_as_a_stalled_epoch_from_the_first_one():
     used, optimizer = rates(schedule, 3, learning_rate=1.0, extra=[Script(values)])
     assert used == [1.0, 0.5, 0.5]
     assert optimizer.learning_rate == 0.25
+
+
+def test_reduce_on_plateau_default_min_delta_counts_a_fall_of_two_ten_thousandths():
+    # val_loss falls by 2e-4 every epoch, more than the default min_delta of 1e-4: every
+    # epoch improves, so the rate is never reduced (the test above bounds it from below)
+    values = [1.0 - 2e-4 * epoch for epoch in range(13)]
+    used, _ = rates(ReduceOnPlateau(), 13, learning_rate=1.0, extra=[Script(values, "val_loss")])
+    assert used == [1.0] * 13
