@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from builders import fixed_network
 from cli_helpers import run, write_csv
 
 import glassnet
@@ -19,13 +20,6 @@ from glassnet import load, save
 from glassnet.losses import BinaryCrossEntropy, SquaredError
 from glassnet.model import Model
 from glassnet.network import mlp
-
-
-def fixed_network(weights, bias):
-    network = mlp([len(weights), len(bias)], rng=0)
-    network.layers[0].params["weights"][...] = weights
-    network.layers[0].params["bias"][...] = bias
-    return network
 
 
 @pytest.fixture

@@ -6,19 +6,12 @@ outputs against one column) with its exit code and one line."""
 from __future__ import annotations
 
 import pytest
+from builders import fixed_network
 from cli_helpers import run, write_csv
 
 from glassnet import save
 from glassnet.losses import SquaredError
 from glassnet.model import Model
-from glassnet.network import mlp
-
-
-def fixed_network(weights, bias):
-    network = mlp([len(weights), len(bias)], rng=0)
-    network.layers[0].params["weights"][...] = weights
-    network.layers[0].params["bias"][...] = bias
-    return network
 
 
 @pytest.fixture

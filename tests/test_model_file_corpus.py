@@ -9,13 +9,12 @@ import hashlib
 import io
 import json
 import pickle
-import struct
 import tracemalloc
 import zipfile
-import zlib
 
 import numpy as np
 import pytest
+from builders import stored_zip
 
 from glassnet.layers import Dense
 from glassnet.losses import SoftmaxCrossEntropy
@@ -270,33 +269,9 @@ def test_members_outside_the_file_are_refused(good, tmp_path):
     refused(tmp_path, patched(good, 4, "size", 2**30), "beyond the archive")
 
 
-def stored_zip(members: dict[str, bytes]) -> bytes:
-    """A zip body (no comment length) of stored members, written field by field (zipfile
-    takes seconds for 100,000 members); zip64 end records when there are over 65535."""
-    local, central, offset = [], [], 0
-    for name, data in members.items():
-        encoded, crc = name.encode(), zlib.crc32(data)
-        sizes = (crc, len(data), len(data), len(encoded), 0)
-        local.append(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, *sizes)
-                     + encoded + data)
-        central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, *sizes,
-                                   0, 0, 0, 0, offset) + encoded)
-        offset += len(local[-1])
-    directory, count = b"".join(central), len(members)
-    end = b""
-    if count > 0xFFFF:
-        end = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count,
-                          len(directory), offset)
-        end += struct.pack("<4sLQL", b"PK\x06\x07", 0, offset + len(directory), 1)
-    short_count = min(count, 0xFFFF)
-    end += struct.pack("<4s4H2L", b"PK\x05\x06", 0, 0, short_count, short_count,
-                       len(directory), offset)
-    return b"".join(local) + directory + end
-
-
 def test_the_hand_written_zip_is_a_zip_glassnet_reads(good, tmp_path):
     path = tmp_path / "by_hand.glassnet"
-    path.write_bytes(with_digest(stored_zip(members_of(good))))
+    path.write_bytes(with_digest(stored_zip(members_of(good).items())))
     assert load(path).class_labels == ["a", "b", "c"]
 
 
@@ -304,14 +279,14 @@ def test_a_hundred_thousand_stray_members_are_refused_before_the_directory_is_re
         good, tmp_path):
     members = dict(members_of(good), **{f"stray/{index}": b"" for index in range(100_000)})
     # (zipfile itself would take seconds to parse this directory: it is refused before that)
-    message = refused(tmp_path, with_digest(stored_zip(members)),
+    message = refused(tmp_path, with_digest(stored_zip(members.items())),
                       "holds 65535 or more members, more than the 10000")
     assert len(message) < 300
 
 
 def test_thousands_of_stray_members_give_one_short_line(good, tmp_path):
     members = dict(members_of(good), **{f"stray/{index}": b"" for index in range(5_000)})
-    message = refused(tmp_path, with_digest(stored_zip(members)), "5000 unexpected member")
+    message = refused(tmp_path, with_digest(stored_zip(members.items())), "5000 unexpected member")
     assert len(message) < 1000 and "\n" not in message and "and 4995 more" in message
 
 

@@ -10,9 +10,9 @@ import io
 import json
 import struct
 import zipfile
-import zlib
 
 import pytest
+from builders import stored_zip
 
 from glassnet.model import Model
 from glassnet.modelfile import DIGEST_PREFIX, MAX_MEMBERS
@@ -23,23 +23,6 @@ from glassnet.serialization import ModelFileError, describe, load, pack
 def with_digest(body: bytes) -> bytes:
     comment = DIGEST_PREFIX + hashlib.sha256(body).hexdigest().encode()
     return body + len(comment).to_bytes(2, "little") + comment
-
-
-def stored_zip(members: list[tuple[str, bytes]]) -> bytes:
-    """A zip body (no comment length) of stored members, in order, names may repeat."""
-    local, central, offset = [], [], 0
-    for name, data in members:
-        encoded, crc = name.encode(), zlib.crc32(data)
-        sizes = (crc, len(data), len(data), len(encoded), 0)
-        local.append(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, *sizes)
-                     + encoded + data)
-        central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, *sizes,
-                                   0, 0, 0, 0, offset) + encoded)
-        offset += len(local[-1])
-    directory = b"".join(central)
-    end = struct.pack("<4s4H2L", b"PK\x05\x06", 0, 0, len(members), len(members),
-                      len(directory), offset)
-    return b"".join(local) + directory + end
 
 
 @pytest.fixture(scope="module")

@@ -32,12 +32,7 @@ POOL.threads = available_cores()
 def set_threads(count: int) -> None:
     """Use up to ``count`` threads (>= 1) for ``predict``'s chunks; 1 runs them in turn.
     The default is ``elementwise.available_cores()``."""
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ValueError(f"count must be a whole number >= 1, got {count!r}")
-    if count != POOL.threads and POOL.executor is not None:
-        POOL.executor.shutdown(wait=True)
-        POOL.executor = None
-    POOL.threads = count
+    POOL.resize(count)
 
 
 def get_threads() -> int:

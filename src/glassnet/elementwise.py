@@ -51,6 +51,16 @@ class Pool:
         """After a fork the parent's threads are gone from the child: start anew."""
         self.executor = None
 
+    def resize(self, count: int) -> None:
+        """Use ``count`` threads (a whole number >= 1) from now on; running threads of
+        another count are stopped, once their work is done."""
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"count must be a whole number >= 1, got {count!r}")
+        if count != self.threads and self.executor is not None:
+            self.executor.shutdown(wait=True)
+            self.executor = None
+        self.threads = count
+
 
 POOL = Pool()
 if hasattr(os, "register_at_fork"):
@@ -60,12 +70,7 @@ if hasattr(os, "register_at_fork"):
 def set_threads(count: int) -> None:
     """Use ``count`` threads (>= 1) for the elementwise work on flat vectors; 1 (the
     default) turns the splitting off. ``available_cores()`` is a sensible count."""
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ValueError(f"count must be a whole number >= 1, got {count!r}")
-    if count != POOL.threads and POOL.executor is not None:
-        POOL.executor.shutdown(wait=True)
-        POOL.executor = None
-    POOL.threads = count
+    POOL.resize(count)
 
 
 def get_threads() -> int:
