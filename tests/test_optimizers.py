@@ -193,8 +193,8 @@ def test_default_steps_by_hand():
         (lambda: SGD(learning_rate="0.1"), TypeError, "learning_rate must be a number"),
         (lambda: GradientDescent(0.0), ValueError, "learning_rate must be > 0, got 0.0"),
         (lambda: Adam(learning_rate=-0.5), ValueError, "learning_rate must be > 0, got -0.5"),
-        (lambda: SGD(momentum=1.0), ValueError, r"momentum must be in \[0, 1\), got 1.0"),
-        (lambda: SGD(momentum=-0.1), ValueError, r"momentum must be in \[0, 1\), got -0.1"),
+        (lambda: SGD(momentum=1.5), ValueError, r"momentum must be in \[0, 1\], got 1.5"),
+        (lambda: SGD(momentum=-0.1), ValueError, r"momentum must be in \[0, 1\], got -0.1"),
         (
             lambda: SGD(momentum=0.0, nesterov=True),
             ValueError,
@@ -404,3 +404,31 @@ def test_a_parameter_that_changes_precision_is_stepped_in_its_new_precision(make
     fresh.step({"w": fresh_parameter}, {"w": gradient})
     assert parameter.dtype == np.float32
     assert parameter.tobytes() == fresh_parameter.tobytes()
+
+
+# --- SGD with momentum 1 (appended by the stream helper) ---------------------------------
+
+
+def test_sgd_momentum_one_keeps_the_velocity_undamped():
+    # v <- 1 * v - 0.1 g;  w <- w + v: the velocity is the sum of all steps so far, as
+    # scikit-learn's MLP allows (its momentum is in [0, 1])
+    v1 = [-0.1 * 0.5, -0.1 * -1.0]  # [-0.05, 0.1]
+    w1 = [1.0 + v1[0], -2.0 + v1[1]]  # [0.95, -1.9]
+    v2 = [v1[0] - 0.1 * 0.25, v1[1] - 0.1 * 0.5]  # [-0.075, 0.05]
+    w2 = [w1[0] + v2[0], w1[1] + v2[1]]  # [0.875, -1.85]
+    v3 = [v2[0] - 0.1 * -1.0, v2[1] - 0.1 * 2.0]  # [0.025, -0.15]
+    w3 = [w2[0] + v3[0], w2[1] + v3[1]]  # [0.9, -2.0]
+    assert_trajectory(SGD(learning_rate=0.1, momentum=1.0), [w1, w2, w3])
+    np.testing.assert_allclose(w3, [0.9, -2.0])
+
+
+def test_sgd_nesterov_momentum_one():
+    # v <- v - 0.1 g;  w <- w + v - 0.1 g
+    v1 = [-0.05, 0.1]
+    w1 = [1.0 + v1[0] - 0.1 * 0.5, -2.0 + v1[1] - 0.1 * -1.0]  # [0.9, -1.8]
+    v2 = [v1[0] - 0.1 * 0.25, v1[1] - 0.1 * 0.5]  # [-0.075, 0.05]
+    w2 = [w1[0] + v2[0] - 0.1 * 0.25, w1[1] + v2[1] - 0.1 * 0.5]  # [0.8, -1.8]
+    v3 = [v2[0] - 0.1 * -1.0, v2[1] - 0.1 * 2.0]  # [0.025, -0.15]
+    w3 = [w2[0] + v3[0] - 0.1 * -1.0, w2[1] + v3[1] - 0.1 * 2.0]  # [0.925, -2.15]
+    assert_trajectory(SGD(learning_rate=0.1, momentum=1.0, nesterov=True), [w1, w2, w3])
+    np.testing.assert_allclose(w3, [0.925, -2.15])

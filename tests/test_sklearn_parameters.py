@@ -79,7 +79,9 @@ def test_dropout_needs_a_stochastic_solver():
 @pytest.mark.parametrize("settings", [
     {"alpha": 0.0}, {"tol": 0.0}, {"power_t": 0.0, "solver": "sgd",
                                    "learning_rate": "invscaling"},
-    {"momentum": 0.0, "solver": "sgd"}, {"momentum": 1.0},  # SGD itself refuses 1
+    {"momentum": 0.0, "solver": "sgd"}, {"momentum": 1.0},
+    {"momentum": 1.0, "solver": "sgd"}, {"momentum": 1.0, "solver": "sgd",
+                                         "nesterovs_momentum": False},
     {"beta_1": 0.0}, {"beta_2": 0.0}, {"validation_fraction": 0.0}, {"dropout": 0.0},
     {"max_iter": 1}, {"max_fun": 1, "solver": "lbfgs"}, {"batch_size": 1},
     {"n_iter_no_change": 1}, {"n_iter_no_change": np.inf}, {"verbose": 0},
@@ -104,3 +106,30 @@ def test_the_regressor_refuses_another_loss_and_the_classifier_has_none():
         fitted(MLPRegressor, loss="huber")
     assert "loss" not in MLPClassifier().get_params()
     assert fitted(MLPRegressor, loss="squared_error").n_iter_ == 1
+
+
+@pytest.mark.parametrize("nesterov", [True, False], ids=["nesterov", "plain"])
+@pytest.mark.parametrize("estimator", ["MLPClassifier", "MLPRegressor"])
+def test_sgd_with_momentum_one_steps_as_scikit_learns(estimator, nesterov):
+    # momentum=1 is in scikit-learn's interval [0, 1]: an undamped velocity, v <- v - lr g
+    reference = pytest.importorskip("sklearn.neural_network")
+    settings = dict(hidden_layer_sizes=(3,), solver="sgd", momentum=1.0, batch_size=len(X),
+                    nesterovs_momentum=nesterov, shuffle=False, learning_rate_init=0.05)
+    targets = Y if estimator == "MLPClassifier" else X[:, 0] - X[:, 1]
+    ours = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}[estimator](**settings)
+    theirs = getattr(reference, estimator)(**settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a few epochs do not converge
+        for model in (ours, theirs):  # the first fit sets the shapes
+            model.set_params(max_iter=1).fit(X, targets)
+        rng = np.random.default_rng(3)
+        for mine, other in zip(ours.coefs_ + ours.intercepts_,
+                               theirs.coefs_ + theirs.intercepts_, strict=True):
+            mine[...] = other[...] = rng.uniform(-0.5, 0.5, mine.shape)
+        for model in (ours, theirs):  # a new fit starts a new optimizer, its velocity at 0
+            model.set_params(warm_start=True, max_iter=4).fit(X, targets)
+    assert ours.n_iter_ == theirs.n_iter_ == 4
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-12)
+    for mine, other in zip(ours.coefs_ + ours.intercepts_,
+                           theirs.coefs_ + theirs.intercepts_, strict=True):
+        np.testing.assert_allclose(mine, other, rtol=1e-12, atol=1e-15)

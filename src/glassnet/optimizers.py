@@ -161,7 +161,8 @@ class SGD(Optimizer):
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0,
                  nesterov: bool = False):
         super().__init__(learning_rate)
-        self.momentum = float(check_fraction("momentum", momentum))
+        # momentum 1 is undamped (v sums every step), allowed as scikit-learn allows it
+        self.momentum = float(check_fraction("momentum", momentum, allow_one=True))
         if nesterov and momentum == 0:
             raise ValueError("nesterov=True needs momentum > 0, got momentum=0")
         self.nesterov = bool(nesterov)
