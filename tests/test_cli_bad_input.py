@@ -203,3 +203,30 @@ def test_predict_output_that_cannot_be_written_is_exit_73(lights, tmp_path, caps
     data = write_csv(tmp_path / "d.csv", ["colour", "noise"], [("red", 0.1)])
     code, _, err = run(capsys, "predict", lights, data, "-o", tmp_path / "no" / "out.csv")
     assert code == 73 and "out.csv: cannot write" in err
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    ("a,-2.5,species", "looks like data ('-2.5'), not column names; add a header line naming "
+                       "the columns"),
+    ("a,,species", "column 2 has no name"),
+    ("a,a,species", "column name 'a' appears twice"),
+])
+@pytest.mark.parametrize("options", [(), ("--stream",), ("--stream", "--chunk-rows", "1")])
+def test_a_bad_header_after_blank_lines_is_named_by_its_own_line(tmp_path, capsys, header,
+                                                                 message, options):
+    path = tmp_path / "data.csv"
+    path.write_text("\n  \n\r\n" + header + "\n1,2,x\n3,4,y\n", encoding="utf-8")
+    code, out, err = run(capsys, "train", path, "--target", "species", "-o",
+                         tmp_path / "m.glassnet", *options)
+    assert (code, out, err) == (65, "", f"error: {path}, line 4: {message}\n")
+
+
+def test_a_bad_header_of_a_later_file_in_a_folder_is_named_by_its_own_line(tmp_path, capsys):
+    (tmp_path / "parts").mkdir()
+    write_csv(tmp_path / "parts" / "a.csv", ["x", "species"], [(1, "left"), (2, "right")])
+    later = tmp_path / "parts" / "b.csv"
+    later.write_text("\n\nx,x\n1,left\n", encoding="utf-8")
+    code, out, err = run(capsys, "train", tmp_path / "parts", "--target", "species",
+                         "--stream", "-o", tmp_path / "m.glassnet")
+    assert (code, out, err) == (65, "", f"error: {later}, line 3: column name 'x' appears "
+                                        f"twice\n")

@@ -122,7 +122,8 @@ def test_unreadable_files_are_refused_in_one_line(tmp_path):
 ])
 def test_column_names_are_checked(tmp_path, header, message):
     if not header:
-        assert refusal(written(tmp_path, "\n \n,\n1,2\n")) == ", line 1: column 2 has no name"
+        # the header is the first line that is not blank: line 3 here
+        assert refusal(written(tmp_path, "\n \n,\n1,2\n")) == ", line 3: column 2 has no name"
         return
     row = ",".join(["1"] * (header.count(",") + 1))
     path = written(tmp_path, f"{header}\n{row}\n")
@@ -147,6 +148,6 @@ def test_reading_without_pandas_names_the_extra_to_install(tmp_path, monkeypatch
 def test_a_lone_unnamed_column_is_refused_not_taken_for_row_names():
     from glassnet.cli.data import check_header
 
-    with pytest.raises(CommandError, match="^f.csv, line 1: column 1 has no name$"):
-        check_header("f.csv", [" "])
-    assert check_header("f.csv", [" ", "a"]) == ["(row names)", "a"]
+    with pytest.raises(CommandError, match="^f.csv, line 2: column 1 has no name$"):
+        check_header("f.csv", [" "], 2)
+    assert check_header("f.csv", [" ", "a"], 1) == ["(row names)", "a"]

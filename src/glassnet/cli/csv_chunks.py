@@ -92,9 +92,9 @@ class CsvChunks:
                  missing=(), text_columns=(), cache: bool = False):
         self.paths = input_paths(spec)
         self.spec, self.chunk_rows, self.missing = spec, chunk_rows, list(missing)
-        header, self.start, _ = header_of(self.paths[0])
+        header, self.start, line = header_of(self.paths[0])
         self.separator = separator or detect_separator(header)
-        self.header = check_header(self.paths[0], cells(header, self.separator))
+        self.header = check_header(self.paths[0], cells(header, self.separator), line)
         sample = self.sample()
         self.decimal = decimal or (
             "," if self.separator != "," and has_decimal_commas(sample) else ".")
@@ -189,7 +189,7 @@ class CsvChunks:
         """(Piece, its bytes) for the file's pieces of ``chunk_rows`` lines, each checked
         (``check_block``)."""
         header, start, line = header_of(path)
-        names = check_header(path, cells(header, self.separator))
+        names = check_header(path, cells(header, self.separator), line)
         if names != self.header:
             new = [name for name in names if name not in self.header]
             what = f"the new column {shown(new[0])}" if new else \

@@ -136,7 +136,7 @@ def scan(path: str, text: str, separator: str):
             if all(not cell.strip() for cell in row) and len(row) <= 1:
                 continue
             if header is None:
-                header = check_header(path, row)
+                header = check_header(path, row, line)
             elif len(row) != len(header):
                 raise CommandError(f"{path}, line {line}: {len(row)} field(s), but the header "
                                    f"has {len(header)}", EXIT_DATA)
@@ -150,21 +150,22 @@ def scan(path: str, text: str, separator: str):
     return header, rows, lines
 
 
-def check_header(path: str, row: list[str]) -> list[str]:
-    """Stripped column names; refuses numbers, repeats and missing names (only the first
-    column may be unnamed: it holds row names)."""
+def check_header(path: str, row: list[str], line: int) -> list[str]:
+    """Stripped column names of the header ``row`` on line ``line`` (the file's first line
+    that is not blank); refuses numbers, repeats and missing names (only the first column
+    may be unnamed: it holds row names)."""
     names = [name.strip() for name in row]
     if names and not names[0] and len(names) > 1:
         names[0] = ROW_NAMES_COLUMN
     numbers = [name for name in names if is_number(name)]
     if numbers:
-        raise CommandError(f"{path}, line 1: looks like data ({shown(numbers[0])}), not column "
-                           f"names; add a header line naming the columns", EXIT_DATA)
+        raise CommandError(f"{path}, line {line}: looks like data ({shown(numbers[0])}), not "
+                           f"column names; add a header line naming the columns", EXIT_DATA)
     for index, name in enumerate(names):
         if not name:
-            raise CommandError(f"{path}, line 1: column {index + 1} has no name", EXIT_DATA)
+            raise CommandError(f"{path}, line {line}: column {index + 1} has no name", EXIT_DATA)
         if names.index(name) != index:
-            raise CommandError(f"{path}, line 1: column name {shown(name)} appears twice",
+            raise CommandError(f"{path}, line {line}: column name {shown(name)} appears twice",
                                EXIT_DATA)
     return names
 
