@@ -1,12 +1,23 @@
 """The byte-level line handling of --stream (cli/csv_lines.py): where pieces are cut (never
 inside a quoted field), the line number of each row past blank lines, and the checks made on
-each piece (NUL bytes, UTF-8, field counts of unquoted lines)."""
+each piece (NUL bytes, UTF-8, the field count of each record, as the in-memory reader counts
+it)."""
 
 from __future__ import annotations
 
 import pytest
+from cli_helpers import run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from glassnet.cli.csv_lines import Piece, PieceLines, check_block, line_ends, row_lines
+from glassnet.cli.csv_lines import (
+    Piece,
+    PieceLines,
+    check_block,
+    check_records,
+    line_ends,
+    row_lines,
+)
 from glassnet.cli.errors import CommandError
 
 
@@ -98,3 +109,50 @@ def test_an_unquoted_line_with_another_field_count_is_refused(block, separator, 
 def test_blank_quoted_and_inside_quote_lines_pass(block):
     separator = "\t" if b"\t" in block else ","
     check_block(block, Piece("data.csv", 0, len(block), 1), separator, 2)
+
+
+@pytest.mark.parametrize("line, fields", [
+    ('1, "a,b"', 3),  # a quote after a space is no quote to the CSV dialect: three fields
+    ('"1"', 1),  # a quoted line with too few fields
+    ('1,"a\nb",3', 3),  # too many fields in a record that spans two lines
+])
+def test_streaming_past_the_first_chunk_refuses_what_in_memory_refuses(tmp_path, capsys,
+                                                                       monkeypatch, line,
+                                                                       fields):
+    monkeypatch.setattr("glassnet.cli.csv_chunks.SNIFF_BYTES", 64)  # the first chunk's bytes
+    rows = "".join(f"{number},x{number % 3}\n" for number in range(40))
+    path = tmp_path / "data.csv"
+    path.write_text("n,kind\n" + rows + line + "\n" + rows, encoding="utf-8")
+    assert len(("n,kind\n" + rows).encode()) > 64  # the bad line is past the first chunk
+    expected = (65, "", f"error: {path}, line 42: {fields} field(s), but the header has 2\n")
+    for options in ((), ("--stream",), ("--stream", "--chunk-rows", "1")):
+        got = run(capsys, "train", path, "--target", "kind", "--epochs", "1", "-o",
+                  tmp_path / "m.glassnet", *options)
+        assert got == expected, options
+    assert not (tmp_path / "m.glassnet").exists()
+
+
+CELLS = ["1", "ab", "", " ", "\t", '"a,b"', '"x\ny"', '"say ""hi"""', '""', ' "a,b"', 'a"b',
+         '"a"b', ' "a"', '"\n"', '" , "', '"\t;"']
+
+
+def verdict(check, *arguments) -> str | None:
+    try:
+        check(*arguments)
+    except CommandError as error:
+        return f"{error} (exit {error.exit_code})"
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.lists(st.sampled_from(CELLS), min_size=1, max_size=4),
+                          st.sampled_from([[], ["  "]])), max_size=6),
+       st.sampled_from(["\n", "\r\n"]), st.sampled_from([",", ";", "\t"]), st.integers(1, 3))
+def test_the_field_counts_of_numpy_are_those_of_the_csv_reader(rows, newline, separator,
+                                                               width):
+    # check_block counts fields with numpy when every quote opens, closes or doubles; its
+    # verdict (refusal and message, or none) is that of reading every record with csv
+    block = "".join(separator.join(row) + newline for row in rows).encode()
+    piece = Piece("data.csv", 0, len(block), 5)
+    assert verdict(check_block, block, piece, separator, width) == \
+        verdict(check_records, piece, block.decode(), separator, width)

@@ -1,7 +1,9 @@
 """The lines of a CSV file's bytes, for ``csv_chunks``: where to cut a piece of whole lines
 (never inside a quoted field), the line number of each row, and the checks made on every
-piece before pandas reads it (NUL bytes, UTF-8, field counts of unquoted lines). Each works
-on a whole piece at once with numpy, not line by line.
+piece before pandas reads it (NUL bytes, UTF-8, the field count of each record, as
+``cli.data`` counts them). Each works on a whole piece at once with numpy, not line by line;
+a piece with a quote that the csv reader takes as text (``1, "a,b"``: after a space) is
+checked by that reader instead.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from glassnet.cli.data import field_count_error, records
 from glassnet.cli.errors import EXIT_DATA, CommandError
 
 
@@ -85,24 +88,63 @@ def line_ends(buffer: bytes, rows: int, final: bool) -> list[int]:
 
 
 def check_block(block: bytes, piece: Piece, separator: str, width: int) -> None:
-    """CommandError for NUL bytes, text that is not UTF-8, or an unquoted line whose
-    field count differs from the header's."""
+    """CommandError for NUL bytes, text that is not UTF-8, or a record whose field count
+    differs from the header's, as ``cli.data`` reads a whole file."""
     if b"\x00" in block:
         raise CommandError(f"{piece.path}: contains NUL bytes; not a CSV text file", EXIT_DATA)
     try:
-        block.decode("utf-8")
+        text = block.decode("utf-8")
     except UnicodeDecodeError as error:
         line = piece.line + block[:error.start].count(b"\n")
         raise CommandError(f"{piece.path}, line {line}: not UTF-8 text (byte 0x"
                            f"{block[error.start]:02x}); save the file as UTF-8", EXIT_DATA) \
             from None
-    array, starts, ends = lines_of(block)
-    separators = per_line(np.flatnonzero(array == ord(separator)), starts, ends)
-    quotes = per_line(np.flatnonzero(array == 34), starts, ends)
-    inside = (np.cumsum(quotes) - quotes) % 2 == 1
-    bad = (quotes == 0) & ~inside & (separators != width - 1)
-    for first in np.flatnonzero(bad).tolist():
-        if not block[starts[first]:ends[first]].strip():
-            continue  # a blank line
-        raise CommandError(f"{piece.path}, line {piece.line + first}: {separators[first] + 1} "
-                           f"field(s), but the header has {width}", EXIT_DATA)
+    array, starts, _ = lines_of(block)
+    quotes = np.flatnonzero(array == 34)
+    if not plain_quotes(array, quotes, separator):  # a quote the csv reader takes as text
+        check_records(piece, text, separator, width)
+        return
+    first_lines, fields = record_fields(array, starts, quotes, separator)
+    bounds = np.append(starts[first_lines], len(block))
+    for index in np.flatnonzero(fields != width).tolist():
+        record = block[int(bounds[index]):int(bounds[index + 1])]
+        if fields[index] > 1 or record.strip():  # not a blank line: read as cli.data does
+            check_records(piece, record.decode("utf-8"), separator, width,
+                          piece.line + int(first_lines[index]))
+
+
+def check_records(piece: Piece, text: str, separator: str, width: int,
+                  first_line: int | None = None) -> None:
+    """The readable check: every record of ``text`` read by ``cli.data.records``."""
+    for line, row in records(piece.path, text, separator, first_line or piece.line):
+        if len(row) != width:
+            raise field_count_error(piece.path, line, len(row), width)
+
+
+def plain_quotes(array: np.ndarray, quotes: np.ndarray, separator: str) -> bool:
+    """True when every quote (at byte positions ``quotes``) opens a field, closes one, or
+    doubles a quote inside one: then a quote count tells what is inside a quoted field."""
+    if len(quotes) % 2:
+        return False
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = array[np.maximum(opening - 1, 0)]
+    after = array[np.minimum(closing + 1, len(array) - 1)]
+    code = ord(separator)
+    opens = (opening == 0) | (before == code) | (before == 10) | (before == 34)
+    closes = (closing == len(array) - 1) | (after == code) | (after == 10) | (after == 13) | \
+        (after == 34)
+    return bool(opens.all() and closes.all())
+
+
+def record_fields(array: np.ndarray, starts: np.ndarray, quotes: np.ndarray,
+                  separator: str) -> tuple[np.ndarray, np.ndarray]:
+    """(the index of each record's first line, its field count): lines that start after an
+    even number of quotes start a record, separators after an even number count."""
+    counted = array == ord(separator)
+    first_lines = np.arange(len(starts))
+    if len(quotes):
+        inside = np.bitwise_xor.accumulate((array == 34).view(np.uint8))  # odd quotes so far
+        counted &= inside == 0
+        first_lines = first_lines[(starts == 0) | (inside[starts - 1] == 0)]
+    before = np.searchsorted(np.flatnonzero(counted), starts[first_lines])
+    return first_lines, np.diff(before, append=np.count_nonzero(counted)) + 1

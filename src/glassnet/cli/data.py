@@ -128,26 +128,39 @@ def has_decimal_commas(rows: list[list[str]]) -> bool:
 def scan(path: str, text: str, separator: str):
     """(header, rows of stripped cells, the line number of each row); checks names and
     field counts. A line that is empty or holds only spaces is skipped."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header, rows, lines, start = None, [], [], 1
-    try:
-        for row in reader:  # a row's line is its first (a quoted cell may span more)
-            line, start = start, reader.line_num + 1
-            if all(not cell.strip() for cell in row) and len(row) <= 1:
-                continue
-            if header is None:
-                header = check_header(path, row, line)
-            elif len(row) != len(header):
-                raise CommandError(f"{path}, line {line}: {len(row)} field(s), but the header "
-                                   f"has {len(header)}", EXIT_DATA)
-            else:
-                rows.append([cell.strip() for cell in row])
-                lines.append(line)
-    except csv.Error as error:
-        raise CommandError(f"{path}, line {reader.line_num}: {error}", EXIT_DATA) from None
+    header, rows, lines = None, [], []
+    for line, row in records(path, text, separator):
+        if header is None:
+            header = check_header(path, row, line)
+        elif len(row) != len(header):
+            raise field_count_error(path, line, len(row), len(header))
+        else:
+            rows.append([cell.strip() for cell in row])
+            lines.append(line)
     if not rows:
         raise CommandError(f"{path}: has column names but no data rows", EXIT_DATA)
     return header, rows, lines
+
+
+def records(path: str, text: str, separator: str, first_line: int = 1):
+    """(line, cells) of each record of ``text`` that is not blank, as the standard ``csv``
+    reader reads it; a record's line is its first (a quoted cell may span more), counted
+    from ``first_line``. CommandError for what the reader refuses."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    start = first_line
+    try:
+        for row in reader:
+            line, start = start, first_line + reader.line_num
+            if len(row) > 1 or any(cell.strip() for cell in row):
+                yield line, row
+    except csv.Error as error:
+        raise CommandError(f"{path}, line {first_line + reader.line_num - 1}: {error}",
+                           EXIT_DATA) from None
+
+
+def field_count_error(path: str, line: int, fields: int, width: int) -> CommandError:
+    return CommandError(f"{path}, line {line}: {fields} field(s), but the header has {width}",
+                        EXIT_DATA)
 
 
 def check_header(path: str, row: list[str], line: int) -> list[str]:
