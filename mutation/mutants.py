@@ -2,7 +2,9 @@
 
 A mutant is one application of one cosmic-ray operator at one place in one file. Mutants
 inside type annotations are dropped (every module has ``from __future__ import annotations``,
-so annotations never run), as are lines marked ``# pragma: no mutate``.
+so annotations never run), as are lines marked ``# pragma: no mutate``. cosmic-ray's
+ExceptionReplacer is replaced by :class:`ExceptionReplacer`, which handles dotted names; a
+mutant that an operator still cannot make is described as such and skipped by ``run.py``.
 """
 
 from __future__ import annotations
@@ -11,11 +13,51 @@ import random
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import cosmic_ray.operators.exception_replacer
 import cosmic_ray.plugins
 from cosmic_ray.ast import ast_nodes, get_ast
+from cosmic_ray.exceptions import CosmicRayTestingException
 from cosmic_ray.mutating import mutate_code
+from parso.python.tree import Name
 
 PRAGMA = "pragma: no mutate"
+NOT_MADE = "(not made: "
+
+
+class ExceptionReplacer(cosmic_ray.operators.exception_replacer.ExceptionReplacer):
+    """cosmic-ray's operator (one exception type of an ``except`` clause replaced by one that
+    is never raised), with dotted types (``np.linalg.LinAlgError``) replaced whole: cosmic-ray
+    8.7 sets ``.value`` on such a node (which has none) or on its first name or its dot."""
+
+    def mutate(self, node, index):
+        target = self._name_nodes(node)[index]
+        if isinstance(target, Name):
+            target.value = CosmicRayTestingException.__name__
+            return node
+        replacement = Name(CosmicRayTestingException.__name__, target.start_pos,
+                           target.get_first_leaf().prefix)
+        siblings = target.parent.children
+        siblings[siblings.index(target)] = replacement
+        replacement.parent = target.parent
+        return node
+
+    @staticmethod
+    def _name_nodes(node):
+        """The exception types of an except clause: one expression, or a parenthesised
+        tuple's items."""
+        caught = node.children[1]
+        if caught.type == "atom" and caught.children[0] == "(":
+            inside = caught.children[1]
+            return tuple(inside.children[::2]) if inside.type == "testlist_comp" \
+                else (inside,)
+        return (caught,)
+
+
+def operator(name: str):
+    """The operator named ``name`` ("core/ExceptionReplacer"), made."""
+    if name == "core/ExceptionReplacer":
+        return ExceptionReplacer()
+    return cosmic_ray.plugins.get_operator(name)()
 
 
 @dataclass(frozen=True)
@@ -71,10 +113,10 @@ def module_mutants(root: Path, module: str, operators: list[str]) -> list[Mutant
     tree, lines = get_ast(source), source.splitlines()
     found = []
     for name in operators:
-        operator = cosmic_ray.plugins.get_operator(name)()
+        made = operator(name)
         occurrence = 0
         for node in ast_nodes(tree):
-            for start, _end in operator.mutation_positions(node):
+            for start, _end in made.mutation_positions(node):
                 leaf = tree.get_leaf_for_position(start, include_prefixes=True)
                 skip = PRAGMA in lines[start[0] - 1] or _in_annotation(leaf)
                 if not skip:
@@ -84,10 +126,14 @@ def module_mutants(root: Path, module: str, operators: list[str]) -> list[Mutant
 
 
 def describe(source_root: Path, mutant: Mutant) -> Mutant:
-    """``mutant`` with its line number, original and mutated text filled in from the file."""
+    """``mutant`` with its line number, original and mutated text filled in from the file;
+    if the operator fails there, ``mutated`` says so (starting with ``NOT_MADE``)."""
     source = (source_root / mutant.module).read_text(encoding="utf-8")
-    operator = cosmic_ray.plugins.get_operator(mutant.operator)()
-    mutated = mutate_code(source, operator, mutant.occurrence)
+    try:
+        mutated = mutate_code(source, operator(mutant.operator), mutant.occurrence)
+    except Exception as error:  # a fault of the operator at this place: name it, go on
+        return replace(mutant, mutated=f"{NOT_MADE}{mutant.operator} fails on line "
+                                       f"{mutant.line}: {type(error).__name__}: {error})")
     if mutated is None or mutated == source:
         return replace(mutant, mutated="(no change)")
     line, original, changed = _changed_lines(source, mutated)
@@ -107,8 +153,7 @@ def apply(root: Path, mutant: Mutant) -> str:
     """Write ``mutant`` into its file; return the original text for :func:`restore`."""
     path = root / mutant.module
     original = path.read_text(encoding="utf-8")
-    operator = cosmic_ray.plugins.get_operator(mutant.operator)()
-    mutated = mutate_code(original, operator, mutant.occurrence)
+    mutated = mutate_code(original, operator(mutant.operator), mutant.occurrence)
     if mutated is None:
         raise RuntimeError(f"mutant {mutant.name} no longer applies")
     _forget_bytecode(path)

@@ -25,7 +25,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from mutants import describe, module_mutants, sample
+from mutants import NOT_MADE, describe, module_mutants, sample
 from report import load_equivalents, load_json, mark_equivalent, save_json, table
 from runner import prepare, run
 from selection import test_environment
@@ -94,6 +94,14 @@ def share(chosen: list, shard: str, seed: int) -> list:
     return order[index - 1::count]
 
 
+def made(described: list) -> list:
+    """The mutants an operator could make; a note on standard error for each other one."""
+    for mutant in described:
+        if mutant.mutated.startswith(NOT_MADE):
+            print(f"mutation: skipped {mutant.name}, {mutant.mutated[1:-1]}", file=sys.stderr)
+    return [mutant for mutant in described if not mutant.mutated.startswith(NOT_MADE)]
+
+
 def check_import(root: Path) -> None:
     """Refuse to run if the tests would import glassnet from another checkout."""
     where = subprocess.run([sys.executable, "-c", "import glassnet; print(glassnet.__file__)"],
@@ -122,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         pool = [m for module in modules for m in module_mutants(root / "src", module,
                                                                   config["operators"])]
         drawn = sample(pool, arguments.sample, arguments.seed)
-        chosen += [describe(root / "src", mutant) for mutant in drawn]
+        chosen += made([describe(root / "src", mutant) for mutant in drawn])
     done = {outcome.mutant.name for path in arguments.skip for outcome in load_json(path)}
     chosen = share([m for m in chosen if m.name not in done], arguments.shard, arguments.seed)
     if not chosen:
