@@ -167,10 +167,23 @@ def row_sums(inputs: np.ndarray) -> np.ndarray:
     same sums up to the order of the additions (a few units in the last place)."""
     if inputs.ndim != 2 or inputs.shape[1] > SHORT_ROW or inputs.dtype not in BLAS_TYPES:
         return inputs.sum(axis=1, keepdims=True)
-    return inputs @ np.ones((inputs.shape[1], 1), dtype=inputs.dtype)
+    return np.matmul(inputs, ones_column(inputs.shape[1], inputs.dtype))
 
 
 BLAS_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
+ONES: dict = {}  # (rows, dtype) -> a read-only column of ones, made once
+
+
+def ones_column(rows: int, dtype) -> np.ndarray:
+    """np.ones((rows, 1), dtype), made once per (rows, dtype) and kept read-only: the
+    softmax and the loss call ``row_sums`` twice a step, and making it anew was a call each."""
+    key = (rows, dtype)
+    column = ONES.get(key)
+    if column is None:
+        column = np.ones((rows, 1), dtype=dtype)
+        column.flags.writeable = False
+        ONES[key] = column
+    return column
 
 
 class Softmax(Activation):

@@ -216,7 +216,8 @@ class SoftmaxCrossEntropy(Loss):
 
     def per_sample(self, predictions, targets):
         largest = row_maximum(predictions)
-        exponentials = np.exp(predictions - largest)
+        exponentials = np.subtract(predictions, largest)
+        np.exp(exponentials, out=exponentials)  # in place: one (batch, classes) array made
         sums = row_sums(exponentials)
         # softmax(z) = exponentials / sums: kept so the gradient needs no second exp.
         self.softmax_parts = (predictions, exponentials, sums)

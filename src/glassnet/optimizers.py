@@ -17,6 +17,7 @@ Numpy only; imports ``flat`` and ``validation``.
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
@@ -62,8 +63,7 @@ class Optimizer:
         hands the same views each step, so the check runs once per fit, not per step)."""
         arrays, names = (*params.values(), *grads.values()), tuple(params)
         kept = self.tiling
-        if kept is not None and kept[2] == names and len(kept[0]) == len(arrays) and all(
-                a is b for a, b in zip(arrays, kept[0], strict=True)):
+        if kept is not None and kept[2] == names and same_objects(arrays, kept[0]):
             return kept[1]
         vectors = flat_vectors(params, grads)
         self.tiling = (arrays, vectors, names)
@@ -73,8 +73,8 @@ class Optimizer:
         """The state of the whole vector: the one kept from the last flat step over these
         names, else the per-name states joined; None if they cannot be (unequal counts)."""
         names, joined = tuple(params), self.joined
-        if joined is not None and joined[0] == names and all(
-                self.state.get(name) is kept for name, kept in zip(names, joined[2], strict=True)):
+        if joined is not None and joined[0] == names and same_objects(
+                map(self.state.get, names), joined[2]):
             return joined[1]
         state = join_states([self.state.get(name) for name in names], params)
         if state is None:
@@ -94,6 +94,12 @@ class Optimizer:
         self.state.clear()
         self.iterations = 0
         self.joined = self.tiling = None
+
+
+def same_objects(objects, kept) -> bool:
+    """Whether ``objects`` are ``kept``, one by one and as many (identity, not equality)."""
+    objects = tuple(objects)
+    return len(objects) == len(kept) and all(map(operator.is_, objects, kept))
 
 
 def flat_vectors(params, grads) -> tuple[np.ndarray, np.ndarray] | None:

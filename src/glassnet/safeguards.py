@@ -9,6 +9,7 @@ batch. Imports numpy, the standard library and ``flat``.
 from __future__ import annotations
 
 import math
+import operator
 import signal
 import threading
 
@@ -60,7 +61,7 @@ class DivergenceGuard:
         arrays = tuple(gradients.values())
         kept = self.tiling
         if kept is None or len(kept[0]) != len(arrays) or not all(
-                a is b for a, b in zip(arrays, kept[0], strict=True)):
+                map(operator.is_, arrays, kept[0])):
             kept = self.tiling = (arrays, tiled_vector(arrays))
         with np.errstate(over="ignore", invalid="ignore"):  # the answer, not a problem
             if kept[1] is not None:
