@@ -2,6 +2,7 @@
 
     python benchmarks/step_parts.py W3        # one epoch of W3 (469 steps)
     python benchmarks/step_parts.py W2        # 10 epochs of W2 (100 steps)
+    python benchmarks/step_parts.py overhead  # W2's network shape on 4 x 4 batches (1,000 steps)
 
 The steps are ``fit``'s (the same network, loss, Adam and flat vectors; batches drawn as
 ``fit`` draws them), taken apart so that each layer's forward and backward, the loss and the
@@ -23,9 +24,17 @@ from glassnet import Adam, SoftmaxCrossEntropy, mlp
 from glassnet.flat import flatten
 from glassnet.training_data import Batches, dataset
 
+
+def tiny_data():
+    """4,000 rows of 4 features, 3 classes: arrays so small that a step is all overhead."""
+    rng = np.random.default_rng(0)
+    return rng.standard_normal((4000, 4)), rng.integers(0, 3, 4000)
+
+
 SETTINGS = {  # data, sizes, batch size, dtype, epochs
     "W2": (workloads.tabular_data, [64, 100, 10], 200, np.float64, 10),
     "W3": (workloads.mnist_shaped_data, [784, 256, 128, 10], 128, np.float32, 1),
+    "overhead": (tiny_data, [4, 5, 3], 4, np.float64, 1),  # W2's calls on tiny arrays
 }
 
 
@@ -62,7 +71,7 @@ def step(network, loss, optimizer, batch, clock: Clock) -> None:
 
 def main(argv) -> None:
     if len(argv) != 1 or argv[0] not in SETTINGS:
-        raise SystemExit("usage: python benchmarks/step_parts.py W2|W3")
+        raise SystemExit("usage: python benchmarks/step_parts.py W2|W3|overhead")
     load, sizes, batch_size, dtype, epochs = SETTINGS[argv[0]]
     inputs, labels = load()
     network, loss = mlp(sizes, activation="relu", rng=0, dtype=dtype), SoftmaxCrossEntropy()
