@@ -183,3 +183,13 @@ def test_r2_of_a_constant_target_warns_of_nothing():
         warnings.simplefilter("error")
         assert r2_score(targets, targets) == 1.0
         assert r2_score(targets, targets + [[1.0, 0.0]] * 3) == 0.5
+
+
+def test_r2_score_of_targets_whose_spread_is_below_one():
+    # spread around 0.15: 0.0225 + 0.0025 + 0.0025 + 0.0225 = 0.05; residual 0.1^2 = 0.01
+    assert r2_score([0.0, 0.1, 0.2, 0.3], [0.0, 0.1, 0.2, 0.4]) == pytest.approx(1 - 0.01 / 0.05)
+
+
+def test_log_loss_refuses_fractional_labels():
+    with pytest.raises(ValueError, match=r"targets must be integer labels in \[0, 1\]"):
+        log_loss([0.5, 1.0], [[0.5, 0.5], [0.5, 0.5]])

@@ -364,3 +364,35 @@ def test_predict_never_writes_over_the_callers_inputs_whatever_layer_comes_first
     assert np.array_equal(inputs, kept)
     assert predicted.tobytes() == network.forward(kept, training=False).tobytes()
     assert np.array_equal(inputs, kept)
+
+
+def test_forward_in_chunks_gives_each_layer_at_most_batch_size_rows(rng):
+    class Rows(Identity):  # records how many rows each forward call is given
+        seen: list[int] = []
+
+        def forward(self, inputs, training=False):
+            Rows.seen.append(len(inputs))
+            return super().forward(inputs, training)
+
+    network = Sequential([Dense(3, 2, rng=0), Rows()])
+    inputs = rng.standard_normal((10, 3))
+    network.forward_in_chunks(inputs, batch_size=4)
+    assert Rows.seen == [4, 4, 2]
+    Rows.seen.clear()
+    network.forward_in_chunks(inputs, batch_size=10)  # one batch holds every row
+    assert Rows.seen == [10]
+
+
+def test_sequential_names_what_a_non_layer_lacks():
+    class ForwardOnly:
+        def forward(self, inputs, training=False):
+            return inputs
+
+    class Both(ForwardOnly):
+        def backward(self, grad_output, input_gradient=True):
+            return grad_output
+
+    with pytest.raises(TypeError, match="layer 0 .* has no forward/backward methods: a layer"):
+        Sequential([ForwardOnly()])
+    with pytest.raises(TypeError, match=r"layer 0 \(.*Both.*\) a layer must be an instance"):
+        Sequential([Both()])

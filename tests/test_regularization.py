@@ -46,7 +46,7 @@ def test_l1_gradient_at_zero_is_zero():
 
 def test_penalty_picks_the_parts(rng):
     params = parameters(rng)
-    assert isinstance(penalty(params), NoPenalty)
+    assert isinstance(penalty(params), NoPenalty) and penalty(params).strength == 0.0
     assert isinstance(penalty(params, l2=0.1), L2)
     assert isinstance(penalty(params, l1=0.1), L1)
     both = penalty(params, l1=0.1, l2=0.2)

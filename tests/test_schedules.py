@@ -152,3 +152,14 @@ def test_reduce_on_plateau_default_min_delta_counts_a_fall_of_two_ten_thousandth
     values = [1.0 - 2e-4 * epoch for epoch in range(13)]
     used, _ = rates(ReduceOnPlateau(), 13, learning_rate=1.0, extra=[Script(values, "val_loss")])
     assert used == [1.0] * 13
+
+
+def test_reduce_on_plateau_starts_each_fit_with_no_stalled_epoch():
+    # patience 2: the NaN of epoch 1 is one stalled epoch, epoch 2 improves, epochs 3 and 4
+    # stall: the rate halves only after epoch 4; a second fit starts counting afresh
+    values = [math.nan, 1.0, 2.0, 3.0]
+    schedule = ReduceOnPlateau("watched_loss", factor=0.5, patience=2)
+    used, optimizer = rates(schedule, 4, learning_rate=1.0, extra=[Script(values)])
+    assert used == [1.0, 1.0, 1.0, 1.0] and optimizer.learning_rate == 0.5
+    used, optimizer = rates(schedule, 2, learning_rate=1.0, extra=[Script([math.nan, 1.0])])
+    assert used == [1.0, 1.0] and optimizer.learning_rate == 1.0
