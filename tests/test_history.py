@@ -68,3 +68,8 @@ def test_history_lookups_repr_and_value_types():
 def test_history_from_dict_refuses_bad_data(data, message):
     with pytest.raises(ValueError, match=message):
         History.from_dict(data)
+
+
+def test_a_history_read_without_its_flags_was_neither_stopped_nor_interrupted():
+    history = History.from_dict({"records": [{"epoch": 1, "loss": 0.5}]})
+    assert history.stopped_early is False and history.interrupted is False

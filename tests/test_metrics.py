@@ -171,6 +171,8 @@ def test_the_refusal_of_logits_names_the_first_value_outside_zero_one():
         accuracy([0, 1, 1], np.array([[0.25], [0.75], [1.5]]))
     with pytest.raises(ValueError, match=r"\[0, 1\]; got -0\.5, which looks like a logit"):
         accuracy([0, 1, 1], np.array([[0.25], [-0.5], [1.5]]))
+    with pytest.raises(ValueError, match=r"\[0, 1\]; got 1\.5, which looks like a logit"):
+        accuracy([0, 1, 1], np.array([[0.0], [0.25], [1.5]]))  # 0 and 1 are inside
 
 
 def test_r2_of_a_constant_target_warns_of_nothing():

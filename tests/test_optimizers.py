@@ -318,10 +318,12 @@ def tiled_vector_of(optimizer, key):
 
 
 @pytest.mark.parametrize("factory", [lambda: SGD(0.1, momentum=0.9), lambda: Adam(0.1)])
-def test_switching_between_paths_continues_the_same_trajectory(factory, rng):
-    # per-array steps, then flat ones (state joined), then per-array again (views kept)
-    start = {name: rng.standard_normal(shape) for name, shape in SHAPES.items()}
-    gradients = [{name: rng.standard_normal(shape) for name, shape in SHAPES.items()}
+@pytest.mark.parametrize("shapes", [SHAPES, {"layers.0.weights": (4, 3)}])
+def test_switching_between_paths_continues_the_same_trajectory(factory, shapes, rng):
+    # per-array steps, then flat ones (state joined), then per-array again (views kept); also
+    # for a network of one array (a Dense layer without bias)
+    start = {name: rng.standard_normal(shape) for name, shape in shapes.items()}
+    gradients = [{name: rng.standard_normal(shape) for name, shape in shapes.items()}
                  for _ in range(6)]
     mixed, mixed_params = factory(), {k: v.copy() for k, v in start.items()}
     alone, alone_params = factory(), {k: v.copy() for k, v in start.items()}
@@ -333,7 +335,7 @@ def test_switching_between_paths_continues_the_same_trajectory(factory, rng):
         flat_now = 2 <= index < 4
         mixed.step(mixed_params, tiled(grads) if flat_now else grads)
         alone.step(alone_params, grads)
-    for name in SHAPES:
+    for name in shapes:
         np.testing.assert_allclose(mixed_params[name], alone_params[name], rtol=1e-13)
         for key, value in alone.state[name].items():
             if key in ("velocity", "m", "v", "t"):

@@ -155,6 +155,22 @@ def test_fit_refuses_bad_weights(arguments, error, message):
     with pytest.raises(error, match=message):
         fit(mlp([2, 3], rng=0), INPUTS, TARGETS, SoftmaxCrossEntropy(), SGD(0.1), **arguments)
 
+def test_binary_class_weight_knows_labels_zero_and_one_only():
+    labels = np.array([0, 1, 1, 0, 1, 0])
+    with pytest.raises(ValueError, match="class_weight has the label 2; labels are 0..1"):
+        fit(mlp([2, 1], rng=0), INPUTS, labels, BinaryCrossEntropy(), SGD(0.1),
+            class_weight={2: 1.0})
+
+
+def test_full_batch_training_is_the_same_with_or_without_shuffling(rng):
+    # one batch of every row: there is no order to draw, so shuffle changes nothing at all
+    inputs, labels = three_classes()
+    kept = trained(inputs, labels, SoftmaxCrossEntropy(), shuffle=False)
+    shuffled = trained(inputs, labels, SoftmaxCrossEntropy(), shuffle=True)
+    for name, value in kept.items():
+        assert value.tobytes() == shuffled[name].tobytes()
+
+
 def test_class_weight_needs_class_labels():
     with pytest.raises(ValueError, match="class_weight needs one class label per sample"):
         fit(mlp([2, 1], rng=0), INPUTS, TARGETS.astype(float), SquaredError(), SGD(0.1),
