@@ -73,3 +73,9 @@ def test_history_from_dict_refuses_bad_data(data, message):
 def test_a_history_read_without_its_flags_was_neither_stopped_nor_interrupted():
     history = History.from_dict({"records": [{"epoch": 1, "loss": 0.5}]})
     assert history.stopped_early is False and history.interrupted is False
+
+
+def test_history_repr_shows_the_last_of_several_epochs():
+    history = History([{"epoch": 1, "loss": 3.0}, {"epoch": 2, "loss": 2.0},
+                       {"epoch": 3, "loss": 1.0}])
+    assert repr(history) == "History(epochs=3, last={'epoch': 3, 'loss': 1.0})"

@@ -195,3 +195,25 @@ def test_r2_score_of_targets_whose_spread_is_below_one():
 def test_log_loss_refuses_fractional_labels():
     with pytest.raises(ValueError, match=r"targets must be integer labels in \[0, 1\]"):
         log_loss([0.5, 1.0], [[0.5, 0.5], [0.5, 0.5]])
+
+
+def test_probability_columns_may_hold_exactly_zero_and_one():
+    assert accuracy([0, 0, 1], np.array([[0.0], [0.25], [1.0]])) == 1.0
+    with pytest.raises(ValueError, match=r"\[0, 1\]; got -0\.5, which looks like a logit"):
+        accuracy([0, 1, 1], np.array([[0.25], [-0.5], [0.75]]))
+    with pytest.raises(ValueError, match=r"\[0, 1\]; got 1\.5, which looks like a logit"):
+        accuracy([1, 0, 1], np.array([[1.0], [0.25], [1.5]]))
+
+
+def test_log_loss_refuses_a_negative_label_and_shows_the_first_five():
+    with pytest.raises(ValueError, match=r"in \[0, 1\], got array\(\[-1,  0,  1,  0,  1\]\)\.\.\."):
+        log_loss([-1, 0, 1, 0, 1, 0], np.full((6, 2), 0.5))
+
+
+def test_log_loss_of_one_hot_rows_reads_each_row():
+    probabilities = np.array([[0.7, 0.3], [0.4, 0.6], [0.2, 0.8]])
+    assert log_loss(np.eye(2)[[0, 1, 1]], probabilities) == log_loss([0, 1, 1], probabilities)
+
+
+def test_log_loss_clips_probabilities_to_one():
+    assert log_loss([1, 0], [[0.0, 1.5], [1.0, 0.0]]) == 0.0

@@ -207,3 +207,77 @@ def test_shuffled_batches_are_exactly_the_permuted_rows(weighted):
         if weighted:
             assert np.array_equal(batch.weights, data.weights[rows])
             assert batch.total_weight == float(data.weights[rows].sum())
+
+
+def test_validation_split_of_three_classes_takes_each_class_share():
+    labels = np.array([0] * 40 + [1] * 20 + [2] * 8)
+    for seed in range(3):
+        spy = Spy()
+        fit(mlp([2, 3], rng=0), numbered(68, labels), labels, SoftmaxCrossEntropy(),
+            SGD(1e-9), epochs=1, validation_split=0.25, rng=seed, callbacks=[spy])
+        training = spy.inputs[:, 0].astype(int)
+        validation = np.setdiff1d(np.arange(68), training)
+        assert np.bincount(labels[validation]).tolist() == [10, 5, 2] and len(training) == 51
+
+
+@pytest.mark.parametrize("validation_data", [
+    (INPUTS, TARGETS, np.ones(6), "extra"), (INPUTS,), {"inputs": INPUTS, "targets": TARGETS}])
+def test_fit_refuses_validation_data_of_the_wrong_form(validation_data):
+    with pytest.raises(ValueError, match=r"validation_data must be \(inputs, targets\) or "
+                                         r"\(inputs, targets, sample_weight\)"):
+        fit(mlp([2, 3], rng=0), INPUTS, TARGETS, SoftmaxCrossEntropy(), SGD(0.1),
+            validation_data=validation_data)
+
+
+def test_validation_weights_summing_to_zero_are_refused_and_to_one_are_kept():
+    targets = np.linspace(0, 1, 40)
+    _, held_out = split_of(targets, 0.1, rng=0, loss=SquaredError())  # the rows rng 0 holds out
+    weights = np.ones(40)
+    weights[held_out] = 0.0
+    with pytest.raises(ValueError, match="the validation rows' weights sum to 0"):
+        fit(mlp([2, 1], rng=0), numbered(40, targets), targets, SquaredError(), SGD(0.1),
+            validation_split=0.1, rng=0, sample_weight=weights)
+    weights[held_out] = [0.5, 0.5, 0.0, 0.0]  # sums to 1: two validation rows alone
+    network, loss = mlp([2, 1], rng=0), SquaredError(reduction="sum")
+    weighted = fit(network, numbered(40, targets), targets, loss, SGD(0.1),
+                   validation_split=0.1, rng=0, sample_weight=weights)["val_loss"][0]
+    per_sample = loss.per_sample(network.predict(numbered(40, targets)[held_out]),
+                                 targets[held_out, None])  # after the one epoch
+    assert weighted == pytest.approx(0.5 * per_sample[0] + 0.5 * per_sample[1])
+
+
+def test_equal_validation_weights_of_two_double_a_summed_val_loss():
+    losses = [fit(mlp([2, 3], rng=0), INPUTS, TARGETS, SoftmaxCrossEntropy(reduction="sum"),
+                  SGD(0.1), validation_data=(INPUTS, TARGETS, np.full(6, weight)))["val_loss"][0]
+              for weight in (1.0, 2.0)]
+    assert losses[1] == 2 * losses[0]
+
+
+def test_balanced_class_weight_counts_only_the_classes_present():
+    labels = np.array([0, 0, 0, 1])  # class 2 of three outputs never occurs
+    weights = class_weights("balanced", SoftmaxCrossEntropy(), np.eye(3)[labels])
+    assert weights.tolist() == [4 / (2 * 3)] * 3 + [4 / (2 * 1)]
+
+
+def test_class_weight_multiplies_the_sample_weight():
+    inputs, labels = three_classes(12)
+    sample_weight = np.linspace(0.5, 2.0, 12)
+    both = trained(inputs, labels, SoftmaxCrossEntropy(), sample_weight=sample_weight,
+                   class_weight={1: 4.0})
+    product = trained(inputs, labels, SoftmaxCrossEntropy(),
+                      sample_weight=sample_weight * np.where(labels == 1, 4.0, 1.0))
+    for name, value in both.items():
+        np.testing.assert_allclose(value, product[name], rtol=1e-12)
+
+
+def test_class_weight_needs_single_labels_even_when_each_row_has_one_positive():
+    one_positive = np.eye(2)[[0, 1, 1, 0, 1, 0]]  # two independent outputs, one 1 per row
+    with pytest.raises(ValueError, match="class_weight needs one class label per sample"):
+        fit(mlp([2, 2], rng=0), INPUTS, one_positive, BinaryCrossEntropy(), SGD(0.1),
+            class_weight={1: 2.0})
+
+
+def test_bad_sample_weight_message_names_the_first_bad_one():
+    with pytest.raises(ValueError, match="got -2.0 at index 1"):
+        fit(mlp([2, 3], rng=0), INPUTS, TARGETS, SoftmaxCrossEntropy(), SGD(0.1),
+            sample_weight=[1, -2, 1, -3, 1, 1])
