@@ -89,3 +89,9 @@ def test_l2_decays_weights_not_biases_in_one_hand_worked_step():
                                                [-1 - 0.1 * (0.5 - 0.2 * 1)]])
     np.testing.assert_allclose(layer.bias, [0.5 - 0.1 * 0.5])
     assert set(L2(1.0, Sequential([layer]).parameters()).weights) == {"layers.0.weights"}
+
+
+def test_a_penalty_of_zero_strength_is_accepted_and_a_bare_weights_name_counts():
+    weights = np.array([[1.0, -2.0]])
+    assert L1(0.0, {"layers.0.weights": weights}).value() == 0.0
+    assert L2(1.0, {"weights": weights, "bias": np.ones(2)}).value() == 2.5  # 0.5 (1 + 4)

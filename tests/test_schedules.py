@@ -163,3 +163,22 @@ def test_reduce_on_plateau_starts_each_fit_with_no_stalled_epoch():
     assert used == [1.0, 1.0, 1.0, 1.0] and optimizer.learning_rate == 0.5
     used, optimizer = rates(schedule, 2, learning_rate=1.0, extra=[Script([math.nan, 1.0])])
     assert used == [1.0, 1.0] and optimizer.learning_rate == 1.0
+
+
+def test_reduce_on_plateau_refuses_a_factor_of_zero_and_a_fractional_patience():
+    with pytest.raises(ValueError, match="factor must be in"):
+        ReduceOnPlateau(factor=0.0)
+    with pytest.raises(TypeError, match="patience must be an integer"):
+        ReduceOnPlateau(patience=1.5)
+
+
+def test_reduce_on_plateau_cools_down_for_cooldown_epochs_and_by_default_none():
+    values = [1.0] + [2.0] * 7
+    schedule = ReduceOnPlateau("watched_loss", factor=0.5, patience=1, cooldown=2)
+    used, _ = rates(schedule, 8, learning_rate=1.0, extra=[Script(values)])
+    # reduce after epoch 2, cool down in epochs 3 and 4, reduce after 5, cool 6 and 7, reduce
+    assert used == [1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25]
+    assert ReduceOnPlateau().cooldown == 0
+    used, _ = rates(ReduceOnPlateau("watched_loss", factor=0.5, patience=1), 4,
+                    learning_rate=1.0, extra=[Script([1.0, 2.0, 2.0, 2.0])])
+    assert used == [1.0, 1.0, 0.5, 0.25]  # no cooldown: every stalled epoch counts

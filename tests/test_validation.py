@@ -194,3 +194,21 @@ def test_check_finite_takes_a_single_number():
     assert check_finite("rate", np.array(1.5)) is None
     with pytest.raises(ValueError, match=r"rate contains a non-finite value inf at index \(\)"):
         check_finite("rate", np.array(np.inf))
+
+
+def test_printable_refuses_a_limit_that_is_not_a_whole_number():
+    with pytest.raises(ValueError, match="limit must be a whole number >= 3, got 5.5"):
+        printable("abcdef", limit=5.5)
+
+
+def test_check_finite_finds_a_value_in_rows_wider_than_a_block():
+    wide = np.zeros((3, 70_000))  # one row holds more than the 65,536 values of a block
+    wide[2, 69_999] = np.nan
+    with pytest.raises(ValueError, match=r"x contains a non-finite value nan at index "
+                                         r"\(2, 69999\)"):
+        check_finite("x", wide)
+
+
+def test_check_finite_names_the_first_of_several_bad_values():
+    with pytest.raises(ValueError, match=r"contains a non-finite value nan at index \(1, 0\)"):
+        check_finite("x", np.array([[1.0, 2.0], [np.nan, np.inf], [-np.inf, 0.0]]))
