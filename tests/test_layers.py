@@ -267,3 +267,18 @@ def test_dropout_refuses_bad_rate(rate):
 def test_dropout_without_an_rng_says_where_to_get_one():
     with pytest.raises(RuntimeError, match="rng"):
         Dropout(0.5).forward(np.ones((2, 2)), training=True)
+
+
+def test_dense_makes_new_gradient_arrays_when_the_kept_ones_do_not_fit(rng):
+    # the kept gradient arrays are reused while their shape and dtype fit, else replaced
+    layer, inputs = Dense(3, 2, rng=0), rng.standard_normal((4, 3))
+    grad_output = rng.standard_normal((4, 2))
+    layer.forward(inputs, training=True)
+    layer.grads.clear()
+    layer.backward(grad_output)
+    np.testing.assert_allclose(layer.grads["weights"], inputs.T @ grad_output, rtol=1e-13)
+    layer.grads["weights"], layer.grads["bias"] = np.zeros((1, 1)), np.zeros(5)
+    layer.forward(inputs, training=True)
+    layer.backward(grad_output)
+    np.testing.assert_allclose(layer.grads["weights"], inputs.T @ grad_output, rtol=1e-13)
+    np.testing.assert_allclose(layer.grads["bias"], grad_output.sum(axis=0), rtol=1e-13)

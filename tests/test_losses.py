@@ -376,3 +376,11 @@ def test_huber_with_a_delta_of_two_by_hand():
     # row 1: 0 and 2 (5 - 1) = 8 -> 4; row 2: 0.5 * 2.25 = 1.125 and 2 (4 - 1) = 6 -> 3.5625
     np.testing.assert_allclose(loss.per_sample(predictions, targets), [4.0, 3.5625], rtol=1e-15)
     assert loss(predictions, targets) == pytest.approx((4.0 + 3.5625) / 2, rel=1e-15)
+
+
+def test_softmax_cross_entropy_of_one_output_reads_a_column_as_one_hot_rows():
+    # with one output a (batch, 1) column is one-hot rows of the one class, not labels
+    # (label 1 would not exist): the only probability is 1, so loss and gradient are 0
+    loss = SoftmaxCrossEntropy()
+    assert loss(np.array([[0.3], [-2.0]]), np.ones((2, 1))) == 0.0
+    np.testing.assert_array_equal(loss.backward(), np.zeros((2, 1)))
