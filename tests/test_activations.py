@@ -249,3 +249,10 @@ def test_leaky_relu_passes_positive_inputs_below_one_unchanged():
     outputs = leaky.forward(np.array([[-0.5, 0.25, 0.5, 1.0]]))
     np.testing.assert_array_equal(outputs, [[-0.125, 0.25, 0.5, 1.0]])
     np.testing.assert_array_equal(leaky.backward(np.ones((1, 4))), [[0.25, 1.0, 1.0, 1.0]])
+
+
+def test_elu_derivative_at_zero_is_alpha_as_in_pytorch():
+    # left derivative alpha e^0 = alpha at exactly 0 (x > 0 takes the slope 1)
+    layer = ELU(alpha=0.5)
+    layer.forward(np.array([[0.0, -0.0, 1e-300]]), training=True)
+    np.testing.assert_array_equal(layer.backward(np.ones((1, 3))), [[0.5, 0.5, 1.0]])

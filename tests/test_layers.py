@@ -282,3 +282,11 @@ def test_dense_makes_new_gradient_arrays_when_the_kept_ones_do_not_fit(rng):
     layer.backward(grad_output)
     np.testing.assert_allclose(layer.grads["weights"], inputs.T @ grad_output, rtol=1e-13)
     np.testing.assert_allclose(layer.grads["bias"], grad_output.sum(axis=0), rtol=1e-13)
+
+
+def test_dropout_of_rate_zero_draws_nothing_from_its_rng(rng):
+    generator = np.random.default_rng(4)
+    before = generator.bit_generator.state
+    inputs = rng.standard_normal((6, 3))
+    assert Dropout(0.0, rng=generator).forward(inputs, training=True) is inputs
+    assert generator.bit_generator.state == before  # later layers draw what they would

@@ -384,3 +384,18 @@ def test_softmax_cross_entropy_of_one_output_reads_a_column_as_one_hot_rows():
     loss = SoftmaxCrossEntropy()
     assert loss(np.array([[0.3], [-2.0]]), np.ones((2, 1))) == 0.0
     np.testing.assert_array_equal(loss.backward(), np.zeros((2, 1)))
+
+
+def test_softmax_cross_entropy_gradient_without_or_after_another_forward():
+    # the fused gradient reuses the forward's exponentials only for the very same logits
+    rng = np.random.default_rng(5)
+    logits, other = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    targets = np.eye(3)[[0, 2, 1, 1]]
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    expected = shifted / shifted.sum(axis=1, keepdims=True) - targets
+    np.testing.assert_allclose(SoftmaxCrossEntropy().per_sample_gradient(logits, targets),
+                               expected, rtol=1e-12, atol=1e-15)
+    loss = SoftmaxCrossEntropy()
+    loss(other, targets)
+    np.testing.assert_allclose(loss.per_sample_gradient(logits, targets), expected,
+                               rtol=1e-12, atol=1e-15)

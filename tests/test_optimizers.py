@@ -434,3 +434,18 @@ def test_sgd_nesterov_momentum_one():
     w3 = [w2[0] + v3[0] - 0.1 * -1.0, w2[1] + v3[1] - 0.1 * 2.0]  # [0.925, -2.15]
     assert_trajectory(SGD(learning_rate=0.1, momentum=1.0, nesterov=True), [w1, w2, w3])
     np.testing.assert_allclose(w3, [0.925, -2.15])
+
+
+def test_gradients_of_another_dtype_take_the_per_array_step(rng):
+    # float32 parameters tiling one vector, float64 gradients tiling another: the flat
+    # vectors do not match, so the step is the per-array one, bit for bit
+    start = {name: rng.standard_normal(shape).astype(np.float32) for name, shape in
+             SHAPES.items()}
+    flat_params, separate_params = tiled(start), {k: v.copy() for k, v in start.items()}
+    flat, separate = Adam(0.1), Adam(0.1)
+    for _ in range(3):
+        gradients = {name: rng.standard_normal(shape) for name, shape in SHAPES.items()}
+        flat.step(flat_params, tiled(gradients))
+        separate.step(separate_params, gradients)
+    for name in SHAPES:
+        assert flat_params[name].tobytes() == separate_params[name].tobytes()
