@@ -128,3 +128,25 @@ def test_a_forked_child_predicts_on_threads_of_its_own(threads):
     answer = queue.get(timeout=60)
     child.join(timeout=60)
     assert child.exitcode == 0 and answer == expected.tobytes()
+
+
+@needs_blas_control
+@pytest.mark.parametrize("count", [2, 3])
+def test_blas_runs_on_one_thread_inside_every_chunk(count, threads, rng):
+    from glassnet.activations import Identity
+
+    class Watch(Identity):  # declares concurrent_forward through Identity; records BLAS
+        seen: list[int] = []
+
+        def forward(self, inputs, training=False):
+            Watch.seen.extend(blas_threads())
+            return super().forward(inputs, training)
+
+    Watch.concurrent_forward = True
+    threads(count)
+    with threadpool_limits(2, "blas"):
+        mlp([3, 4], rng=0).predict(rng.standard_normal((40, 3)), batch_size=5)  # warm
+        network = mlp([3, 4], rng=0)
+        network.layers.append(Watch())
+        network.predict(rng.standard_normal((400, 3)), batch_size=10)
+    assert Watch.seen and set(Watch.seen) == {1}

@@ -449,3 +449,17 @@ def test_gradients_of_another_dtype_take_the_per_array_step(rng):
         separate.step(separate_params, gradients)
     for name in SHAPES:
         assert flat_params[name].tobytes() == separate_params[name].tobytes()
+
+
+def test_a_moment_array_taken_from_the_state_follows_later_flat_steps():
+    # optimizer.state[name]["m"] is a view into the vector's moments, updated in place: a
+    # reference kept by a callback or a learner's display stays current, step after step
+    optimizer = Adam(0.1)
+    params = tiled({"a": np.ones((2, 2)), "b": np.ones(3)})
+    grads = tiled({"a": np.full((2, 2), 0.5), "b": np.full(3, -1.0)})
+    optimizer.step(params, grads)
+    kept = optimizer.state["b"]["m"]
+    for _ in range(2):
+        optimizer.step(params, grads)
+        assert optimizer.state["b"]["m"] is kept
+    np.testing.assert_allclose(kept, -(1 - 0.9**3))  # m after three gradients of -1
