@@ -93,6 +93,7 @@ def test_a_piece_with_nul_bytes_or_not_utf8_is_refused_naming_the_line():
     (b"1,2,3\n", ",", 2, "data.csv, line 8: 3 field(s), but the header has 2"),
     (b"1;2;3\n4,5,6\n", ";", 3, "data.csv, line 9: 1 field(s), but the header has 3"),
     (b"1,2\n\n  \n4,5,6\n", ",", 2, "data.csv, line 11: 3 field(s), but the header has 2"),
+    (b"1\t2\t3\n\t\n", "\t", 3, "data.csv, line 9: 2 field(s), but the header has 3"),  # a tab
 ])
 def test_an_unquoted_line_with_another_field_count_is_refused(block, separator, width,
                                                               message):
@@ -105,6 +106,7 @@ def test_an_unquoted_line_with_another_field_count_is_refused(block, separator, 
     b'1,"first\nno separator, or, many, here\nend"\n3,4\n',  # lines inside a quoted field
     b"1\t2\n",                                  # a tab-separated line of two fields
     b'"a\nb",1\n"c\n, , , ,\nd",2\n',              # inside a field after three quotes
+    b'1,"a"',                                   # the file's last byte closes a quote
 ])
 def test_blank_quoted_and_inside_quote_lines_pass(block):
     separator = "\t" if b"\t" in block else ","
