@@ -241,6 +241,10 @@ def test_given_separator_and_decimal_leave_no_notes(tmp_path):
     points = CsvChunks(str(path), 10, decimal=".")
     assert points.notes == ["semicolon-separated (detected; --sep sets it)"]
     assert next(points.chunks()).frame["a"].tolist() == ["1,5", "2,5"]
+    path.write_text("a;b\n1.5;x\n2.5;y\n")  # semicolons with decimal points: no comma noted
+    detected = CsvChunks(str(path), 10)
+    assert detected.notes == ["semicolon-separated (detected; --sep sets it)"]
+    assert next(detected.chunks()).frame["a"].tolist() == [1.5, 2.5]
     path.write_text("a,b\n1.5,x\n")
     assert CsvChunks(str(path), 10).notes == []
 
