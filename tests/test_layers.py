@@ -109,6 +109,7 @@ def test_config_and_repr():
         ((0, 2), ValueError, "in_features must be > 0, got 0"),
         ((3, -1), ValueError, "out_features must be > 0, got -1"),
         ((2.5, 2), TypeError, "in_features must be an integer, got 2.5"),
+        ((3, 2.5), TypeError, "out_features must be an integer, got 2.5"),
         ((True, 2), TypeError, "in_features must be an integer, got True"),
         (("3", 2), TypeError, "in_features must be an integer, got '3'"),
     ],
