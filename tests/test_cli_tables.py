@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from cli_helpers import categorical_csv, run, write_csv
+from cli_helpers import run, train_lights, write_csv
 
 from glassnet import load
 
@@ -314,11 +314,8 @@ def test_a_model_made_in_python_reads_its_feature_names_or_x0_x1(tmp_path, capsy
 
 
 def test_evaluate_names_the_line_of_an_unseen_value_among_labelled_rows(tmp_path, capsys):
-    data = tmp_path / "lights.csv"
-    categorical_csv(data, rows=30)
-    model = tmp_path / "m.glassnet"
-    assert run(capsys, "train", data, "--target", "action", "--epochs", "2", "-o",
-               model)[0] == 0
+    _, model = train_lights(tmp_path, capsys)
+    data = tmp_path / "lights.csv"  # the file the model was trained on, written anew
     data.write_text("colour,noise,action\nred,0.1,\nblue,0.2,go\nred,0.3,\nmauve,0.4,go\n")
     code, _, err = run(capsys, "evaluate", model, data, "--strict")
     assert code == 65 and err.startswith(f"error: {data}, line 5, column 'colour': "), err

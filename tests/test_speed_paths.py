@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from glassnet.activations import ONES, ones_column, row_sums
+from glassnet.flat import same_objects
 from glassnet.losses import SoftmaxCrossEntropy
-from glassnet.optimizers import SGD, same_objects
+from glassnet.optimizers import SGD
 from glassnet.safeguards import DivergenceGuard
 
 

@@ -17,6 +17,7 @@ again (``fit`` does at its start) rebuilds them, keeping every value. Numpy only
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +58,14 @@ def tiled_vector(arrays) -> np.ndarray | None:
             return None
         address += array.nbytes
     return base if address == start + base.nbytes else None
+
+
+def same_objects(objects, kept) -> bool:
+    """Whether ``objects`` are ``kept``, one by one and as many (identity, not equality): how
+    the optimizer and the divergence guard recognise last step's arrays, and so their
+    ``tiled_vector``, without looking at the data."""
+    objects = tuple(objects)
+    return len(objects) == len(kept) and all(map(operator.is_, objects, kept))
 
 
 def layers_of(network) -> list:

@@ -17,12 +17,11 @@ Numpy only; imports ``flat`` and ``validation``.
 from __future__ import annotations
 
 import math
-import operator
 
 import numpy as np
 
 from glassnet.elementwise import split
-from glassnet.flat import tiled_vector
+from glassnet.flat import same_objects, tiled_vector
 from glassnet.validation import check_fraction, check_positive
 
 # State entries that are only workspace: kept with the state, not shown per name.
@@ -94,12 +93,6 @@ class Optimizer:
         self.state.clear()
         self.iterations = 0
         self.joined = self.tiling = None
-
-
-def same_objects(objects, kept) -> bool:
-    """Whether ``objects`` are ``kept``, one by one and as many (identity, not equality)."""
-    objects = tuple(objects)
-    return len(objects) == len(kept) and all(map(operator.is_, objects, kept))
 
 
 def flat_vectors(params, grads) -> tuple[np.ndarray, np.ndarray] | None:

@@ -9,13 +9,12 @@ batch. Imports numpy, the standard library and ``flat``.
 from __future__ import annotations
 
 import math
-import operator
 import signal
 import threading
 
 import numpy as np
 
-from glassnet.flat import tiled_vector
+from glassnet.flat import same_objects, tiled_vector
 
 
 class TrainingDiverged(RuntimeError):  # noqa: N818 (the agreed public name)
@@ -60,8 +59,7 @@ class DivergenceGuard:
         an overflow of finite values, so False only means "look closer" (``check`` does)."""
         arrays = tuple(gradients.values())
         kept = self.tiling
-        if kept is None or len(kept[0]) != len(arrays) or not all(
-                map(operator.is_, arrays, kept[0])):
+        if kept is None or not same_objects(arrays, kept[0]):
             kept = self.tiling = (arrays, tiled_vector(arrays))
         with np.errstate(over="ignore", invalid="ignore"):  # the answer, not a problem
             if kept[1] is not None:

@@ -106,11 +106,10 @@ def check_block(block: bytes, piece: Piece, separator: str, width: int) -> None:
         return
     first_lines, fields = record_fields(array, starts, quotes, separator)
     bounds = np.append(starts[first_lines], len(block))
-    for index in np.flatnonzero(fields != width).tolist():
+    for index in np.flatnonzero(fields != width).tolist():  # records() skips blank lines
         record = block[int(bounds[index]):int(bounds[index + 1])]
-        if fields[index] > 1 or record.strip():  # not a blank line: read as cli.data does
-            check_records(piece, record.decode("utf-8"), separator, width,
-                          piece.line + int(first_lines[index]))
+        check_records(piece, record.decode("utf-8"), separator, width,
+                      piece.line + int(first_lines[index]))
 
 
 def check_records(piece: Piece, text: str, separator: str, width: int,
