@@ -92,6 +92,32 @@ def run_prediction(data):
 RUNS = {"W1": run_tutorial, "W2": run_tabular, "W3": run_mnist, "W4": run_prediction}
 
 THREADED = "glassnet, 2 elementwise threads"
+ACCELERATED = "glassnet, numba"  # glassnet[fast]: the optimizer's step compiled
+
+
+def accelerated(run):
+    """``run`` with ``glassnet.set_accelerator("numba")``, numpy again after it (the loops
+    are compiled, or read from numba's cache, when the accelerator is set: not timed)."""
+    def run_accelerated(data):
+        from glassnet import set_accelerator
+
+        set_accelerator("numba")
+        try:
+            return run(data)
+        finally:
+            set_accelerator(None)
+    return run_accelerated
+
+
+def numba_installed() -> bool:
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+ACCELERATED_RUNS = {"W2": accelerated(run_tabular), "W3": accelerated(run_mnist)}
 
 
 def run_mnist_threaded(data):

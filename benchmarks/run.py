@@ -90,6 +90,10 @@ def machine(modules) -> dict:
     blas = next((pool for pool in pools if "numpy" in pool["filepath"]), pools[0])
     versions = {module.NAME: module.version() for module in modules}
     versions["numpy"] = np.__version__
+    if glassnet_runs.numba_installed():
+        import numba
+
+        versions["numba"] = numba.__version__
     return {"date": datetime.date.today().isoformat(), "cpu": cpu, "cores": os.cpu_count(),
             "python": platform.python_version(), "versions": versions,
             "blas": f"{blas['internal_api']} {blas.get('version')} "
@@ -112,7 +116,8 @@ def load(names) -> dict:
 def contestants(name, modules) -> list:
     """(library name, run function) for one workload. W1 adds the tutorial's bare loop; W2
     and W3 add the floor (their bare matrix products) and glassnet's scikit-learn estimator
-    (when scikit-learn is installed); W3 adds glassnet with two elementwise threads."""
+    (when scikit-learn is installed) and glassnet with its accelerator (when numba is
+    installed); W3 adds glassnet with two elementwise threads."""
     pairs = [(module.NAME, module.RUNS[name]) for module in modules if name in module.RUNS]
     if name == "W1":
         pairs.insert(1, ("numpy loop", glassnet_runs.run_tutorial_loop))
@@ -122,6 +127,8 @@ def contestants(name, modules) -> list:
             pairs.insert(2, (ESTIMATOR, glassnet_runs.ESTIMATOR_RUNS[name]))
     if name == "W3":
         pairs.insert(1, (glassnet_runs.THREADED, glassnet_runs.run_mnist_threaded))
+    if name in glassnet_runs.ACCELERATED_RUNS and glassnet_runs.numba_installed():
+        pairs.insert(1, (glassnet_runs.ACCELERATED, glassnet_runs.ACCELERATED_RUNS[name]))
     return pairs
 
 

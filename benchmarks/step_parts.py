@@ -3,6 +3,7 @@
     python benchmarks/step_parts.py W3        # one epoch of W3 (469 steps)
     python benchmarks/step_parts.py W2        # 10 epochs of W2 (100 steps)
     python benchmarks/step_parts.py overhead  # W2's network shape on 4 x 4 batches (1,000 steps)
+    python benchmarks/step_parts.py W3 numba  # the same with the accelerator (glassnet[fast])
 
 The steps are ``fit``'s (the same network, loss, Adam and flat vectors; batches drawn as
 ``fit`` draws them), taken apart so that each layer's forward and backward, the loss and the
@@ -20,7 +21,7 @@ import numpy as np
 import workloads
 from threadpoolctl import threadpool_limits
 
-from glassnet import Adam, SoftmaxCrossEntropy, mlp
+from glassnet import Adam, SoftmaxCrossEntropy, mlp, set_accelerator
 from glassnet.flat import flatten
 from glassnet.training_data import Batches, dataset
 
@@ -52,8 +53,8 @@ class Clock:
 
 
 def step(network, loss, optimizer, batch, clock: Clock) -> None:
-    """One training step of ``fit``, each part timed."""
-    clock.last = time.process_time_ns()
+    """One training step of ``fit``, each part timed (drawing its batch too)."""
+    clock.tick("drawing the batch")
     outputs = batch.inputs
     for index, layer in enumerate(network.layers):
         outputs = layer.forward(outputs, training=True)
@@ -70,8 +71,9 @@ def step(network, loss, optimizer, batch, clock: Clock) -> None:
 
 
 def main(argv) -> None:
-    if len(argv) != 1 or argv[0] not in SETTINGS:
-        raise SystemExit("usage: python benchmarks/step_parts.py W2|W3|overhead")
+    if len(argv) not in (1, 2) or argv[0] not in SETTINGS or argv[1:] not in ([], ["numba"]):
+        raise SystemExit("usage: python benchmarks/step_parts.py W2|W3|overhead [numba]")
+    set_accelerator(argv[1] if len(argv) == 2 else None)
     load, sizes, batch_size, dtype, epochs = SETTINGS[argv[0]]
     inputs, labels = load()
     network, loss = mlp(sizes, activation="relu", rng=0, dtype=dtype), SoftmaxCrossEntropy()
@@ -79,6 +81,7 @@ def main(argv) -> None:
     batches = Batches(dataset(network, loss, inputs, labels), batch_size, shuffle=True)
     flatten(network)
     with threadpool_limits(1, "blas"):
+        clock.last = time.process_time_ns()
         for _ in range(epochs):
             for batch in batches.epoch(rng):
                 step(network, loss, optimizer, batch, clock)

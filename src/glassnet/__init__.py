@@ -3,6 +3,7 @@
 This module only re-exports the public API.
 """
 
+from glassnet.accelerator import get_accelerator, set_accelerator
 from glassnet.activations import (
     ELU,
     GELU,
@@ -64,4 +65,5 @@ __all__ = [
     "TrainingDiverged", "fit_lbfgs", "mean_absolute_error",
     "BatchNormalization", "CSVLogger", "LearningRateFinder", "ModelCheckpoint", "export_onnx",
     "batch_sums", "parameters_to_vector", "vector_to_parameters",
+    "get_accelerator", "set_accelerator",
 ]

@@ -10,8 +10,10 @@ the arrays are views tiling one flat vector (``glassnet.flat``; ``fit`` arranges
 are the gradients, ``update_vector`` steps the whole vector at once, its state kept in
 vectors of the same layout whose per-name views are ``state[name]`` (same keys, same values),
 so a step is a few whole-buffer operations instead of a dozen per array. Tests hold the two
-paths equal: bit for bit for SGD, within rounding for Adam (rearranged, see there).
-Numpy only; imports ``flat`` and ``validation``.
+paths equal: bit for bit for SGD, within rounding for Adam (rearranged, see there). With an
+accelerator set (``glassnet.set_accelerator("numba")``), ``update_vector`` runs the compiled
+twin of its step function (``accelerator.twin``), bit for bit the numpy function.
+Numpy only; imports ``accelerator``, ``elementwise``, ``flat`` and ``validation``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import math
 
 import numpy as np
 
+from glassnet.accelerator import twin
 from glassnet.elementwise import split
 from glassnet.flat import same_objects, tiled_vector
 from glassnet.validation import check_fraction, check_positive
@@ -174,7 +177,7 @@ class SGD(Optimizer):
         """The flat vector's step: ``update``'s operations on the whole vector, its slices
         on a few threads (``elementwise.split``), so bit for bit ``update``."""
         function, arrays, arguments = self.plan(vector, gradient, state)
-        split(function, arrays, *arguments)
+        split(twin(function), arrays, *arguments)
 
     def plan(self, parameter, gradient, state) -> tuple:
         """(function, arrays, scalars) of one step: lr * g goes into a buffer kept in
@@ -238,7 +241,7 @@ class Adam(Optimizer):
         t = self.count(vector, state)
         root_c2 = math.sqrt(1 - self.beta_2**t)
         arrays = (vector, gradient, state["m"], state["v"], buffer(state, "scratch", vector))
-        split(adam_step, arrays, self.beta_1, self.beta_2, self.epsilon * root_c2,
+        split(twin(adam_step), arrays, self.beta_1, self.beta_2, self.epsilon * root_c2,
               float(self.learning_rate) * root_c2 / (1 - self.beta_1**t))
 
     def count(self, parameter, state) -> int:
