@@ -12,11 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from glassnet.activations import row_maximum, row_sums, sigmoid
 from glassnet.gradcheck import numerical_gradient, relative_error
 from glassnet.losses import (
     CACHES,
     BinaryCrossEntropy,
     Huber,
+    Loss,
     MeanAbsoluteError,
     SoftmaxCrossEntropy,
     SquaredError,
@@ -399,3 +401,155 @@ def test_softmax_cross_entropy_gradient_without_or_after_another_forward():
     loss(other, targets)
     np.testing.assert_allclose(loss.per_sample_gradient(logits, targets), expected,
                                rtol=1e-12, atol=1e-15)
+
+
+# The reference: the losses' operations as they were before the reduction worked in place
+# (new arrays each step, values.sum(), the weights' sum taken in forward and in backward).
+def reference_per_sample(loss, predictions, targets):
+    """l_i with the old code's operations, one loss after another."""
+    if isinstance(loss, SoftmaxCrossEntropy):
+        largest = row_maximum(predictions)
+        sums = row_sums(np.exp(np.subtract(predictions, largest)))
+        log_sum = np.log(sums[:, 0]) + largest[:, 0]
+        return log_sum - row_sums(targets * predictions)[:, 0]
+    if isinstance(loss, BinaryCrossEntropy) and loss.from_logits:
+        z = predictions
+        return (np.maximum(z, 0) - z * targets + np.log1p(np.exp(-np.abs(z)))).mean(axis=1)
+    if isinstance(loss, BinaryCrossEntropy):
+        p = loss.clip(predictions)
+        return (-(targets * np.log(p) + (1 - targets) * np.log1p(-p))).mean(axis=1)
+    residuals = predictions - targets
+    if isinstance(loss, Huber):
+        size = np.abs(residuals)
+        return np.where(size <= loss.delta, 0.5 * size**2,
+                        loss.delta * (size - 0.5 * loss.delta)).mean(axis=1)
+    if isinstance(loss, MeanAbsoluteError):
+        return np.abs(residuals).mean(axis=1)
+    return 0.5 * (residuals ** 2).mean(axis=1)
+
+
+def reference_per_sample_gradient(loss, predictions, targets):
+    """dl_i/dp_i with the old code's operations (the fused softmax: exponentials / sums)."""
+    outputs = predictions.shape[1]
+    if isinstance(loss, SoftmaxCrossEntropy):
+        exponentials = np.exp(np.subtract(predictions, row_maximum(predictions)))
+        return exponentials / row_sums(exponentials) - targets
+    if isinstance(loss, BinaryCrossEntropy) and loss.from_logits:
+        return (sigmoid(predictions) - targets) / outputs
+    if isinstance(loss, BinaryCrossEntropy):
+        p = loss.clip(predictions)
+        return (p - targets) / (p * (1 - p)) / outputs
+    if isinstance(loss, Huber):
+        return np.clip(predictions - targets, -loss.delta, loss.delta) / outputs
+    if isinstance(loss, MeanAbsoluteError):
+        return np.sign(predictions - targets) / outputs
+    return (predictions - targets) / outputs
+
+
+def reference_loss(loss, predictions, targets, sample_weight=None):
+    """(L, dL/dp) as the old Loss.forward and Loss.backward reduced them."""
+    targets = loss.prepare_targets(targets, predictions)
+    values = reference_per_sample(loss, predictions, targets)
+    gradient = reference_per_sample_gradient(loss, predictions, targets)
+    total = float(len(predictions)) if sample_weight is None else float(sample_weight.sum())
+    total = 1.0 if loss.reduction == "sum" else total
+    if sample_weight is not None:
+        values = values * sample_weight
+        gradient = gradient * sample_weight.reshape(-1, 1)
+    gradient = gradient / total if loss.reduction == "mean" else gradient
+    return float(values.sum() / total), gradient
+
+
+EVERY_LOSS = [SquaredError, BinaryCrossEntropy, lambda reduction: BinaryCrossEntropy(
+    from_logits=False, reduction=reduction), SoftmaxCrossEntropy, MeanAbsoluteError,
+    lambda reduction: Huber(0.5, reduction)]
+
+
+def loss_case(draw, make, reduction, dtype):
+    """A loss and (predictions, targets, sample_weight) it takes, drawn by hypothesis."""
+    loss = make(reduction)
+    batch, outputs = draw(st.integers(1, 40)), draw(st.integers(1, 12))
+    values = arrays(np.float64, (batch, outputs), elements=st.floats(-30, 30))
+    predictions = draw(values).astype(dtype)
+    targets = draw(values)
+    if isinstance(loss, BinaryCrossEntropy):
+        targets = (targets + 30) / 60  # in [0, 1]
+        predictions = predictions if loss.from_logits else (predictions + 30) / 60
+    if isinstance(loss, SoftmaxCrossEntropy):
+        labels = draw(arrays(np.int64, batch, elements=st.integers(0, outputs - 1)))
+        targets = draw(st.sampled_from([labels, np.eye(outputs)[labels],
+                                        loss.prepare_targets(labels, predictions)]))
+    weights = draw(st.sampled_from([None, np.float64, dtype, np.int64]))
+    if weights is not None:
+        weights = draw(arrays(weights, batch, elements=st.integers(0, 5))) + 1
+    return loss, predictions, targets, weights
+
+
+@PROPERTY
+@given(data=st.data(), make=st.sampled_from(EVERY_LOSS), reduction=st.sampled_from(
+    ["mean", "sum"]), dtype=st.sampled_from([np.float32, np.float64]))
+def test_every_loss_equals_its_reference_bit_for_bit(data, make, reduction, dtype):
+    loss, predictions, targets, weights = loss_case(data.draw, make, reduction, dtype)
+    expected_value, expected_gradient = reference_loss(loss, predictions, targets, weights)
+    for _ in range(2):  # a second step on the same loss object, as fit takes them
+        assert loss.forward(predictions, targets, weights) == expected_value
+        gradient = loss.backward()
+        np.testing.assert_array_equal(gradient, expected_gradient)
+        assert gradient.dtype == expected_gradient.dtype
+
+
+@pytest.mark.parametrize("shape, dtype", [((200, 10), np.float64), ((128, 10), np.float32),
+                                          ((96, 10), np.float32), ((33, 17), np.float64)])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_softmax_cross_entropy_of_the_benchmark_batches_equals_its_reference(
+        shape, dtype, weighted, reduction, rng):
+    # the shapes of W2's and W3's batches (and W3's last), one-hot rows as fit passes them
+    logits = (3 * rng.standard_normal(shape)).astype(dtype)
+    loss = SoftmaxCrossEntropy(reduction)
+    targets = loss.prepare_targets(rng.integers(0, shape[1], shape[0]), logits)
+    weights = rng.uniform(0.5, 2.0, shape[0]).astype(dtype) if weighted else None
+    expected_value, expected_gradient = reference_loss(loss, logits, targets, weights)
+    assert loss.forward(logits, targets, weights) == expected_value
+    np.testing.assert_array_equal(loss.backward(), expected_gradient)
+
+
+@PROPERTY
+@given(data=st.data(), make=st.sampled_from(EVERY_LOSS), reduction=st.sampled_from(
+    ["mean", "sum"]), dtype=st.sampled_from([np.float32, np.float64]))
+def test_no_loss_writes_over_the_callers_arrays(data, make, reduction, dtype):
+    loss, predictions, targets, weights = loss_case(data.draw, make, reduction, dtype)
+    if weights is not None:  # weights of the predictions' dtype take the in-place route
+        weights = weights.astype(dtype)
+    targets = loss.prepare_targets(targets, predictions)  # as fit passes them: kept as they are
+    arguments = [predictions, targets, weights]
+    kept = [None if array is None else array.copy() for array in arguments]
+    loss.forward(*arguments)
+    gradient = loss.backward()
+    for array, copy in zip(arguments, kept, strict=True):
+        np.testing.assert_array_equal(array, copy)
+        assert array is None or not np.shares_memory(gradient, array)
+    assert loss.targets is targets  # prepared targets are taken as they are, not copied
+
+
+class KeptArrays(Loss):
+    """A loss whose per-sample arrays are ones it keeps (``new_arrays`` left at its default)."""
+
+    def __init__(self, values, gradient):
+        super().__init__()
+        self.values, self.gradient = values, gradient
+
+    def per_sample(self, predictions, targets):
+        return self.values
+
+    def per_sample_gradient(self, predictions, targets):
+        return self.gradient
+
+
+def test_a_loss_without_new_arrays_gets_its_arrays_back_untouched():
+    values, gradient = np.array([1.0, 2.0]), np.array([[3.0], [4.0]])
+    loss = KeptArrays(values, gradient)
+    assert loss(np.zeros((2, 1)), np.zeros((2, 1)), np.array([1.0, 3.0])) == 7.0 / 4
+    np.testing.assert_array_equal(loss.backward(), [[3.0 / 4], [12.0 / 4]])
+    np.testing.assert_array_equal(values, [1.0, 2.0])
+    np.testing.assert_array_equal(gradient, [[3.0], [4.0]])

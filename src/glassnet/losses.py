@@ -23,11 +23,20 @@ import numpy as np
 
 from glassnet.activations import row_maximum, row_sums, sigmoid, softmax
 
-CACHES = ("predictions", "targets", "sample_weight", "softmax_parts")  # set by forward
+# set by forward, for backward
+CACHES = ("predictions", "targets", "sample_weight", "total_weight", "softmax_parts")
 
 
 class Loss:
-    """Base class: subclasses give ``per_sample`` values and their ``per_sample_gradient``."""
+    """Base class: subclasses give ``per_sample`` values and their ``per_sample_gradient``.
+
+    ``new_arrays``: True when ``per_sample`` and ``per_sample_gradient`` always return new
+    arrays of the loss's own, which the reduction then weighs and divides in place: every
+    loss here. False by default, so a custom loss's arrays are never written over (a subclass
+    of a loss here whose methods return arrays it keeps sets it back to False).
+    """
+
+    new_arrays = False
 
     def __init__(self, reduction: str = "mean"):
         if reduction not in ("mean", "sum"):
@@ -44,6 +53,8 @@ class Loss:
 
     def prepare_targets(self, targets: np.ndarray, predictions: np.ndarray) -> np.ndarray:
         """Bring targets to the predictions' shape; 1-D targets become one column."""
+        if is_prepared(targets, predictions):
+            return targets  # as fit hands them over, batch after batch: nothing to redo
         targets = np.asarray(targets, dtype=predictions.dtype)
         if targets.ndim == 1:
             targets = targets.reshape(-1, 1)
@@ -63,10 +74,10 @@ class Loss:
         self.predictions = predictions
         self.targets = self.prepare_targets(targets, predictions)
         self.sample_weight = check_weights(sample_weight, len(predictions))
-        values = self.per_sample(predictions, self.targets)
-        if sample_weight is not None:
-            values = values * sample_weight
-        return float(values.sum() / self.normaliser())
+        self.total_weight = self.normaliser()
+        values = self.weighted(self.per_sample(predictions, self.targets), self.sample_weight)
+        # np.add.reduce(values, axis=None) is values.sum() without its Python wrapper
+        return float(np.add.reduce(values, axis=None) / self.total_weight)
 
     def backward(self) -> np.ndarray:
         """dL/d predictions, shape (batch, outputs)."""
@@ -75,10 +86,18 @@ class Loss:
                                "differentiates the loss forward last computed")
         gradient = self.per_sample_gradient(self.predictions, self.targets)
         if self.sample_weight is not None:
-            gradient = gradient * self.sample_weight.reshape(-1, 1)
+            gradient = self.weighted(gradient, self.sample_weight[:, np.newaxis])
         if self.reduction == "mean":
-            gradient = gradient / self.normaliser()
+            own = self.new_arrays and gradient.dtype.kind == "f"
+            gradient = np.divide(gradient, self.total_weight, out=gradient if own else None)
         return gradient
+
+    def weighted(self, values: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+        """values * weights, in place when ``values`` is the loss's own and keeps its dtype."""
+        if weights is None:
+            return values
+        own = self.new_arrays and values.dtype == weights.dtype
+        return np.multiply(values, weights, out=values if own else None)
 
     def __call__(self, predictions, targets, sample_weight=None) -> float:
         return self.forward(predictions, targets, sample_weight)
@@ -89,6 +108,7 @@ class Loss:
         return {key: value for key, value in self.__dict__.items() if key not in CACHES}
 
     def normaliser(self) -> float:
+        """W = sum_i w_i for "mean" (the batch size without weights); 1 for "sum"."""
         if self.reduction == "sum":
             return 1.0
         if self.sample_weight is None:
@@ -97,6 +117,12 @@ class Loss:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(reduction={self.reduction!r})"
+
+
+def is_prepared(targets, predictions: np.ndarray) -> bool:
+    """Whether ``targets`` already is an array of the predictions' shape and dtype."""
+    return (type(targets) is np.ndarray and targets.shape == predictions.shape
+            and targets.dtype == predictions.dtype)
 
 
 def check_weights(sample_weight, samples: int) -> np.ndarray | None:
@@ -121,6 +147,8 @@ class SquaredError(Loss):
     gradient is ``predictions - targets``.
     """
 
+    new_arrays = True
+
     def per_sample(self, predictions, targets):
         return 0.5 * ((predictions - targets) ** 2).mean(axis=1)
 
@@ -140,6 +168,8 @@ class BinaryCrossEntropy(Loss):
     [eps, 1 - eps], and dl/dp = (p - t) / (p (1 - p)) / K; eps is at least the float's
     resolution, since in float32 1 - 1e-12 rounds to 1 and log(1 - p) would be log 0.
     """
+
+    new_arrays = True
 
     def __init__(self, from_logits: bool = True, reduction: str = "mean", eps: float = 1e-12):
         super().__init__(reduction)
@@ -196,7 +226,11 @@ class SoftmaxCrossEntropy(Loss):
     integer labels of shape (batch,) or one-hot rows of shape (batch, classes).
     """
 
+    new_arrays = True
+
     def prepare_targets(self, targets, predictions):
+        if is_prepared(targets, predictions):  # (batch, classes) rows, never labels
+            return targets
         targets = np.asarray(targets)
         classes = predictions.shape[1]
         if targets.ndim == 1 or (targets.ndim == 2 and targets.shape[1] == 1 and classes > 1):
@@ -221,8 +255,10 @@ class SoftmaxCrossEntropy(Loss):
         sums = row_sums(exponentials)
         # softmax(z) = exponentials / sums: kept so the gradient needs no second exp.
         self.softmax_parts = (predictions, exponentials, sums)
-        log_sum = np.log(sums[:, 0]) + largest[:, 0]
-        return log_sum - row_sums(targets * predictions)[:, 0]
+        values = np.log(sums)  # (batch, 1), then in place: log_sum - sum_k t_ik z_ik
+        values += largest
+        values -= row_sums(targets * predictions)
+        return values[:, 0]
 
     def per_sample_gradient(self, predictions, targets):
         cached, exponentials, sums = getattr(self, "softmax_parts", None) or (None,) * 3
@@ -244,6 +280,8 @@ class MeanAbsoluteError(Loss):
     Robust to outliers: every error pulls with the same strength. Shapes (batch, outputs).
     """
 
+    new_arrays = True
+
     def per_sample(self, predictions, targets):
         return np.abs(predictions - targets).mean(axis=1)
 
@@ -260,6 +298,8 @@ class Huber(Loss):
 
     Both pieces meet with equal value and slope at |r| = delta. Shapes (batch, outputs).
     """
+
+    new_arrays = True
 
     def __init__(self, delta: float = 1.0, reduction: str = "mean"):
         super().__init__(reduction)
