@@ -16,6 +16,7 @@ import textwrap
 import numpy as np
 
 from glassnet.callbacks import ProgressBar
+from glassnet.cli.acceleration import accelerated, add_accelerator_argument
 from glassnet.cli.arguments import finite_float, hidden_sizes, positive_float, positive_int
 from glassnet.cli.errors import UsageError
 from glassnet.losses import SquaredError
@@ -50,14 +51,14 @@ def add_parsers(subparsers) -> None:
                       help="ask for the three inputs, as the tutorial does")
     demo.add_argument("--explain", nargs="?", const=1, type=positive_int, metavar="N",
                       help="show iteration N (default 1) step by step")
-    demo.set_defaults(run=run_demo)
+    demo.set_defaults(run=lambda arguments: accelerated_run(run_demo, arguments))
     think = subparsers.add_parser("think", help="train the tutorial's network and answer",
                                   description="Train the tutorial's network, then answer for "
                                               "three input values.")
     think.add_argument("values", nargs=3, type=finite_float, metavar="VALUE",
                        help="the three inputs, e.g. 1 0 0")
     add_training_options(think)
-    think.set_defaults(run=run_think)
+    think.set_defaults(run=lambda arguments: accelerated_run(run_think, arguments))
 
 
 def add_training_options(parser) -> None:
@@ -68,6 +69,14 @@ def add_training_options(parser) -> None:
                         help="gradient descent step (default 1.0)")
     parser.add_argument("--hidden", type=hidden_sizes, default=None, metavar="SIZES",
                         help="hidden layer sizes, e.g. 4 or 8,4 (default: none, one neuron)")
+    add_accelerator_argument(parser, "used with --hidden; the one neuron mostly trains in a "
+                                     "loop of its own, without an optimizer")
+
+
+def accelerated_run(command, arguments) -> int:
+    """``command(arguments)`` with the accelerator --accelerator names, for this run only."""
+    with accelerated(arguments.accelerator):
+        return command(arguments)
 
 
 def show(label: str, array) -> None:

@@ -83,7 +83,8 @@ def report_training(model, table, arguments, inputs, targets, seconds: float,
 def describe_start(table, arguments, problem, encoder, network, validation_rows,
                    training_rows: int | None = None) -> str:
     """What is about to happen, in a few lines (``training_rows``: the count, when rows were
-    left out, say for a missing target; else every row not held out)."""
+    left out, say for a missing target; else every row not held out); the last line ends with
+    the accelerator when one is asked for."""
     if problem.task == "regression":
         task = f"regression of {arguments.target!r} ({problem.reason}): 1 output, squared error"
     else:
@@ -101,4 +102,11 @@ def describe_start(table, arguments, problem, encoder, network, validation_rows,
             f"Network: {layers} ({network.n_parameters} parameters)\n"
             f"Training: {arguments.optimizer}, learning rate {arguments.learning_rate}, batch "
             f"size {arguments.batch_size}, up to {arguments.epochs} epochs, {rows} training "
-            f"rows, {len(validation_rows)} validation rows, seed {arguments.seed}")
+            f"rows, {len(validation_rows)} validation rows, seed {arguments.seed}"
+            f"{accelerator_note(arguments)}")
+
+
+def accelerator_note(arguments) -> str:
+    """', accelerator numba' when --accelerator is given, else nothing (output unchanged)."""
+    name = getattr(arguments, "accelerator", None)
+    return f", accelerator {name}" if name else ""

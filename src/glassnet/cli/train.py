@@ -15,6 +15,7 @@ import time
 from glassnet import registry
 from glassnet.callbacks import ProgressBar
 from glassnet.cli import cluster
+from glassnet.cli.acceleration import accelerated, add_accelerator_argument
 from glassnet.cli.arguments import fraction, hidden_sizes, positive_float, positive_int
 from glassnet.cli.errors import EXIT_CANNOT_WRITE, EXIT_DATA, CommandError, UsageError
 from glassnet.cli.outputs import STANDARD_STREAM, check_outputs, check_picture_name, draw
@@ -78,6 +79,9 @@ def add_parsers(subparsers) -> None:
                        help="model file to write (default model.glassnet)")
     train.add_argument("--plot", metavar="FILE.png",
                        help="draw the loss curves into a picture (.png, .svg or .pdf)")
+    add_accelerator_argument(train, "the steps taken in this process: in memory, with "
+                                    "--stream, and those of Dask's --solver minibatch (its "
+                                    "workers' gradients stay numpy)")
     add_column_arguments(train)
     cluster.add_arguments(train)
     add_stream_arguments(train)
@@ -85,14 +89,24 @@ def add_parsers(subparsers) -> None:
 
 
 def run_train(arguments) -> int:
+    """The command, with the accelerator --accelerator names set for this run only."""
+    with accelerated(arguments.accelerator):
+        return train_chosen_way(arguments)
+
+
+def train_chosen_way(arguments) -> int:
+    """On a Dask cluster, in chunks (--stream) or in memory."""
     if cluster.requested(arguments):
         fill_defaults(arguments, streamed=False)
         return cluster.run_train(arguments)
     check_arguments(arguments)
     streamed = streams(arguments)
     fill_defaults(arguments, streamed)
-    if streamed:
-        return run_stream_train(arguments)
+    return run_stream_train(arguments) if streamed else train_in_memory(arguments)
+
+
+def train_in_memory(arguments) -> int:
+    """Read the table, say what will happen, train, report and save."""
     table = read(arguments)
     settings = settings_of(arguments)
     prepared = prepare_table(table, arguments.target, settings)
