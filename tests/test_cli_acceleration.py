@@ -1,6 +1,7 @@
 """``--accelerator numba`` on ``train``, ``demo`` and ``think`` (cli/acceleration.py): the
-compiled steps run, the model is the numpy one bit for bit, the setting lasts only the run,
-and a missing numba or an unknown name is one line and an exit code."""
+compiled steps run, the model is the numpy one bit for bit (in memory, streamed, on Dask),
+the setting lasts only the run, and a missing numba, an unknown name or L-BFGS is one line
+and an exit code."""
 
 from __future__ import annotations
 
@@ -148,3 +149,30 @@ def test_the_help_names_the_flag_and_the_extra(command, capsys):
     shown = " ".join(capsys.readouterr().out.split())
     assert "--accelerator {numba}" in shown and 'pip install "glassnet[fast]"' in shown
     assert "(default: numpy)" in shown
+
+
+def test_the_steps_of_dask_minibatch_run_here_compiled_with_the_same_weights(
+        tmp_path, tmp_path_factory, capsys, compiled_calls):
+    pytest.importorskip("distributed")
+    pytest.importorskip("dask.dataframe")
+    from dask_helpers import local_client
+
+    data = classification_csv(tmp_path / "species.csv", rows=60)
+    with local_client(tmp_path_factory, workers=1) as client:
+        (plain_out, plain), (fast_out, fast) = train_twice(
+            tmp_path, capsys, data, "--target", "species", "--epochs", "3", "--hidden", "4",
+            "--batch-size", "16", "--dask-scheduler", client.scheduler.address,
+            "--dask-partitions", "2")
+    assert compiled_calls and set(compiled_calls) == {"adam_loop"}
+    assert_same_models(plain, fast)
+    assert "seed 0, accelerator numba\n" in fast_out and "accelerator" not in plain_out
+
+
+def test_lbfgs_takes_no_optimizer_steps_and_refuses_the_accelerator(tmp_path, capsys):
+    data = classification_csv(tmp_path / "species.csv", rows=30)
+    code, out, err = run(capsys, "train", data, "--target", "species", "--solver", "lbfgs",
+                         "--dask-workers", "1", "--accelerator", "numba")
+    assert (code, out) == (2, "") and err == (
+        "--accelerator numba compiles the optimizer's steps, and --solver lbfgs takes none: "
+        "drop one of them\n")
+    assert get_accelerator() is None

@@ -81,7 +81,7 @@ def add_parsers(subparsers) -> None:
                        help="draw the loss curves into a picture (.png, .svg or .pdf)")
     add_accelerator_argument(train, "the steps taken in this process: in memory, with "
                                     "--stream, and those of Dask's --solver minibatch (its "
-                                    "workers' gradients stay numpy)")
+                                    "workers' gradients stay numpy; not with --solver lbfgs)")
     add_column_arguments(train)
     cluster.add_arguments(train)
     add_stream_arguments(train)
@@ -90,6 +90,9 @@ def add_parsers(subparsers) -> None:
 
 def run_train(arguments) -> int:
     """The command, with the accelerator --accelerator names set for this run only."""
+    if arguments.accelerator and arguments.solver == "lbfgs":
+        raise UsageError(f"--accelerator {arguments.accelerator} compiles the optimizer's "
+                         f"steps, and --solver lbfgs takes none: drop one of them")
     with accelerated(arguments.accelerator):
         return train_chosen_way(arguments)
 
