@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
 import glassnet
 from glassnet import SGD, Adam, SoftmaxCrossEntropy, fit, mlp
-from glassnet.accelerator import get_accelerator, set_accelerator, twin
+from glassnet.accelerator import compilable, get_accelerator, set_accelerator, twin
 from glassnet.optimizers import adam_step
 
 
@@ -98,3 +99,31 @@ def test_the_compiled_step_runs_on_threads_too(numba_steps):
         finally:
             elementwise.set_threads(1)
     np.testing.assert_array_equal(results[0], results[1])
+
+
+VECTOR32, VECTOR64 = np.zeros(8, np.float32), np.zeros(8)
+
+
+@pytest.mark.parametrize("arrays, scalars", [
+    ((VECTOR32, VECTOR32), ()), ((VECTOR64,), ()), ((VECTOR64, VECTOR64, VECTOR64), (0.5, 3)),
+    ((VECTOR32, VECTOR32), (0.9, 1, np.float32(0.5))), ((VECTOR64, VECTOR64), (np.float64(2),)),
+])
+def test_what_the_compiled_loops_take(arrays, scalars):
+    assert compilable(arrays, scalars)
+
+
+@pytest.mark.parametrize("arrays, scalars", [
+    ((VECTOR32.astype(np.float16), VECTOR32.astype(np.float16)), ()),  # another dtype
+    ((VECTOR32.astype(np.int64), VECTOR32.astype(np.int64)), ()),
+    ((VECTOR32, VECTOR64), ()), ((VECTOR64, VECTOR32), ()),  # mixed dtypes
+    ((VECTOR64, VECTOR64.reshape(2, 4)), ()), ((VECTOR64.reshape(2, 4),), ()),  # not 1-D
+    ((VECTOR64, np.zeros(16)[::2]), ()), ((np.zeros(16)[::2], VECTOR64), ()),  # strided
+    ((VECTOR32, VECTOR32), (np.float64(0.5),)),  # numpy would step in float64
+    ((VECTOR32, VECTOR32), (0.5, np.float16(0.5))), ((VECTOR64, VECTOR64), ("0.5",)),
+    ((VECTOR64, VECTOR64), (np.longdouble(0.5),)), ((VECTOR64, VECTOR64), (None,)),
+    ((VECTOR64, VECTOR64), (Fraction(1, 3),)), ((VECTOR64, VECTOR64), (True,)),
+])
+def test_what_goes_to_numpy(arrays, scalars):
+    """(A float64 dtype equals None in numpy, so a scalar without a dtype must not be
+    compared by its dtype: a string or a Fraction would pass as float64.)"""
+    assert not compilable(arrays, scalars)

@@ -63,5 +63,6 @@ def compilable(arrays: tuple[np.ndarray, ...], scalars: tuple = ()) -> bool:
     return dtype in (np.float32, np.float64) and all(
         array.dtype == dtype and array.ndim == 1 and array.flags.c_contiguous
         for array in arrays) and all(
-        type(scalar) in (float, int) or getattr(scalar, "dtype", None) == dtype
+        type(scalar) in (float, int) or (isinstance(scalar, np.generic)
+                                          and scalar.dtype == dtype)
         for scalar in scalars)
