@@ -2,6 +2,7 @@
 
 import os
 import threading
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -99,6 +100,39 @@ def test_settings_go_into_the_url_and_survive_a_reload(page, server):
     assert server.engine.settings["layers"] == "4,2,2"
     assert server.engine.settings["dataset"] == "spiral"
     assert page.errors == [] and page.hosts == {f"127.0.0.1:{server.port}"}
+
+
+def test_a_slow_answer_never_undoes_a_newer_click(page, server, monkeypatch):
+    """The first change's answer comes late: the page sends the next change only after it
+    (each sends every setting, so the older one applied last would undo the newer click)
+    and takes no state older than its own settings (it used to take the older dataset back,
+    and the next change wrote it into the URL)."""
+    from glassnet.playground.server import Handler
+
+    answer, calls = Handler.do_POST, []
+
+    def slow_answer(handler):
+        calls.append(1)
+        if len(calls) == 1:  # only the first change's answer is slow
+            time.sleep(0.5)
+        answer(handler)
+
+    page.goto(server.address)
+    page.wait_for_selector(".neuron")
+    monkeypatch.setattr(Handler, "do_POST", slow_answer)
+    page.select_option("#rate", "0.1")
+    page.click('#datasets button[data-name="spiral"]')
+    page.wait_for_timeout(1000)  # the state of the rate change has arrived by now
+    page.click("#add-layer")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('layers') === '4,2,2'")
+    query = parse_qs(urlparse(page.url).query)
+    assert query["dataset"] == ["spiral"] and query["rate"] == ["0.1"]
+    deadline = time.monotonic() + 20
+    while server.engine.settings["layers"] != "4,2,2" and time.monotonic() < deadline:
+        time.sleep(0.1)  # the slow answers of the three changes, one after another
+    assert server.engine.settings["layers"] == "4,2,2"
+    assert server.engine.settings["dataset"] == "spiral"
+    assert page.errors == []
 
 
 def test_chinese_words_and_tutorial_preset(page, server):
