@@ -31,9 +31,7 @@ def verdicts(results: dict) -> list[dict]:
             continue
         for peer, target in RATIO_TARGETS.get(name, {}).items():
             if peer in entry["libraries"]:
-                ratio = mine["median_seconds"] / entry["libraries"][peer]["median_seconds"]
-                rows.append({"workload": name, "what": f"time / {peer}", "value": ratio,
-                             "target": f"<= {target}", "met": ratio <= target})
+                rows.append(time_row(name, mine, entry["libraries"][peer], peer, target))
                 tolerance = ACCURACY_TOLERANCE.get(name)
                 if tolerance is not None and peer != "floor":
                     gap = entry["libraries"][peer]["accuracy"] - mine["accuracy"]
@@ -57,15 +55,18 @@ def verdicts(results: dict) -> list[dict]:
 
 def accelerated_verdicts(results: dict) -> list[dict]:
     """The time targets for glassnet with its accelerator, on the workloads it ran."""
-    rows = []
-    for name, entry in results["workloads"].items():
-        accelerated = entry["libraries"].get(ACCELERATED)
-        for peer, target in RATIO_TARGETS.get(name, {}).items():
-            if accelerated is not None and peer in entry["libraries"]:
-                ratio = accelerated["median_seconds"] / entry["libraries"][peer]["median_seconds"]
-                rows.append({"workload": f"{name} with numba", "what": f"time / {peer}",
-                             "value": ratio, "target": f"<= {target}", "met": ratio <= target})
-    return rows
+    return [time_row(f"{name} with numba", entry["libraries"][ACCELERATED],
+                     entry["libraries"][peer], peer, target)
+            for name, entry in results["workloads"].items() if ACCELERATED in entry["libraries"]
+            for peer, target in RATIO_TARGETS.get(name, {}).items()
+            if peer in entry["libraries"]]
+
+
+def time_row(workload: str, mine: dict, peer_figures: dict, peer: str, target: float) -> dict:
+    """The row of one time target: ``mine``'s median time over the peer's."""
+    ratio = mine["median_seconds"] / peer_figures["median_seconds"]
+    return {"workload": workload, "what": f"time / {peer}", "value": ratio,
+            "target": f"<= {target}", "met": ratio <= target}
 
 
 def markdown(results: dict) -> str:

@@ -62,45 +62,45 @@ def nesterov_loop(vector, gradient, velocity, learning_rate,
         vector[index] += velocity[index] * momentum - scaled_gradient
 
 
+def compiled_or_numpy(loop, arrays, scalars, numpy_step, arguments) -> None:
+    """``loop(*arrays, *scalars)``, the scalars cast to the arrays' dtype, when ``compilable``
+    says the loop gives numpy's numbers; else ``numpy_step(*arguments)``."""
+    if not compilable(arrays, scalars):
+        numpy_step(*arguments)
+        return
+    cast = arrays[0].dtype.type
+    loop(*arrays, *map(cast, scalars))
+
+
 def adam_step(vector, gradient, m, v, scratch, beta_1, beta_2, epsilon, step_size) -> None:
     """``optimizers.adam_step``'s twin (``scratch`` is not needed)."""
-    if not compilable((vector, gradient, m, v), (beta_1, beta_2, epsilon, step_size)):
-        optimizers.adam_step(vector, gradient, m, v, scratch, beta_1, beta_2, epsilon,
-                             step_size)
-        return
-    cast = vector.dtype.type
-    adam_loop(vector, gradient, m, v, cast(beta_1), cast(1 - beta_1), cast(beta_2),
-              cast(1 - beta_2), cast(epsilon), cast(step_size))
+    compiled_or_numpy(adam_loop, (vector, gradient, m, v),
+                      (beta_1, 1 - beta_1, beta_2, 1 - beta_2, epsilon, step_size),
+                      optimizers.adam_step,
+                      (vector, gradient, m, v, scratch, beta_1, beta_2, epsilon, step_size))
 
 
 def plain_step(parameter, gradient, scaled_gradient, learning_rate) -> None:
     """``optimizers.plain_step``'s twin."""
-    if not compilable((parameter, gradient), (learning_rate,)):
-        optimizers.plain_step(parameter, gradient, scaled_gradient, learning_rate)
-        return
-    plain_loop(parameter, gradient, parameter.dtype.type(learning_rate))
+    compiled_or_numpy(plain_loop, (parameter, gradient), (learning_rate,),
+                      optimizers.plain_step, (parameter, gradient, scaled_gradient,
+                                              learning_rate))
 
 
 def momentum_step(parameter, gradient, scaled_gradient, velocity, learning_rate,
                   momentum) -> None:
     """``optimizers.momentum_step``'s twin."""
-    if not compilable((parameter, gradient, velocity), (learning_rate, momentum)):
-        optimizers.momentum_step(parameter, gradient, scaled_gradient, velocity,
-                                 learning_rate, momentum)
-        return
-    cast = parameter.dtype.type
-    momentum_loop(parameter, gradient, velocity, cast(learning_rate), cast(momentum))
+    compiled_or_numpy(momentum_loop, (parameter, gradient, velocity), (learning_rate, momentum),
+                      optimizers.momentum_step, (parameter, gradient, scaled_gradient,
+                                                 velocity, learning_rate, momentum))
 
 
 def nesterov_step(parameter, gradient, scaled_gradient, velocity, step, learning_rate,
                   momentum) -> None:
     """``optimizers.nesterov_step``'s twin (``step`` is not needed)."""
-    if not compilable((parameter, gradient, velocity), (learning_rate, momentum)):
-        optimizers.nesterov_step(parameter, gradient, scaled_gradient, velocity, step,
-                                 learning_rate, momentum)
-        return
-    cast = parameter.dtype.type
-    nesterov_loop(parameter, gradient, velocity, cast(learning_rate), cast(momentum))
+    compiled_or_numpy(nesterov_loop, (parameter, gradient, velocity), (learning_rate, momentum),
+                      optimizers.nesterov_step, (parameter, gradient, scaled_gradient,
+                                                 velocity, step, learning_rate, momentum))
 
 
 def twins() -> dict:
