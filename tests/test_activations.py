@@ -92,17 +92,6 @@ def test_forward_values_match_the_formulas():
     np.testing.assert_allclose(Softmax().forward(x), expected_softmax, rtol=1e-14)
 
 
-def test_sigmoid_is_bit_for_bit_the_tutorial_formula_for_moderate_inputs(rng):
-    x = rng.uniform(-30, 30, (50, 3))
-    np.testing.assert_array_equal(sigmoid(x), 1 / (1 + np.exp(-x)))
-
-
-def test_sigmoid_of_integers_gives_floats():
-    outputs = sigmoid(np.array([[0, 1]]))
-    assert outputs.dtype == np.float64
-    np.testing.assert_allclose(outputs, [[0.5, 1 / (1 + np.exp(-1.0))]])
-
-
 def test_softmax_ignores_a_shift_of_each_row(rng):
     x = rng.standard_normal((4, 5))
     shifts = rng.uniform(-100, 100, (4, 1))

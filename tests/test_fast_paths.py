@@ -11,11 +11,13 @@ import numpy as np
 import pytest
 
 from glassnet import tutorial
-from glassnet.activations import ReLU, row_maximum, row_sums, softmax
+from glassnet.activation_functions import row_maximum, row_sums, softmax
+from glassnet.activations import ReLU
 from glassnet.callbacks import Callback, ProgressBar
-from glassnet.losses import SoftmaxCrossEntropy, SquaredError
+from glassnet.classification_losses import SoftmaxCrossEntropy
 from glassnet.network import mlp
 from glassnet.optimizers import SGD, Adam, GradientDescent
+from glassnet.regression_losses import SquaredError
 from glassnet.training import fit
 from glassnet.tutorial import TRAINING_INPUTS, TRAINING_OUTPUTS, NeuralNetwork
 from glassnet.validation import as_float_array, check_finite

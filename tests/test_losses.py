@@ -1,4 +1,5 @@
-"""Losses: values against their formulas, finite-difference gradients, sample weights,
+"""Losses (loss_base, regression_losses, classification_losses, gathered in losses):
+values against their formulas, finite-difference gradients, sample weights,
 stability at |x| = 1e6 in float32 and float64, bad targets, and loss >= 0 (hypothesis)."""
 
 from __future__ import annotations
@@ -12,19 +13,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from glassnet.activations import row_maximum, row_sums, sigmoid
-from glassnet.gradcheck import numerical_gradient, relative_error
-from glassnet.losses import (
-    CACHES,
-    BinaryCrossEntropy,
-    Huber,
-    Loss,
-    MeanAbsoluteError,
-    SoftmaxCrossEntropy,
-    SquaredError,
+import glassnet
+from glassnet import (
+    activation_functions,
+    classification_losses,
+    loss_base,
+    losses,
+    regression_losses,
 )
+from glassnet.activation_functions import row_maximum, row_sums, sigmoid
+from glassnet.classification_losses import BinaryCrossEntropy, SoftmaxCrossEntropy
+from glassnet.gradcheck import numerical_gradient, relative_error
+from glassnet.loss_base import CACHES, Loss
 from glassnet.network import mlp
 from glassnet.optimizers import SGD
+from glassnet.regression_losses import Huber, MeanAbsoluteError, SquaredError
 from glassnet.training import fit
 
 PROPERTY = settings(max_examples=40, deadline=None)
@@ -553,3 +556,22 @@ def test_a_loss_without_new_arrays_gets_its_arrays_back_untouched():
     np.testing.assert_array_equal(loss.backward(), [[3.0 / 4], [12.0 / 4]])
     np.testing.assert_array_equal(values, [1.0, 2.0])
     np.testing.assert_array_equal(gradient, [[3.0], [4.0]])
+
+
+def test_every_name_stays_importable_from_losses_as_the_same_object():
+    """glassnet.losses gathers the three loss modules: each name it gave before they were
+    split out is the very object of the module it now lives in."""
+    homes = {loss_base: ["CACHES", "Loss", "check_weights", "is_prepared"],
+             regression_losses: ["SquaredError", "MeanAbsoluteError", "Huber"],
+             classification_losses: ["BinaryCrossEntropy", "SoftmaxCrossEntropy"],
+             activation_functions: ["row_maximum", "row_sums", "sigmoid", "softmax"]}
+    for module, names in homes.items():
+        for name in names:
+            assert getattr(losses, name) is getattr(module, name), name
+    assert glassnet.Huber is Huber and glassnet.SoftmaxCrossEntropy is SoftmaxCrossEntropy
+
+
+def test_a_pickle_naming_glassnet_losses_still_loads():
+    """Pickles written before the split name ``glassnet.losses.<class>``."""
+    loss = pickle.loads(b"cglassnet.losses\nHuber\n)\x81}(Vreduction\nVsum\nVdelta\nF2.0\nub.")
+    assert type(loss) is Huber and (loss.reduction, loss.delta) == ("sum", 2.0)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from glassnet.activations import ONES, ones_column, row_sums
+from glassnet.activation_functions import ONES, ones_column, row_sums
+from glassnet.classification_losses import SoftmaxCrossEntropy
 from glassnet.flat import same_objects
-from glassnet.losses import SoftmaxCrossEntropy
 from glassnet.optimizers import SGD
 from glassnet.safeguards import DivergenceGuard
 
