@@ -37,6 +37,19 @@ def test_constant_columns_get_scale_one_and_become_zero():
     assert Standardize.fit(np.full((5, 1), 0.1)).scale[0] == 1.0
 
 
+def test_standardize_fits_numbers_near_the_largest_float_and_others_as_numpy_does(rng):
+    inputs = np.array([[1e300, 1.0], [-1e308, 2.0], [1e308, 3.0], [1e308, 4.0]])
+    with np.errstate(all="raise"):  # no overflow warning either
+        layer = Standardize.fit(inputs)
+    assert np.all(np.isfinite(layer.mean)) and np.all(np.isfinite(layer.scale))
+    np.testing.assert_allclose(layer.forward(inputs).mean(axis=0), [0.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(layer.forward(inputs).std(axis=0), [1.0, 1.0])
+    ordinary = rng.standard_normal((50, 3)) * 1e5
+    layer = Standardize.fit(ordinary)
+    np.testing.assert_array_equal(layer.mean, ordinary.mean(axis=0))
+    np.testing.assert_array_equal(layer.scale, ordinary.std(axis=0))
+
+
 def test_standardize_gradient_matches_finite_differences(rng):
     layer = Standardize(mean=rng.standard_normal(4), scale=rng.random(4) + 0.5)
     inputs = rng.standard_normal((6, 4))

@@ -138,6 +138,16 @@ def test_regression_targets_are_standardized_inside_the_model():
     assert np.corrcoef(model.predict(frame), frame["y"])[0, 1] > 0.9
 
 
+def test_numbers_near_the_largest_float_train_a_usable_model():
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"a": rng.normal(size=60) * 1e300, "b": rng.normal(size=60)})
+    frame["y"] = frame["a"] * 3 + frame["b"] * 1e299
+    model = fit_table(frame, "y", epochs=60)
+    spread = (frame["y"] / 1e300).std(ddof=0) * 1e300  # frame["y"].std() overflows
+    assert model.target_scaling["scale"] == pytest.approx(spread, rel=1e-9)
+    assert np.corrcoef(model.predict(frame) / 1e300, frame["y"] / 1e300)[0, 1] > 0.9
+
+
 @pytest.mark.parametrize(("frame", "target", "message"), [
     (pd.DataFrame({"a": [1, 2], "y": [1, 1]}), "y", "'y' has only one class"),
     (pd.DataFrame({"a": [1, 2], "y": [1, 2]}), "z", "no column 'z' to predict; the columns "

@@ -36,11 +36,27 @@ from glassnet.validation import as_float_array, check_dtype
 __all__ = ["CategoryError", "ColumnEncoder", "Standardize", "UnknownValuesWarning"]
 
 
+def mean_and_deviation(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and standard deviations (ddof 0) of finite ``values`` (samples, features)
+    or (samples,), finite even where sum x or sum (x - mean)^2 overflows float64 (values
+    near 1e300): then mean = m mean(x / m) and deviation = m std(x / m), m = max |x| of the
+    column. Otherwise numpy's own mean and std, to the last bit."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean, deviation = values.mean(axis=0), values.std(axis=0)
+    if np.all(np.isfinite(mean)) and np.all(np.isfinite(deviation)):
+        return mean, deviation
+    largest = np.abs(values).max(axis=0)
+    largest = np.where(largest > 0, largest, 1.0)
+    shrunk = values / largest
+    return shrunk.mean(axis=0) * largest, shrunk.std(axis=0) * largest
+
+
 class Standardize(Layer):
     """outputs = (inputs - mean) / scale, column by column, with mean and scale fixed.
 
     ``Standardize.fit(inputs)`` takes mean = column means and scale = column standard
-    deviations of the training data; a constant column (standard deviation 0, up to
+    deviations of the training data (finite for any finite data: ``mean_and_deviation``);
+    a constant column (standard deviation 0, up to
     rounding) gets scale 1, so it becomes 0 instead of a division by zero. Not trained:
     ``params`` and ``grads`` are empty. Shapes: (batch, features) -> (batch, features).
     Backward, for upstream gradient G: dL/d inputs = G / scale. Caches nothing.
@@ -71,8 +87,7 @@ class Standardize(Layer):
         """A Standardize layer with the mean and standard deviation of ``inputs``
         (samples, features); constant columns get scale 1."""
         inputs = as_float_array("inputs", inputs, dtype=np.float64)
-        mean = inputs.mean(axis=0)
-        deviation = inputs.std(axis=0)
+        mean, deviation = mean_and_deviation(inputs)
         # A constant column can come out with a deviation of a few ulps of its mean.
         rounding = 16 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)
         return cls(mean, np.where(deviation > rounding, deviation, 1.0), dtype=dtype)

@@ -17,7 +17,7 @@ from glassnet.callbacks import EarlyStopping
 from glassnet.column_encoding import MISSING_SPELLINGS, shown
 from glassnet.model import Model
 from glassnet.network import Sequential, mlp
-from glassnet.preprocessing import ColumnEncoder, Standardize
+from glassnet.preprocessing import ColumnEncoder, Standardize, mean_and_deviation
 from glassnet.tabular.folds import cross_validates, fold_rows
 from glassnet.tabular.roles import Decision, TableError, decide_columns
 from glassnet.tabular.target import Problem, choose_task, known_rows, target_values
@@ -181,9 +181,8 @@ def scale_of(problem: Problem, training_rows: np.ndarray) -> dict | None:
     """{"mean", "scale"} of the training rows' regression targets; None for classes."""
     if problem.task != "regression":
         return None
-    targets = problem.targets[training_rows]
-    deviation = float(targets.std())
-    return {"mean": float(targets.mean()), "scale": deviation if deviation > 0 else 1.0}
+    mean, deviation = map(float, mean_and_deviation(problem.targets[training_rows]))
+    return {"mean": mean, "scale": deviation if deviation > 0 else 1.0}
 
 
 def train_held_out(prepared: Prepared, settings: Settings, callbacks=(),
