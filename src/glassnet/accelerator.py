@@ -38,10 +38,11 @@ def set_accelerator(name: str | None) -> None:
                          "or None")
     try:
         compiled_steps = importlib.import_module("glassnet.compiled_steps")
+        compiled_layers = importlib.import_module("glassnet.compiled_layers")
     except ImportError as error:  # numba missing or broken
         raise ImportError(f"the accelerator 'numba' needs numba ({error}); install it with "
                           "pip install \"glassnet[fast]\"") from error
-    SETTING.update(name=name, twins=compiled_steps.twins())
+    SETTING.update(name=name, twins={**compiled_steps.twins(), **compiled_layers.twins()})
 
 
 def get_accelerator() -> str | None:

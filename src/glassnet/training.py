@@ -8,7 +8,8 @@ epoch's record. Everything optional comes in as small objects (``training_data``
 schedules, diagnostics, progress), walked by one ``CallbackList``; the loop itself never
 prints. Works on any network with forward/backward/parameters/gradients/check_inputs, whose
 backward takes ``input_gradient=False`` (the gradient with respect to the data is never
-needed here, and skipping it spares the largest product).
+needed here, and skipping it spares the largest product). With an accelerator set, ``fit``
+runs the passes of a network of Dense layers and ReLU as fused pairs (``fused_layers``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 from glassnet.callbacks import CallbackList
 from glassnet.evaluation import Evaluation
 from glassnet.flat import flatten_if_possible
+from glassnet.fused_layers import fused_network
 from glassnet.history import History
 from glassnet.regularization import NoPenalty, weight_decay
 from glassnet.safeguards import DivergenceGuard, Interruption, TrainingDiverged
@@ -55,17 +57,20 @@ NO_PENALTY = NoPenalty()
 
 
 def training_step(network, loss, inputs: np.ndarray, targets: np.ndarray,
-                  weights: np.ndarray | None = None, penalty=NO_PENALTY) -> float:
+                  weights: np.ndarray | None = None, penalty=NO_PENALTY, passes=None) -> float:
     """One forward and backward pass in training mode; returns L and fills the gradients.
 
     L = loss(network(inputs), targets, weights) + penalty, where inputs (batch, features),
     targets (batch, outputs), weights (batch,) or None. Afterwards ``network.gradients()``
     holds dL/dparameter for every parameter (the penalty's share added in place). No step is
-    taken: ``fit`` hands the gradients to its optimizer, ``fit_lbfgs`` to scipy.
+    taken: ``fit`` hands the gradients to its optimizer, ``fit_lbfgs`` to scipy. ``passes``
+    runs the forward and backward passes in the network's place: ``fit`` hands over its
+    ``fused_layers.FusedNetwork`` when an accelerator is set (the same numbers).
     """
-    outputs = network.forward(inputs, training=True)
+    passes = network if passes is None else passes
+    outputs = passes.forward(inputs, training=True)
     value = loss.forward(outputs, targets, weights) + penalty.value()
-    network.backward(loss.backward(), input_gradient=False)  # the inputs are data
+    passes.backward(loss.backward(), input_gradient=False)  # the inputs are data
     penalty.add_gradients(network.gradients())
     return value
 
@@ -160,12 +165,12 @@ def run_epoch(state: TrainingState, batches: Batches, rng, penalty, guard: Diver
     """One pass over the batches; returns the epoch's loss, sum_b L_b W_b / sum_b W_b with
     W_b the batch's total weight (its row count without sample weights)."""
     network, loss, optimizer = state.network, state.loss, state.optimizer
-    parameters = network.parameters()
+    parameters, passes = network.parameters(), fused_network(network)  # None: the layers
     total = seen = 0.0
     for state.batch, batch in enumerate(batches.epoch(rng)):
         callbacks.on_batch_begin(state)
         state.batch_loss = training_step(network, loss, batch.inputs, batch.targets,
-                                         batch.weights, penalty)
+                                         batch.weights, penalty, passes)
         gradients = network.gradients()
         guard.check(state.batch_loss, gradients, state)
         optimizer.step(parameters, gradients)
