@@ -8,8 +8,15 @@ import pytest
 from glassnet import Sequential, SoftmaxCrossEntropy, SquaredError, mlp
 from glassnet.accelerator import set_accelerator
 from glassnet.activations import Identity, ReLU, Sigmoid
-from glassnet.fused_layers import (FusedNetwork, add_bias, add_bias_relu, bias_gradient,
-                                   fused_network, plan_of, relu_bias_gradient)
+from glassnet.fused_layers import (
+    FusedNetwork,
+    add_bias,
+    add_bias_relu,
+    bias_gradient,
+    fused_network,
+    plan_of,
+    relu_bias_gradient,
+)
 from glassnet.layers import Dense, Dropout
 from glassnet.preprocessing import Standardize
 

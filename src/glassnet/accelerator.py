@@ -1,4 +1,4 @@
-"""An optional accelerator: the optimizers' flat-vector steps compiled by numba, one pass.
+"""An optional accelerator: the optimizers' steps and the layers' glue compiled by numba.
 
 numpy runs Adam's step as eleven whole-vector passes (``optimizers.adam_step``), each reading
 and writing every number again; compiled, the same operations go element by element in one
@@ -11,11 +11,17 @@ for bit (tests hold it so, for float32 and float64).
     glassnet.set_accelerator("numba")   # needs numba: pip install "glassnet[fast]"
     glassnet.set_accelerator(None)      # back to numpy, the default and the reference
 
+The same holds for the passes between a Dense layer's products and its activation's:
+``fit`` then runs a network of Dense layers and ReLU as fused pairs (``fused_layers``), bias
+and ReLU in one compiled pass, ReLU's derivative and the bias gradient in another
+(``compiled_layers``), bit for bit the layers' numbers.
+
 The numpy functions stay the reference and the default; ``twin(function)`` hands the
-optimizers the compiled twin of one only while an accelerator is set, and only for vectors of
-float32 or float64. ``set_accelerator("numba")`` imports ``compiled_steps``, which compiles
-the loops for both dtypes (about 2.5 s the first time, then read from numba's cache), so no
-training step waits for the compiler. numba is imported only there.
+optimizers and ``fused_layers`` the compiled twin of one only while an accelerator is set,
+and only for arrays of float32 or float64. ``set_accelerator("numba")`` imports
+``compiled_steps`` and ``compiled_layers``, which compile the loops for both dtypes (a few
+seconds the first time, then read from numba's cache), so no training step waits for the
+compiler. numba is imported only there.
 """
 
 from __future__ import annotations

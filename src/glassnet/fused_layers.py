@@ -66,36 +66,45 @@ class FusedNetwork:
     def forward(self, inputs: np.ndarray, training: bool = True) -> np.ndarray:
         for layer in self.leading:
             inputs = layer.forward(inputs, training=training)
-        for dense, activation in self.pairs:
-            dense.inputs = inputs
-            outputs = inputs @ dense.params["weights"]
-            if type(activation) is ReLU:
-                twin(add_bias_relu)(outputs, dense.params["bias"])
-                activation.outputs = outputs
-            else:
-                twin(add_bias)(outputs, dense.params["bias"])
-            inputs = outputs
+        for index in range(len(self.pairs)):
+            inputs = self.forward_pair(inputs, index)
         return inputs
 
+    def forward_pair(self, inputs: np.ndarray, index: int) -> np.ndarray:
+        """Pair ``index``: o = activation(x @ W + b), caching x and o as its layers do."""
+        dense, activation = self.pairs[index]
+        dense.inputs = inputs
+        outputs = inputs @ dense.params["weights"]
+        if type(activation) is ReLU:
+            twin(add_bias_relu)(outputs, dense.params["bias"])
+            activation.outputs = outputs
+        else:
+            twin(add_bias)(outputs, dense.params["bias"])
+        return outputs
+
     def backward(self, gradient: np.ndarray, input_gradient: bool = False) -> None:
-        """Fill every Dense layer's ``grads``; ``gradient`` (the loss's own array) is
-        written over. The inputs are data: no gradient for them."""
+        """Fill every Dense layer's ``grads`` from dL/d outputs. The inputs are data: no
+        gradient for them."""
         if input_gradient:
             raise ValueError("FusedNetwork trains only: it never returns dL/d inputs")
-        last = len(self.pairs) - 1
         for index in reversed(range(len(self.pairs))):
-            dense, activation = self.pairs[index]
-            bias = dense.gradient_buffer("bias", gradient.dtype)
-            if type(activation) is ReLU:
-                if index == last:  # the loss's array: a custom loss may keep it
-                    gradient = gradient.copy()
-                twin(relu_bias_gradient)(gradient, activation.outputs, bias)
-            else:
-                twin(bias_gradient)(gradient, bias)
-            weights = dense.gradient_buffer("weights", np.result_type(dense.inputs, gradient))
-            np.matmul(dense.inputs.T, gradient, out=weights)
-            if index:
-                gradient = gradient @ dense.params["weights"].T
+            gradient = self.backward_pair(gradient, index)
+
+    def backward_pair(self, gradient: np.ndarray, index: int) -> np.ndarray | None:
+        """Pair ``index``: fill its Dense's ``grads`` from G_up = dL/d its outputs and return
+        dL/d its inputs (None for the first pair). ``gradient`` is written over (a copy is
+        taken of the loss's own array, which a custom loss may keep)."""
+        dense, activation = self.pairs[index]
+        bias = dense.gradient_buffer("bias", gradient.dtype)
+        if type(activation) is ReLU:
+            if index == len(self.pairs) - 1:
+                gradient = gradient.copy()
+            twin(relu_bias_gradient)(gradient, activation.outputs, bias)
+        else:
+            twin(bias_gradient)(gradient, bias)
+        weights = dense.gradient_buffer("weights", np.result_type(dense.inputs, gradient))
+        np.matmul(dense.inputs.T, gradient, out=weights)
+        return gradient @ dense.params["weights"].T if index else None
 
 
 def fused_network(network) -> FusedNetwork | None:
