@@ -30,7 +30,8 @@ def check_number(name: str, value, low=None, high=None, *, low_open=False, high_
         raise TypeError(f"{name} must be {'an integer' if integer else 'a number'}, "
                         f"got {value!r}")
     too_low = low is not None and (value < low or (low_open and value == low))
-    too_high = high is not None and (value > high or (high_open and value == high))
+    too_high = value == np.inf if high is None else \
+        value > high or (high_open and value == high)  # [low, inf) holds no infinity
     if too_low or too_high:
         left = "(" if low_open else "["
         right = ")" if high_open or high is None else "]"
