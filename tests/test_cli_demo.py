@@ -37,9 +37,22 @@ def test_explain_numbers_its_nine_steps_in_order(capsys):
     ["think", "1", "0", "0", "--seed", "-1"],
     ["demo", "--hidden", "4", "--seed", "-1"],
     ["demo", "--hidden", "4", "--explain", "--seed", "-1"],
+    ["demo", "--explain", "--seed", "-1"],
 ])
 def test_a_negative_seed_is_refused(capsys, argv):
     assert run(capsys, *argv) == (2, "", "--seed must be >= 0, got -1\n")
+
+
+@pytest.mark.parametrize("argv", [
+    ["demo"], ["think", "1", "0", "0"], ["demo", "--hidden", "4"],
+    ["demo", "--hidden", "4", "--explain"], ["demo", "--explain"],
+])
+def test_a_seed_beyond_numpys_random_state_is_refused(capsys, argv):
+    assert run(capsys, *argv, "--seed", str(2**32)) == (
+        2, "", f"--seed must be <= {2**32 - 1} (numpy's RandomState, as the tutorial uses), "
+               f"got {2**32}\n")
+    code, out, _ = run(capsys, *argv, "--seed", str(2**32 - 1), "--iterations", "2")
+    assert code == 0 and out
 
 
 def test_seed_zero_is_a_seed(capsys):

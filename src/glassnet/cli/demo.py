@@ -30,6 +30,7 @@ from glassnet.tutorial import (
     layered_network,
 )
 
+MAX_SEED = 2**32 - 1  # numpy.random.RandomState's largest seed
 EXPLAIN_STEPS = [
     ("inputs", "inputs X, one example per row"),
     ("weights", "weights w before this iteration"),
@@ -73,6 +74,16 @@ def add_training_options(parser) -> None:
                                      "loop of its own, without an optimizer")
 
 
+def check_seed(seed: int) -> None:
+    """UsageError unless 0 <= seed <= MAX_SEED, the seeds numpy's RandomState (the
+    tutorial's generator) takes."""
+    if seed < 0:
+        raise UsageError(f"--seed must be >= 0, got {seed}")
+    if seed > MAX_SEED:
+        raise UsageError(f"--seed must be <= {MAX_SEED} (numpy's RandomState, as the tutorial "
+                         f"uses), got {seed}")
+
+
 def accelerated_run(command, arguments) -> int:
     """``command(arguments)`` with the accelerator --accelerator names, for this run only."""
     with accelerated(arguments.accelerator):
@@ -86,8 +97,7 @@ def show(label: str, array) -> None:
 
 def train(arguments):
     """Build the tutorial's network (or one with hidden layers), train it, return a predictor."""
-    if arguments.seed < 0:
-        raise UsageError(f"--seed must be >= 0, got {arguments.seed}")
+    check_seed(arguments.seed)
     progress = [ProgressBar(stream=sys.stderr, delay=1.0, description="training")]
     if arguments.hidden is None:
         neuron = NeuralNetwork(seed=arguments.seed)
@@ -147,6 +157,7 @@ def ask_inputs():
 def run_explain(arguments) -> int:
     if arguments.interactive:
         raise UsageError("--explain shows one training step; drop --interactive")
+    check_seed(arguments.seed)
     if arguments.hidden is not None:
         return explain_layers(arguments)
     neuron = NeuralNetwork(seed=arguments.seed)
@@ -167,8 +178,6 @@ def explain_layers(arguments) -> int:
     step as fit runs it, wrapped to the terminal's width."""
     from glassnet.tracing import trace_step
 
-    if arguments.seed < 0:
-        raise UsageError(f"--seed must be >= 0, got {arguments.seed}")
     network = layered_network(arguments.hidden, seed=arguments.seed)
     loss, optimizer = SquaredError(reduction="sum"), GradientDescent(arguments.learning_rate)
     if arguments.explain > 1:
