@@ -113,6 +113,8 @@ CHANGES = {
     "bad dtype": (lambda m, a: m.update(dtype="object"), "dtype must be float32 or float64"),
     "labels disagree": (lambda m, a: m.update(class_labels=["a", "b"]), "2 labels"),
     "unknown task": (lambda m, a: m.update(task="world domination"), "task must be one of"),
+    "training target not a name": (lambda m, a: m["training"].update(target={"a": 1}),
+                                   "training target must be a column name, got \\{'a': 1\\}"),
     "bad history": (lambda m, a: m["history"].update(records=[{"loss": "high"}]),
                     "history records"),
     "too many feature names": (lambda m, a: m.update(feature_names=["x", "y", "z"]),

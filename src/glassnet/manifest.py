@@ -104,6 +104,9 @@ def build_model(network, manifest: dict) -> Model:
     training = manifest["training"]
     if not isinstance(training, dict):
         raise ModelFileError(f"training must be a dict, got {short(training)}")
+    if not isinstance(training.get("target", ""), str | None):  # commands look the column up
+        raise ModelFileError(f"training target must be a column name, got "
+                             f"{short(training['target'])}")
     labels = check_labels(manifest["class_labels"])
     names = check_list("feature_names", manifest["feature_names"], (str,))
     check_scaling(manifest["target_scaling"], manifest["task"], network.out_features)
