@@ -99,9 +99,11 @@ def test_a_full_disk_or_ctrl_c_leaves_no_temporary_file_and_the_old_file_intact(
     assert os.listdir(tmp_path) == ["model.bin"]
 
 
-def test_a_missing_folder_is_an_os_error(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        write_atomically(tmp_path / "no" / "such.bin", b"x")
+def test_a_missing_folder_is_an_os_error_naming_the_file_asked_for(tmp_path):
+    target = tmp_path / "no" / "such.bin"
+    with pytest.raises(FileNotFoundError) as caught:
+        write_atomically(target, b"x")
+    assert caught.value.filename == str(target) and ".tmp" not in str(caught.value)
 
 
 def test_refuses_data_of_another_type(tmp_path):

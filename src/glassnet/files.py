@@ -73,8 +73,12 @@ def write_atomically(path, data: Data) -> None:
     path = os.fspath(path)
     mode = mode_for(check_output_path(path))
     folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.",
-                                         suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.",
+                                             suffix=".tmp")
+    except OSError as error:  # name the file asked for, not the temporary one
+        raise type(error)(error.errno, f"{error.strerror} (cannot create a file in its "
+                                       f"folder)", path) from None
     try:
         with os.fdopen(handle, "wb") as file:
             write_data(file, data)
