@@ -140,6 +140,19 @@ def test_the_header_is_found_past_a_byte_order_mark_and_blank_lines(tmp_path):
         assert caught.value.exit_code == 65
 
 
+def test_lines_ending_in_a_lone_carriage_return_are_read_in_memory_and_named_by_stream(
+        tmp_path, capsys):
+    data, model = train_lights(tmp_path, capsys)
+    old_mac = tmp_path / "old_mac.csv"
+    old_mac.write_bytes(Path(data).read_bytes().replace(b"\n", b"\r"))
+    expected = run(capsys, "predict", model, data)
+    assert expected[0] == 0 and run(capsys, "predict", model, old_mac) == expected
+    code, out, err = run(capsys, "predict", model, old_mac, "--stream")
+    assert (code, out) == (65, "") and err == (
+        f"error: {old_mac}, line 1: lines end in a lone carriage return (old Mac style); "
+        f"--stream reads \\n or \\r\\n line ends: convert the file, or leave out --stream\n")
+
+
 def folder_of(tmp_path, *texts):
     """A folder of CSV files part0.csv, part1.csv, ... holding ``texts``."""
     folder = tmp_path / "parts"

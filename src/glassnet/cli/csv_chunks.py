@@ -61,7 +61,7 @@ def input_paths(spec: str) -> list[str]:
 
 def header_of(path: str) -> tuple[list[str], int, int]:
     """(the header's raw cells, the byte offset after the header line, its line number);
-    CommandError for an empty file or a header that is not UTF-8."""
+    CommandError for an empty file, a header that is not UTF-8 or that ends in a lone \\r."""
     with open(path, "rb") as file:
         data = file.read(SNIFF_BYTES)
     skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
@@ -75,6 +75,11 @@ def header_of(path: str) -> tuple[list[str], int, int]:
             except UnicodeDecodeError:
                 raise CommandError(f"{path}, line {number + 1}: not UTF-8 text; save the "
                                    f"file as UTF-8", EXIT_DATA) from None
+            if "\r" in text:  # the pieces are cut at \n: a lone \r would make one long line
+                raise CommandError(f"{path}, line {number + 1}: lines end in a lone carriage "
+                                   f"return (old Mac style); --stream reads \\n or \\r\\n line "
+                                   f"ends: convert the file, or leave out --stream",
+                                   EXIT_DATA)
             return text, min(offset + len(raw) + 1, len(data)), number + 1
         offset += len(raw) + 1
     raise CommandError(f"{path}: the file is empty", EXIT_DATA)  # pragma: no cover
