@@ -4,6 +4,8 @@ chunking; rows held bounded by the buffer; early stopping; bad chunks."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -144,6 +146,17 @@ def test_bad_chunks_are_refused_with_one_line():
         fit_chunks([], "y")
     with pytest.raises(TableError, match="no column 'z' to predict"):
         fit_chunks(chunked(frame, 100), "z")
+
+
+@pytest.mark.parametrize("column", ["size", "y"])
+def test_numbers_whose_squares_overflow_are_named_without_a_warning(column):
+    frame = messy_table(rows=300, regression=True)
+    frame[column] = frame[column] * 1e300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning before the message
+        with pytest.raises(TableError, match=f"^column '{column}': its numbers are too large "
+                                             f"to standardize chunk by chunk"):
+            fit_chunks(chunked(frame, 100), "y", epochs=1)
 
 
 def test_moments_and_counts_merge_into_the_whole():

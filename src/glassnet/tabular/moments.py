@@ -38,8 +38,9 @@ class Moments:
         values = np.asarray(values, dtype=np.float64)
         if not len(values):
             return cls()
-        mean = values.mean(axis=0)
-        return cls(float(len(values)), mean, ((values - mean) ** 2).sum(axis=0))
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: inf, refused by check_spread
+            mean = values.mean(axis=0)
+            return cls(float(len(values)), mean, ((values - mean) ** 2).sum(axis=0))
 
     @classmethod
     def constant(cls, value, count: float) -> Moments:
@@ -53,9 +54,10 @@ class Moments:
         if not self.count:
             return other
         count = self.count + other.count
-        delta = other.mean - self.mean
-        mean = self.mean + delta * (other.count / count)
-        m2 = self.m2 + other.m2 + delta ** 2 * (self.count * other.count / count)
+        with np.errstate(over="ignore", invalid="ignore"):  # as in ``of``
+            delta = other.mean - self.mean
+            mean = self.mean + delta * (other.count / count)
+            m2 = self.m2 + other.m2 + delta ** 2 * (self.count * other.count / count)
         return Moments(count, mean, m2)
 
     @property

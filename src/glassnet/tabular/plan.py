@@ -34,6 +34,7 @@ from glassnet.tabular.summaries import (
 from glassnet.tabular.target import Problem, target_values
 from glassnet.tabular.target_summary import (
     TargetSummary,
+    check_spread,
     problem_of,
     scaling_of,
     target_codes,
@@ -173,6 +174,10 @@ def plan_of(target, columns, numeric, target_summary, summaries, settings) -> Pl
         {"name": item.name, "reason": item.reason} for item in decisions
         if item.role == "dropped"])
     moments = [encoded_moments(column, summaries[column["name"]]) for column in described]
+    for column, item in zip(described, moments, strict=True):
+        check_spread(column["name"], item)
+    if problem.task == "regression":
+        check_spread(target, target_summary.moments)
     mean = np.concatenate([np.atleast_1d(item.mean) for item in moments])
     deviation = np.concatenate([np.atleast_1d(Moments(item.count, item.mean, item.m2)
                                               .deviation) for item in moments])

@@ -109,6 +109,17 @@ def target_codes(problem: Problem, values: np.ndarray) -> np.ndarray:
     return codes
 
 
+def check_spread(name: str, moments: Moments) -> None:
+    """TableError when a column's numbers are so large (beyond about 1e154) that the sum of
+    their squared deviations, which the chunks' moments hold, overflows float64."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = two_rows(moments.mean, moments.deviation)
+    if not np.all(np.isfinite(spread)):
+        raise TableError(f"column {shown(name)}: its numbers are too large to standardize "
+                         f"chunk by chunk (their squares overflow); divide the column by a "
+                         f"constant, or leave out --stream")
+
+
 def scaling_of(problem: Problem, moments: Moments) -> dict | None:
     """``tabular.fit.scale_of`` for the training targets known by their moments."""
     if problem.task != "regression":
