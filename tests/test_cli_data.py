@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
+from cli_helpers import classification_csv, run
 
 from glassnet.cli.data import read_table
 from glassnet.cli.errors import CommandError
@@ -132,6 +134,28 @@ def test_column_names_are_checked(tmp_path, header, message):
         assert names == [name.strip() or "(row names)" for name in header.split(",")]
     else:
         assert refusal(path) == f", line 1: {message}"
+
+
+@pytest.mark.parametrize("header, names", [
+    ("a,b,", ["a", "b", "(column 3)"]),
+    (",a,", ["(row names)", "a", "(column 3)"]),
+    ("a,", ["a", "(column 2)"]),
+])
+def test_an_unnamed_last_column_after_a_named_one_gets_a_name(tmp_path, header, names):
+    row = ",".join(["1"] * (header.count(",") + 1))
+    assert read_table(written(tmp_path, f"{header}\n{row}\n")).columns == names
+    assert refusal(written(tmp_path, "a,,\n1,2,3\n")) == ", line 1: column 2 has no name"
+
+
+def test_a_separator_ending_every_line_trains_without_that_column(tmp_path, capsys):
+    plain = Path(classification_csv(tmp_path / "plain.csv")).read_text(encoding="utf-8")
+    ended = tmp_path / "ended.csv"
+    ended.write_text(plain.replace("\n", ",\n"), encoding="utf-8")
+    for stream in ([], ["--stream"]):
+        code, out, err = run(capsys, "train", ended, "--target", "species", "--epochs", "2",
+                             "-o", tmp_path / "m.glassnet", *stream)
+        assert code == 0, err
+        assert "  '(column 4)': dropped (no values)\n" in out
 
 
 def test_reading_without_pandas_names_the_extra_to_install(tmp_path, monkeypatch):

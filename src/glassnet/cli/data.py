@@ -7,7 +7,8 @@ with too few or too many fields (all exit 65). Separators (comma, semicolon, tab
 decimal commas are detected from the file, or set with ``--sep`` and ``--decimal``; the
 ``notes`` say what was used. Column names and cells are stripped of surrounding spaces; a
 line of only spaces is blank. An unnamed first column (row names, as R writes them) is
-named ``(row names)``. The cells become a pandas DataFrame of strings (the ``cli`` extra).
+named ``(row names)``, an unnamed last one (a separator ending every line) ``(column N)``.
+The cells become a pandas DataFrame of strings (the ``cli`` extra).
 """
 
 from __future__ import annotations
@@ -165,9 +166,12 @@ def field_count_error(path: str, line: int, fields: int, width: int) -> CommandE
 
 def check_header(path: str, row: list[str], line: int) -> list[str]:
     """Stripped column names of the header ``row`` on line ``line`` (the file's first line
-    that is not blank); refuses numbers, repeats and missing names (only the first column
-    may be unnamed: it holds row names)."""
+    that is not blank); refuses numbers, repeats and missing names. Two may be unnamed: the
+    first column (it holds row names) and, after a named one, the last (a separator ending
+    every line, as spreadsheets write), named ``(column N)``: empty, it is then dropped."""
     names = [name.strip() for name in row]
+    if len(names) > 1 and not names[-1] and any(names[:-1]):
+        names[-1] = f"(column {len(names)})"
     if names and not names[0] and len(names) > 1:
         names[0] = ROW_NAMES_COLUMN
     numbers = [name for name in names if is_number(name)]
