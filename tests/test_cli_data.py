@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import os
+import stat
+import types
 from pathlib import Path
 
 import pytest
 from cli_helpers import classification_csv, run
 
+from glassnet.cli import data as data_module
 from glassnet.cli.data import read_table
 from glassnet.cli.errors import CommandError
 
@@ -156,6 +160,20 @@ def test_a_separator_ending_every_line_trains_without_that_column(tmp_path, caps
                              "-o", tmp_path / "m.glassnet", *stream)
         assert code == 0, err
         assert "  '(column 4)': dropped (no values)\n" in out
+
+
+@pytest.mark.parametrize("stream", [[], ["--stream"]])
+def test_a_device_is_refused_before_reading_it(tmp_path, capsys, monkeypatch, stream):
+    """/dev/zero read as a table never ends: a device is refused by its kind, here one that
+    stat reports (the file itself is an ordinary CSV file, so nothing hangs without the
+    check)."""
+    device = os.stat_result((stat.S_IFCHR | 0o666,) + (0,) * 9)
+    monkeypatch.setattr(data_module, "os", types.SimpleNamespace(stat=lambda path: device))
+    path = classification_csv(tmp_path / "zero.csv")
+    code, out, err = run(capsys, "train", path, "--target", "species", "-o",
+                         tmp_path / "m.glassnet", *stream)
+    assert (code, out, err) == (66, "", f"error: {path}: is a character device, not a CSV "
+                                        f"file\n")
 
 
 def test_reading_without_pandas_names_the_extra_to_install(tmp_path, monkeypatch):

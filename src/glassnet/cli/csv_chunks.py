@@ -27,6 +27,7 @@ from glassnet.cli.data import (
     SEPARATORS,
     Table,
     check_header,
+    check_not_device,
     detect_separator,
     has_decimal_commas,
     import_pandas,
@@ -56,6 +57,7 @@ def input_paths(spec: str) -> list[str]:
         return paths
     if not os.path.exists(spec):
         raise CommandError(f"{spec}: no such file", EXIT_NO_INPUT)
+    check_not_device(spec)
     return [spec]
 
 

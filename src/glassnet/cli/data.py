@@ -1,26 +1,30 @@
 """Reading CSV files for the ``train``, ``predict``, ``evaluate`` and ``gradcheck`` commands.
 
 One pass of the standard ``csv`` reader parses the file, so every problem gets a one-line
-message naming the file, the line and the column: a missing file (exit 66), an empty file,
-a file that is not UTF-8, a first line that looks like data instead of column names, rows
-with too few or too many fields (all exit 65). Separators (comma, semicolon, tab, bar) and
-decimal commas are detected from the file, or set with ``--sep`` and ``--decimal``; the
-``notes`` say what was used. Column names and cells are stripped of surrounding spaces; a
-line of only spaces is blank. An unnamed first column (row names, as R writes them) is
-named ``(row names)``, an unnamed last one (a separator ending every line) ``(column N)``.
-The cells become a pandas DataFrame of strings (the ``cli`` extra).
+message naming the file, the line and the column: a missing file or a device such as
+/dev/zero (exit 66), an empty file, a file that is not UTF-8, a first line that looks like
+data instead of column names, rows with too few or too many fields (all exit 65).
+Separators (comma, semicolon, tab, bar) and decimal commas are detected from the file, or
+set with ``--sep`` and ``--decimal``; the ``notes`` say what was used. Column names and
+cells are stripped of surrounding spaces; a line of only spaces is blank. An unnamed first
+column (row names, as R writes them) is named ``(row names)``, an unnamed last one (a
+separator ending every line) ``(column N)``. The cells become a pandas DataFrame of
+strings (the ``cli`` extra).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from glassnet.cli.errors import EXIT_DATA, EXIT_NO_INPUT, CommandError
 from glassnet.column_encoding import shown, to_number
+from glassnet.files import kind_of
 from glassnet.tabular.roles import ROW_NAMES_COLUMN
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
@@ -84,8 +88,20 @@ def read_table(path, separator: str | None = None, decimal: str | None = None) -
     return Table(path, frame, lines, notes, separator, decimal or ".")
 
 
+def check_not_device(path: str) -> None:
+    """CommandError (exit 66) when ``path`` is a character or block device (/dev/zero, a
+    terminal): reading one as a table would never end. Pipes and links to files pass."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # reading reports it
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        raise CommandError(f"{path}: is {kind_of(mode)}, not a CSV file", EXIT_NO_INPUT)
+
+
 def read_text(path: str) -> str:
     """The file's text, from UTF-8 (with or without a byte order mark)."""
+    check_not_device(path)
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
