@@ -83,6 +83,19 @@ def test_one_feature_is_summed_by_numpy(name, monkeypatch):
     assert calls == []
     assert not compiled_layers.passable((values[0],), values[-1], summed=True)
     assert compiled_layers.passable((values[0],), values[-1])  # adding a bias is compiled
+    two = arguments(name, np.random.default_rng(0), np.float64, 1000, 2, False)
+    assert compiled_layers.passable((two[0],), two[-1], summed=True)  # two: row by row
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_twin_runs_its_loop_on_what_passes(name, monkeypatch):
+    calls = []
+    loops = {np.dtype(dtype): {key: (lambda key: lambda *values: calls.append(key))(key)
+                               for key in NAMES} for dtype in DTYPES}
+    monkeypatch.setattr(compiled_layers, "LOOPS", loops)
+    values = arguments(name, np.random.default_rng(0), np.float32, 5, 3, False)
+    getattr(compiled_layers, name)(*values)
+    assert calls == [name]
 
 
 @pytest.mark.parametrize("values", [
@@ -101,12 +114,17 @@ def test_what_goes_to_numpy(values):
         matrix.shape == (3, 4) and matrix.dtype == np.float64 and matrix.flags.c_contiguous)
 
 
-def test_a_mismatched_call_raises_as_numpy_does():
+@pytest.mark.parametrize("name", NAMES)
+def test_a_mismatched_call_raises_as_numpy_does(name):
     """A bias of the wrong width goes to numpy, which refuses it (never a read past it)."""
+    values = [np.ones((3, 4)), np.ones(5)]
+    if name == "relu_bias_gradient":
+        values.insert(1, np.ones((3, 4)))
     with pytest.raises(ValueError):
-        compiled_layers.add_bias_relu(np.ones((3, 4)), np.ones(5))
-    with pytest.raises(ValueError):
-        compiled_layers.relu_bias_gradient(np.ones((3, 4)), np.ones((3, 5)), np.ones(4))
+        getattr(compiled_layers, name)(*values)
+    if name == "relu_bias_gradient":
+        with pytest.raises(ValueError):
+            compiled_layers.relu_bias_gradient(np.ones((3, 4)), np.ones((3, 5)), np.ones(4))
 
 
 def test_the_loops_are_compiled_for_both_dtypes_without_the_gil():

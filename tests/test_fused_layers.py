@@ -106,6 +106,8 @@ def test_the_fused_passes_give_the_layers_numbers_and_caches(case, dtype):
         same_bits(getattr(layer, name), value)
     with pytest.raises(ValueError, match="never returns"):
         plan.backward(gradient_from_loss, input_gradient=True)
+    with pytest.raises(ValueError, match="trains only"):
+        plan.forward(inputs, training=False)
 
 
 def test_the_gradients_stay_the_flat_vectors_views():

@@ -79,13 +79,15 @@ def passable(matrices: tuple, vector: np.ndarray, summed: bool = False) -> bool:
     shape, C-contiguous with at least one row, and a (features,) contiguous ``vector``, all
     float32 or all float64; for a bias gradient (``summed``) at least two features, which
     numpy sums row by row (one feature it sums pairwise)."""
-    first = matrices[0]
-    dtype, shape = first.dtype, first.shape
-    return (dtype in (np.float32, np.float64) and len(shape) == 2 and shape[0] > 0
-            and (not summed or shape[1] > 1) and vector.shape == shape[1:]
-            and vector.dtype == dtype and vector.flags.c_contiguous
-            and all(matrix.shape == shape and matrix.dtype == dtype
-                    and matrix.flags.c_contiguous for matrix in matrices))
+    dtype, shape = matrices[0].dtype, matrices[0].shape  # (checked each call: loops, not
+    if dtype not in LOOPS or len(shape) != 2 or shape[0] == 0 or (summed and shape[1] < 2):
+        return False  # generators, as this runs several times a training step)
+    if vector.shape != shape[1:] or vector.dtype != dtype or not vector.flags.c_contiguous:
+        return False
+    for matrix in matrices:
+        if matrix.shape != shape or matrix.dtype != dtype or not matrix.flags.c_contiguous:
+            return False
+    return True
 
 
 def add_bias(outputs, bias) -> None:

@@ -64,6 +64,9 @@ class FusedNetwork:
         self.pairs = pairs  # (Dense, ReLU or Identity or None)
 
     def forward(self, inputs: np.ndarray, training: bool = True) -> np.ndarray:
+        """The network's outputs in training mode, each pair's caches set for backward."""
+        if not training:
+            raise ValueError("FusedNetwork trains only: predict through the network itself")
         for layer in self.leading:
             inputs = layer.forward(inputs, training=training)
         for index in range(len(self.pairs)):

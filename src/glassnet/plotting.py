@@ -104,10 +104,7 @@ def plot_values(model, grid, mesh, points, axes) -> None:
 
 
 def padded_range(values: np.ndarray, count: int) -> np.ndarray:
-    """``count`` points from a little below the smallest finite value to a little above the
-    largest (missing values, NaN, left out)."""
-    finite = values[np.isfinite(values)]
-    low, high = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 0.0)
+    low, high = float(values.min()), float(values.max())
     margin = 0.05 * (high - low) or 1.0
     return np.linspace(low - margin, high + margin, count)
 
