@@ -5,6 +5,7 @@ message when matplotlib is missing."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -51,6 +52,23 @@ def test_train_plot_writes_curves_and_boundary(tmp_path, capsys):
     assert code == 0 and f"Picture saved to {picture}" in out
     image = read_png(picture)
     assert image.shape[1] > 1.5 * image.shape[0]  # two panels side by side
+
+
+def test_a_table_with_gaps_draws_its_boundary_with_train_and_plot(tmp_path, capsys):
+    lines = Path(classification_csv(tmp_path / "full.csv", rows=90)).read_text().splitlines()
+    lines[3] = "," + lines[3].split(",", 1)[1]  # width missing
+    lines[5] = lines[5].split(",")[0] + ",NA," + lines[5].split(",")[2]  # height missing
+    lines[7] = lines[7].rsplit(",", 1)[0] + ","  # species missing
+    data = tmp_path / "gaps.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    picture, model = tmp_path / "curve.png", tmp_path / "m.glassnet"
+    code, out, err = run(capsys, "train", data, "--target", "species", "--epochs", "5",
+                         "-o", model, "--plot", picture)
+    assert code == 0 and f"Picture saved to {picture}" in out, err
+    assert read_png(picture).shape[1] > 1.5 * read_png(picture).shape[0]
+    code, out, err = run(capsys, "plot", model, "-o", tmp_path / "again.png", "--data", data)
+    assert code == 0, err
+    read_png(tmp_path / "again.png")
 
 
 def test_plot_command_with_and_without_data(trained, tmp_path, capsys):

@@ -161,6 +161,26 @@ def test_unusable_tables_are_refused_in_one_line(frame, target, message):
         fit_table(frame, target, epochs=1)
 
 
+@pytest.mark.parametrize(("options", "error", "message"), [
+    ({"validation_split": 1.5}, ValueError, "validation_split must be a fraction in \\[0, 1\\), "
+                                            "got 1.5"),
+    ({"validation_split": float("nan")}, ValueError, "validation_split must be a fraction"),
+    ({"seed": -1}, ValueError, "seed must be a whole number >= 0, got -1"),
+    ({"seed": 1.5}, ValueError, "seed must be a whole number >= 0, got 1.5"),
+    ({"cross_validate_below": -5}, ValueError, "cross_validate_below must be a whole number"),
+])
+def test_settings_out_of_range_are_named(options, error, message):
+    with pytest.raises(error, match=f"^{message}"):
+        fit_table(messy(), "y", epochs=1, **options)
+
+
+@pytest.mark.parametrize("table", [np.zeros((4, 2)), {"x": [1, 2], "y": [0, 1]}])
+def test_a_table_without_named_columns_is_refused_naming_its_type(table):
+    with pytest.raises(TypeError, match="^the table must be a pandas DataFrame \\(named "
+                                        f"columns\\), got {type(table).__name__}$"):
+        fit_table(table, "y", epochs=1)
+
+
 def test_unknown_options_are_named():
     with pytest.raises(TypeError, match="unknown option\\(s\\) epoch; known: task"):
         fit_table(messy(), "y", epoch=3)

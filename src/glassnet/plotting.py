@@ -104,7 +104,10 @@ def plot_values(model, grid, mesh, points, axes) -> None:
 
 
 def padded_range(values: np.ndarray, count: int) -> np.ndarray:
-    low, high = float(values.min()), float(values.max())
+    """``count`` points from a little below the smallest finite value to a little above the
+    largest (missing values, NaN, left out)."""
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 0.0)
     margin = 0.05 * (high - low) or 1.0
     return np.linspace(low - margin, high + margin, count)
 

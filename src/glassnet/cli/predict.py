@@ -200,7 +200,7 @@ def picture_data(model, table) -> tuple[dict | None, object]:
     if table is None or not can_draw_boundary(model):
         return None, None
     model_inputs(model, table)  # checks the columns and their values
-    points = {name: table.frame[name].to_numpy(dtype=float)
+    points = {name: to_numbers(table.frame[name].to_numpy(dtype=object))  # gaps: NaN
               for name in model.preprocessing.names}
     target = model.training.get("target")
     has_target = target in table.columns and model.task in ("classification", "regression")

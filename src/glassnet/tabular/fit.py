@@ -7,6 +7,7 @@ with early stopping on the held-out rows, keeping the best epoch's weights. ``fi
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from dataclasses import dataclass, field, replace
 
@@ -91,7 +92,20 @@ def settings_with(settings: Settings | None, options: dict) -> Settings:
     if unknown:
         raise TypeError(f"unknown option(s) {', '.join(unknown)}; known: "
                         f"{', '.join(Settings.__dataclass_fields__)}")
-    return Settings(**{**settings.__dict__, **options})
+    return check_settings(Settings(**{**settings.__dict__, **options}))
+
+
+def check_settings(settings: Settings) -> Settings:
+    """``settings``, or ValueError naming a share, seed or row count outside its range (the
+    command line's own argument types check the same)."""
+    share = settings.validation_split
+    if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 <= share < 1:
+        raise ValueError(f"validation_split must be a fraction in [0, 1), got {share!r}")
+    for name in ("seed", "cross_validate_below"):
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+            raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+    return settings
 
 
 def prepare(frame, target: str, settings: Settings) -> Prepared:

@@ -34,7 +34,11 @@ class Problem:
 
 
 def target_values(frame, target: str) -> np.ndarray:
-    """The target column as a 1-D array; TableError naming the columns if there is none."""
+    """The target column as a 1-D array; TableError naming the columns if there is none,
+    TypeError for a table without named columns (an array, a dict)."""
+    if not hasattr(frame, "columns"):
+        raise TypeError(f"the table must be a pandas DataFrame (named columns), got "
+                        f"{type(frame).__name__}")
     if target not in frame.columns:
         raise TableError(f"no column {shown(target)} to predict; the columns are "
                          f"{shown(', '.join(map(str, frame.columns)), 200)}", target)
