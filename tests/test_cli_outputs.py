@@ -66,6 +66,19 @@ def test_plot_and_predict_refuse_to_overwrite_their_inputs(lights, tmp_path, cap
     assert snapshot(data, model) == before
 
 
+def test_an_empty_output_name_is_refused_before_work(lights, tmp_path, capsys):
+    data, model = lights
+    cases = [("train", data, "--target", "action", "-o", "", "--epochs", "2"),
+             ("train", data, "--target", "action", "-o", tmp_path / "m.glassnet", "--plot",
+              ""),
+             ("train", data, "--target", "action", "-o", "", "--stream"),
+             ("predict", model, data, "-o", "")]
+    for argv in cases:
+        option = argv[argv.index("") - 1]
+        assert run(capsys, *argv) == (2, "", f"{option}: the file name is empty\n"), argv
+    assert not (tmp_path / "m.glassnet").exists()
+
+
 def test_predict_dash_is_standard_output(lights, capsys):
     data, model = lights
     default = run(capsys, "predict", model, data)

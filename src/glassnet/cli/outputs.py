@@ -1,11 +1,11 @@
 """What the ``glassnet`` commands write, in one place: the checks on output paths made before
 any work, prediction CSVs (to a file or to standard output) and pictures.
 
-Before any work, an output must not be one of the command's inputs or another of its
-outputs (same device and inode, through links: ``train d.csv -o d.csv`` is refused), and
-must be a regular file or a new name in a writable folder (a FIFO, device, symlink or folder
-is refused). Files are written by ``files.write_atomically``. Imports ``files`` and
-``cli.errors`` (``plotting`` when a picture is asked for) only.
+Before any work, an output must have a name, must not be one of the command's inputs or
+another of its outputs (same device and inode, through links: ``train d.csv -o d.csv`` is
+refused), and must be a regular file or a new name in a writable folder (a FIFO, device,
+symlink or folder is refused). Files are written by ``files.write_atomically``. Imports
+``files`` and ``cli.errors`` (``plotting`` when a picture is asked for) only.
 """
 
 from __future__ import annotations
@@ -52,7 +52,10 @@ def check_writable(option: str, path: str) -> None:
 
 
 def check_outputs(inputs: list[tuple[str, object]], outputs: list[tuple[str, object]]) -> None:
-    """Both checks above, for every output that names a file."""
+    """Both checks above, for every output that names a file; an empty name is refused."""
+    for label, path in given(outputs):
+        if not os.fspath(path):
+            raise UsageError(f"{label}: the file name is empty")
     check_distinct(inputs, outputs)
     for option, path in given(outputs):
         check_writable(option, path)
