@@ -90,8 +90,11 @@ def test_one_feature_is_summed_by_numpy(name, monkeypatch):
 @pytest.mark.parametrize("name", NAMES)
 def test_each_twin_runs_its_loop_on_what_passes(name, monkeypatch):
     calls = []
-    loops = {np.dtype(dtype): {key: (lambda key: lambda *values: calls.append(key))(key)
-                               for key in NAMES} for dtype in DTYPES}
+
+    def recorder(key):
+        return lambda *values: calls.append(key)
+
+    loops = {np.dtype(dtype): {key: recorder(key) for key in NAMES} for dtype in DTYPES}
     monkeypatch.setattr(compiled_layers, "LOOPS", loops)
     values = arguments(name, np.random.default_rng(0), np.float32, 5, 3, False)
     getattr(compiled_layers, name)(*values)

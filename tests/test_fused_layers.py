@@ -144,6 +144,45 @@ def test_leading_layers_without_parameters_run_forward_only():
     assert [type(activation) for _, activation in plan.pairs] == [Identity]
 
 
+def test_a_callback_that_changes_the_layers_or_the_accelerator_is_followed():
+    """fit asks for the fused passes at every batch: a callback that turns the accelerator
+    off, or swaps a layer, is followed from the next batch on, as the layers' path would."""
+    pytest.importorskip("numba")
+    from glassnet import Callback, fit
+
+    seen = []
+
+    class Swap(Callback):
+        def on_batch_end(self, state):
+            seen.append(fused_network(state.network) is not None)
+            if state.batch == 1:
+                state.network.layers[1] = Sigmoid()
+            if state.batch == 3:
+                set_accelerator(None)
+
+    rng = np.random.default_rng(0)
+    inputs, labels = rng.standard_normal((60, 3)), rng.integers(0, 2, 60)
+    expected = mlp([3, 4, 2], rng=0)
+    network = mlp([3, 4, 2], rng=0)
+    set_accelerator("numba")
+    try:
+        fit(network, inputs, labels, SoftmaxCrossEntropy(), "sgd", batch_size=10, rng=0,
+            verbose=0, callbacks=[Swap()])
+    finally:
+        set_accelerator(None)
+    assert seen == [True, True, False, False, False, False]  # asked before the swap
+
+    class SwapOnly(Callback):
+        def on_batch_end(self, state):
+            if state.batch == 1:
+                state.network.layers[1] = Sigmoid()
+
+    fit(expected, inputs, labels, SoftmaxCrossEntropy(), "sgd", batch_size=10, rng=0,
+        verbose=0, callbacks=[SwapOnly()])
+    for name, value in expected.parameters().items():
+        np.testing.assert_array_equal(network.parameters()[name], value)
+
+
 def test_the_plan_is_made_only_with_an_accelerator_and_kept_per_network():
     pytest.importorskip("numba")
     network = mlp([3, 4, 2], rng=0)

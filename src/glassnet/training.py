@@ -165,12 +165,12 @@ def run_epoch(state: TrainingState, batches: Batches, rng, penalty, guard: Diver
     """One pass over the batches; returns the epoch's loss, sum_b L_b W_b / sum_b W_b with
     W_b the batch's total weight (its row count without sample weights)."""
     network, loss, optimizer = state.network, state.loss, state.optimizer
-    parameters, passes = network.parameters(), fused_network(network)  # None: the layers
+    parameters = network.parameters()
     total = seen = 0.0
     for state.batch, batch in enumerate(batches.epoch(rng)):
         callbacks.on_batch_begin(state)
         state.batch_loss = training_step(network, loss, batch.inputs, batch.targets,
-                                         batch.weights, penalty, passes)
+                                         batch.weights, penalty, fused_network(network))
         gradients = network.gradients()
         guard.check(state.batch_loss, gradients, state)
         optimizer.step(parameters, gradients)
