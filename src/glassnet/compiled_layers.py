@@ -3,10 +3,10 @@
 Each loop does, element by element, exactly the numpy function's operations in numpy's
 order: a bias added, ReLU's maximum (``max(s, 0)`` gives +0.0 for -0.0 and keeps NaN, as
 ``np.maximum`` does), ReLU's derivative as a multiplication by 1 or 0 (so -0.0 and NaN come
-out as numpy's), and the bias gradient summed down the batch row after row from +0.0, which is how
-numpy reduces a (batch, features) array over its rows when features > 1 (one feature it
-sums pairwise: that case goes to numpy). So the twins give numpy's numbers bit for bit, in
-one pass. Imported only by ``accelerator.set_accelerator``; imports numba.
+out as numpy's), and the bias gradient summed down the batch row after row from +0.0, which
+is how numpy reduces a (batch, features) array over its rows when features > 1 (one feature
+it sums pairwise: that case goes to numpy). So the twins give numpy's numbers bit for bit,
+in one pass. Imported only by ``accelerator.set_accelerator``; imports numba.
 """
 
 from __future__ import annotations
@@ -78,10 +78,11 @@ def passable(matrices: tuple, vector: np.ndarray, summed: bool = False) -> bool:
     """Whether the loops give numpy's numbers here: (batch, features) ``matrices`` of one
     shape, C-contiguous with at least one row, and a (features,) contiguous ``vector``, all
     float32 or all float64; for a bias gradient (``summed``) at least two features, which
-    numpy sums row by row (one feature it sums pairwise)."""
-    dtype, shape = matrices[0].dtype, matrices[0].shape  # (checked each call: loops, not
+    numpy sums row by row (one feature it sums pairwise). Plain loops, not generators: this
+    runs four times a training step."""
+    dtype, shape = matrices[0].dtype, matrices[0].shape
     if dtype not in LOOPS or len(shape) != 2 or shape[0] == 0 or (summed and shape[1] < 2):
-        return False  # generators, as this runs several times a training step)
+        return False
     if vector.shape != shape[1:] or vector.dtype != dtype or not vector.flags.c_contiguous:
         return False
     for matrix in matrices:
