@@ -20,10 +20,12 @@ def classification_scores(codes: np.ndarray, probabilities: np.ndarray) -> dict[
 
 
 def regression_scores(targets: np.ndarray, predictions: np.ndarray) -> dict[str, float]:
-    """Mean squared error, mean absolute error and R^2."""
-    return {"mse": mean_squared_error(targets, predictions),
-            "mae": mean_absolute_error(targets, predictions),
-            "r2": r2_score(targets, predictions)}
+    """Mean squared error, mean absolute error and R^2; values near the float limit give
+    inf or nan, shown as such, without numpy's overflow warnings."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return {"mse": mean_squared_error(targets, predictions),
+                "mae": mean_absolute_error(targets, predictions),
+                "r2": r2_score(targets, predictions)}
 
 
 def format_scores(scores: dict[str, float]) -> str:
