@@ -1,12 +1,14 @@
-"""With the accelerator, ``fit`` through fused Dense-ReLU pairs against ``fit`` layer by layer.
+"""With the accelerator, ``fit`` through fused Dense-ReLU pairs and the fused loss against
+``fit`` layer by layer with the loss's own forward and backward.
 
     python benchmarks/fused_pairs.py W2 1 7    # W2, one BLAS thread, 7 alternating repeats
     python benchmarks/fused_pairs.py W3 2 5    # W3 (one epoch), two BLAS threads
 
 Both runs set ``glassnet.set_accelerator("numba")`` (so Adam's step is compiled in both);
-"layers" takes the layers' own passes, as ``fit`` did before the fused pairs, by handing
-``fit`` no ``FusedNetwork``. The weights are the same bit for bit (checked here too), so the
-difference is the time alone: CPU seconds of the process and wall seconds, medians.
+"layers" takes the layers' own passes and the loss's own forward and backward, as ``fit``
+did before the fusions, by handing ``fit`` no ``FusedNetwork`` and the loss itself. The
+weights are the same bit for bit (checked here too), so the difference is the time alone:
+CPU seconds of the process and wall seconds, medians.
 Needs numba (glassnet[fast]) and, for W2's data, scikit-learn.
 """
 
@@ -22,6 +24,7 @@ from threadpoolctl import threadpool_limits
 import glassnet
 import glassnet.training as training
 from glassnet.fused_layers import fused_network
+from glassnet.fused_loss import fused_loss
 
 SETTINGS = {  # data, sizes, batch size, epochs, dtype
     "W2": (workloads.tabular_data, [64, 100, 10], 200, 50, np.float64),
@@ -32,6 +35,7 @@ SETTINGS = {  # data, sizes, batch size, epochs, dtype
 def run(data, fused: bool, sizes, batch_size, epochs, dtype):
     """(CPU seconds, wall seconds, parameter vector) of one ``fit``."""
     training.fused_network = fused_network if fused else (lambda network: None)
+    training.fused_loss = fused_loss if fused else (lambda loss: loss)
     network = glassnet.mlp(sizes, activation="relu", rng=0, dtype=dtype)
     cpu, wall = time.process_time(), time.perf_counter()
     glassnet.fit(network, *data, "softmax_cross_entropy", glassnet.Adam(1e-3), epochs=epochs,
@@ -56,9 +60,9 @@ def main(argv) -> None:
                 for fused, (cpu, wall, _) in results.items():
                     times[fused].append((cpu, wall))
     finally:
-        training.fused_network = fused_network
+        training.fused_network, training.fused_loss = fused_network, fused_loss
         glassnet.set_accelerator(None)
-    for fused, label in ((True, "fused pairs"), (False, "layers")):
+    for fused, label in ((True, "fused"), (False, "layers")):
         cpu, wall = np.median(times[fused], axis=0)
         print(f"{argv[0]} {label:12s} CPU {cpu:.3f} s  wall {wall:.3f} s")
 

@@ -8,9 +8,10 @@
 
 The steps are ``fit``'s (the same network, loss, Adam and flat vectors; batches drawn as
 ``fit`` draws them), taken apart so that each layer's forward and backward (with the
-accelerator: each fused Dense-activation pair's, as ``fit`` runs them), the loss and the
-optimizer's step are timed on their own (CPU time of this process, so other work on a shared
-machine counts less than in wall time; each timing adds about a microsecond). The profile
+accelerator: each fused Dense-activation pair's and the fused loss, as ``fit`` runs them),
+the loss and the optimizer's step are timed on their own (CPU time of this process, so other
+work on a shared machine counts less than in wall time; each timing adds about a
+microsecond). The profile
 before and after a change: run it on both versions of the code, one after the other.
 """
 
@@ -26,6 +27,7 @@ from threadpoolctl import threadpool_limits
 from glassnet import Adam, SoftmaxCrossEntropy, mlp, set_accelerator
 from glassnet.flat import flatten
 from glassnet.fused_layers import fused_network
+from glassnet.fused_loss import fused_loss
 from glassnet.training_data import Batches, dataset
 
 
@@ -83,8 +85,9 @@ def fused_step(fused, network, loss, optimizer, batch, clock: Clock) -> None:
     for index, pair in enumerate(pairs):
         outputs = fused.forward_pair(outputs, index)
         clock.tick(f"{index}. {pair_name(pair)} forward")
-    loss.forward(outputs, batch.targets, None)
-    gradient = loss.backward()
+    fused_softmax = fused_loss(loss)
+    fused_softmax.forward(outputs, batch.targets, None)
+    gradient = fused_softmax.backward()
     clock.tick("loss, forward and backward")
     for index in reversed(range(len(pairs))):
         gradient = fused.backward_pair(gradient, index)

@@ -14,14 +14,15 @@ for bit (tests hold it so, for float32 and float64).
 The same holds for the passes between a Dense layer's products and its activation's:
 ``fit`` then runs a network of Dense layers and ReLU as fused pairs (``fused_layers``), bias
 and ReLU in one compiled pass, ReLU's derivative and the bias gradient in another
-(``compiled_layers``), bit for bit the layers' numbers.
+(``compiled_layers``), bit for bit the layers' numbers; and the default SoftmaxCrossEntropy
+makes its value and gradient in one go (``fused_loss``, ``compiled_loss``), bit for bit.
 
 The numpy functions stay the reference and the default; ``twin(function)`` hands the
-optimizers and ``fused_layers`` the compiled twin of one only while an accelerator is set,
-and only for arrays of float32 or float64. ``set_accelerator("numba")`` imports
-``compiled_steps`` and ``compiled_layers``, which compile the loops for both dtypes (a few
-seconds the first time, then read from numba's cache), so no training step waits for the
-compiler. numba is imported only there.
+optimizers, ``fused_layers`` and ``fused_loss`` the compiled twin of one only while an
+accelerator is set, and only for arrays of float32 or float64. ``set_accelerator("numba")``
+imports ``compiled_steps``, ``compiled_layers`` and ``compiled_loss``, which compile the
+loops for both dtypes (a few seconds the first time, then read from numba's cache), so no
+training step waits for the compiler. numba is imported only there.
 """
 
 from __future__ import annotations
@@ -45,10 +46,12 @@ def set_accelerator(name: str | None) -> None:
     try:
         compiled_steps = importlib.import_module("glassnet.compiled_steps")
         compiled_layers = importlib.import_module("glassnet.compiled_layers")
+        compiled_loss = importlib.import_module("glassnet.compiled_loss")
     except ImportError as error:  # numba missing or broken
         raise ImportError(f"the accelerator 'numba' needs numba ({error}); install it with "
                           "pip install \"glassnet[fast]\"") from error
-    SETTING.update(name=name, twins={**compiled_steps.twins(), **compiled_layers.twins()})
+    SETTING.update(name=name, twins={**compiled_steps.twins(), **compiled_layers.twins(),
+                                           **compiled_loss.twins()})
 
 
 def get_accelerator() -> str | None:

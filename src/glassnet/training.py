@@ -9,7 +9,8 @@ schedules, diagnostics, progress), walked by one ``CallbackList``; the loop itse
 prints. Works on any network with forward/backward/parameters/gradients/check_inputs, whose
 backward takes ``input_gradient=False`` (the gradient with respect to the data is never
 needed here, and skipping it spares the largest product). With an accelerator set, ``fit``
-runs the passes of a network of Dense layers and ReLU as fused pairs (``fused_layers``).
+runs the passes of a network of Dense layers and ReLU as fused pairs (``fused_layers``) and
+the default softmax cross-entropy's value and gradient in one go (``fused_loss``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from glassnet.callbacks import CallbackList
 from glassnet.evaluation import Evaluation
 from glassnet.flat import flatten_if_possible
 from glassnet.fused_layers import fused_network
+from glassnet.fused_loss import fused_loss
 from glassnet.history import History
 from glassnet.regularization import NoPenalty, weight_decay
 from glassnet.safeguards import DivergenceGuard, Interruption, TrainingDiverged
@@ -169,8 +171,9 @@ def run_epoch(state: TrainingState, batches: Batches, rng, penalty, guard: Diver
     total = seen = 0.0
     for state.batch, batch in enumerate(batches.epoch(rng)):
         callbacks.on_batch_begin(state)
-        state.batch_loss = training_step(network, loss, batch.inputs, batch.targets,
-                                         batch.weights, penalty, fused_network(network))
+        state.batch_loss = training_step(network, fused_loss(loss), batch.inputs,
+                                         batch.targets, batch.weights, penalty,
+                                         fused_network(network))
         gradients = network.gradients()
         guard.check(state.batch_loss, gradients, state)
         optimizer.step(parameters, gradients)
