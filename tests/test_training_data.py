@@ -281,3 +281,27 @@ def test_bad_sample_weight_message_names_the_first_bad_one():
     with pytest.raises(ValueError, match="got -2.0 at index 1"):
         fit(mlp([2, 3], rng=0), INPUTS, TARGETS, SoftmaxCrossEntropy(), SGD(0.1),
             sample_weight=[1, -2, 1, -3, 1, 1])
+
+
+@pytest.mark.parametrize("targets, problem", [
+    (np.full((12, 3), 2.0), "sum 6"),  # values above 1
+    (-np.eye(3)[np.arange(12) % 3], "sum -1"),  # negative one-hot rows
+    (np.eye(3)[np.arange(12) % 3] * 0.5, "sum 0.5"),  # rows that do not sum to 1
+    (np.ones((12, 3)), "sum 3"),  # several labels per row: BinaryCrossEntropy's
+], ids=["above-one", "negative", "half", "multi-label"])
+def test_softmax_targets_that_are_not_probability_rows_are_refused(targets, problem):
+    """Already of the network's shape and dtype, they skip the loss's own preparation, so
+    fit checks them once before training (and the validation data too)."""
+    inputs = np.random.default_rng(0).standard_normal((12, 2))
+    network = mlp([2, 4, 3], rng=0)
+    with pytest.raises(ValueError, match=f"rows of probabilities.*{problem}"):
+        fit(network, inputs, targets, "softmax_cross_entropy", epochs=1, verbose=0)
+    good = np.eye(3)[np.arange(12) % 3]
+    with pytest.raises(ValueError, match="rows of probabilities"):
+        fit(network, inputs, good, "softmax_cross_entropy", epochs=1, verbose=0,
+            validation_data=(inputs, targets))
+    smoothed = good * 0.9 + 0.1 / 3  # label smoothing: rows still sum to 1
+    fit(network, inputs, smoothed.astype(np.float32), "softmax_cross_entropy", epochs=1,
+        verbose=0)
+    with pytest.raises(ValueError, match="rows of probabilities"):  # the loss on its own
+        SoftmaxCrossEntropy().forward(np.zeros((12, 3)), targets.astype(np.float32))

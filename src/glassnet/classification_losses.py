@@ -87,8 +87,8 @@ class SoftmaxCrossEntropy(Loss):
     new_arrays = True
 
     def prepare_targets(self, targets, predictions):
-        if is_prepared(targets, predictions):  # (batch, classes) rows, never labels
-            return targets
+        if is_prepared(targets, predictions):  # (batch, classes) rows, never labels (fit
+            return targets  # checks them once, by check_targets, before its batches)
         targets = np.asarray(targets)
         classes = predictions.shape[1]
         if targets.ndim == 1 or (targets.ndim == 2 and targets.shape[1] == 1 and classes > 1):
@@ -104,7 +104,21 @@ class SoftmaxCrossEntropy(Loss):
             one_hot = np.zeros(predictions.shape, dtype=predictions.dtype)
             one_hot[np.arange(len(labels)), labels] = 1
             return one_hot
-        return super().prepare_targets(targets, predictions)
+        return self.check_targets(super().prepare_targets(targets, predictions))
+
+    def check_targets(self, targets: np.ndarray) -> np.ndarray:
+        """Rows of probabilities, as the gradient softmax(z) - t needs: every value in [0, 1]
+        and every row summing to 1 (within 1e-3); else a ValueError naming a bad row."""
+        bad = np.flatnonzero(((targets < 0) | (targets > 1)).any(axis=1)
+                             | (np.abs(targets.sum(axis=1) - 1) > 1e-3))
+        if bad.size:
+            row = targets[bad[0]]
+            raise ValueError(
+                f"SoftmaxCrossEntropy needs class labels or rows of probabilities (each in "
+                f"[0, 1], each row summing to 1); row {bad[0]} is {np.array2string(row[:8])}"
+                f"{' ...' if row.size > 8 else ''} (sum {row.sum():.6g}); for several labels "
+                "per row use BinaryCrossEntropy")
+        return targets
 
     def per_sample(self, predictions, targets):
         largest = row_maximum(predictions)

@@ -47,7 +47,9 @@ def prepare_targets(network, loss, inputs: np.ndarray, targets, name: str = "tar
         raise ValueError(f"{name} contain NaN or infinity")
     outputs = network.forward(inputs[:1])
     template = np.empty((len(inputs), outputs.shape[1]), dtype=outputs.dtype)
-    return loss.prepare_targets(targets, template)
+    prepared = loss.prepare_targets(targets, template)
+    check = getattr(loss, "check_targets", None)  # also when they came already prepared
+    return prepared if check is None else check(prepared)
 
 
 def dataset(network, loss, inputs, targets, sample_weight=None, prefix: str = "") -> Dataset:
