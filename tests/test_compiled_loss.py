@@ -130,6 +130,13 @@ def test_a_mismatched_call_raises_as_numpy_does(name):
         getattr(compiled_loss, name)(*values, *scalars)
 
 
+def test_no_classes_goes_to_numpy_which_refuses_it():
+    """A (batch, 0) array never reaches the loop (it would read past the row): numpy's."""
+    assert not compiled_loss.passable((np.ones((3, 0)),), (np.ones((3, 1)),))
+    with pytest.raises(ValueError):
+        compiled_loss.shift_by_row_maximum(np.ones((3, 0)), np.ones((3, 1)), np.ones((3, 0)))
+
+
 def test_the_loops_are_compiled_for_both_dtypes_without_the_gil():
     for dtype in DTYPES:
         loops = compiled_loss.LOOPS[np.dtype(dtype)]

@@ -83,6 +83,7 @@ def test_fusable_takes_only_the_default_arrays():
     assert fusable(logits, targets)
     assert not fusable(logits, targets.astype(np.float64))  # dtypes differ
     assert not fusable(logits[:0], targets[:0])  # no rows
+    assert fusable(logits[:1], targets[:1])  # one row is a batch too
     assert not fusable(logits.tolist(), targets)  # not an array
     assert not fusable(logits, targets[:, :3])  # shapes differ
 
