@@ -67,3 +67,13 @@ def categorical_csv(path, rows: int = 90, seed: int = 2) -> str:
     answer = {"red": "stop", "green": "go", "blue": "go"}
     return write_csv(path, ["colour", "noise", "action"],
                      [(colour, f"{rng.normal():.3f}", answer[colour]) for colour in colours])
+
+
+def huge_regression(tmp_path, capsys):
+    """(model, file): a regression model of houses.csv, a file of values near 1e308."""
+    data = regression_csv(tmp_path / "houses.csv", rows=40)
+    model = tmp_path / "h.glassnet"
+    assert run(capsys, "train", data, "--target", "price", "--epochs", "2", "-o", model)[0] == 0
+    huge = tmp_path / "huge.csv"
+    huge.write_text("size,age,price\n1e308,1,1e308\n-1e308,2,-1e308\n", encoding="utf-8")
+    return model, huge

@@ -6,7 +6,13 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from cli_helpers import categorical_csv, classification_csv, regression_csv, run, write_csv
+from cli_helpers import (
+    categorical_csv,
+    classification_csv,
+    huge_regression,
+    run,
+    write_csv,
+)
 
 import glassnet
 from glassnet.losses import SoftmaxCrossEntropy
@@ -112,16 +118,6 @@ def test_plot_draws_any_model_with_or_without_data(tmp_path, capsys, make, targe
                          "-o", picture)
     assert (code, out.strip(), err) == (0, f"Picture saved to {picture}", "")
     assert picture.read_bytes().startswith(b"\x89PNG")
-
-
-def huge_regression(tmp_path, capsys):
-    """(model, file): a regression model of houses.csv, a file of values near 1e308."""
-    data = regression_csv(tmp_path / "houses.csv", rows=40)
-    model = tmp_path / "h.glassnet"
-    assert run(capsys, "train", data, "--target", "price", "--epochs", "2", "-o", model)[0] == 0
-    huge = tmp_path / "huge.csv"
-    huge.write_text("size,age,price\n1e308,1,1e308\n-1e308,2,-1e308\n", encoding="utf-8")
-    return model, huge
 
 
 def test_gradcheck_near_the_float_limit_is_large_without_warnings(tmp_path, capsys):

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
-from cli_helpers import regression_csv, run
+from cli_helpers import huge_regression, run
 
 from glassnet.cli.report import format_scores, validation_scores
 from glassnet.losses import BinaryCrossEntropy, SquaredError
@@ -92,16 +92,6 @@ def test_the_summary_names_the_lowest_validation_loss_and_its_epoch(tmp_path, ca
                               np.empty(0), seconds=1.0)
     assert (summary["best_epoch"], summary["best_val_loss"]) == (2, 0.3125)
     assert f"Best validation loss 0.3125 at epoch 2{kept}\n" in capsys.readouterr().out
-
-
-def huge_regression(tmp_path, capsys):
-    """(model, file): a regression model of houses.csv, a file of values near 1e308."""
-    data = regression_csv(tmp_path / "houses.csv", rows=40)
-    model = tmp_path / "h.glassnet"
-    assert run(capsys, "train", data, "--target", "price", "--epochs", "2", "-o", model)[0] == 0
-    huge = tmp_path / "huge.csv"
-    huge.write_text("size,age,price\n1e308,1,1e308\n-1e308,2,-1e308\n", encoding="utf-8")
-    return model, huge
 
 
 def test_scores_near_the_float_limit_are_inf_without_numpys_warnings(tmp_path, capsys):

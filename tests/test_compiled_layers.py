@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 numba = pytest.importorskip("numba")
 
+from compiled_helpers import assert_compiled_twins, assert_same_bits  # noqa: E402
+
 from glassnet import compiled_layers, fused_layers  # noqa: E402
 
 DTYPES = [np.float32, np.float64]
@@ -40,17 +42,6 @@ def run_both(name, values):
         getattr(fused_layers, name)(*numpy_values)
     getattr(compiled_layers, name)(*compiled_values)
     return numpy_values, compiled_values
-
-
-def assert_same_bits(numpy_values, compiled_values):
-    """Every number's bits the same, -0.0 included; NaN where numpy has NaN (the sign bit of
-    a NaN made from two NaNs depends on the order the compiler adds them in: no number)."""
-    for expected, actual in zip(numpy_values, compiled_values, strict=True):
-        assert actual.dtype == expected.dtype and actual.shape == expected.shape
-        numbers = ~np.isnan(expected)
-        np.testing.assert_array_equal(np.isnan(actual), ~numbers)
-        np.testing.assert_array_equal(actual[numbers].view(np.uint8),
-                                      expected[numbers].view(np.uint8))
 
 
 @settings(max_examples=60, deadline=None)
@@ -130,17 +121,5 @@ def test_a_mismatched_call_raises_as_numpy_does(name):
             compiled_layers.relu_bias_gradient(np.ones((3, 4)), np.ones((3, 5)), np.ones(4))
 
 
-def test_the_loops_are_compiled_for_both_dtypes_without_the_gil():
-    for dtype in DTYPES:
-        loops = compiled_layers.LOOPS[np.dtype(dtype)]
-        assert sorted(loops) == sorted(NAMES)
-        for loop in loops.values():
-            assert isinstance(loop, numba.core.registry.CPUDispatcher)
-            assert len(loop.signatures) == 1 and loop.targetoptions["nogil"]
-            assert str(loop.signatures[0][0].dtype) == np.dtype(dtype).name
-
-
-def test_the_twins_are_handed_out_by_name():
-    twins = compiled_layers.twins()
-    assert sorted(twins) == sorted(NAMES)
-    assert all(getattr(fused_layers, name).__name__ == name for name in twins)
+def test_the_loops_are_compiled_for_both_dtypes_and_handed_out_by_name():
+    assert_compiled_twins(compiled_layers, fused_layers, NAMES, DTYPES)
