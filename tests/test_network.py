@@ -170,6 +170,41 @@ def test_predict_refuses_bad_inputs(inputs, message):
         mlp([3, 2, 1], rng=0).predict(inputs)
 
 
+@pytest.mark.parametrize(
+    ("inputs", "error", "message"),
+    [
+        (np.ones((2, 5)), ValueError, r"forward needs 3 features \(columns\), got 5 "
+                                      r"\(shape \(2, 5\)\)"),
+        (np.array([["a", "b", "c"]]), TypeError, "real numbers .*got dtype <U1 \\(not numbers"),
+        ("abc", TypeError, "got dtype <U3"),
+        (np.ones((2, 3)) + 1j, TypeError, "got dtype complex128 \\(complex numbers\\)"),
+        (np.array([[1, "x", None]], dtype=object), TypeError, "got dtype object"),
+        (np.ones(3), ValueError, r"2-dimensional array \(samples, features\), got shape \(3,\)"),
+        ([[1.0, 2.0, 3.0], [1.0]], ValueError, "forward needs a rectangular array"),
+    ],
+)
+def test_forward_names_inputs_of_the_wrong_width_or_dtype(inputs, error, message):
+    network = mlp([3, 2, 1], rng=0)
+    with pytest.raises(error, match=message):
+        network.forward(inputs)
+    with pytest.raises(error, match=message):
+        network(inputs)
+
+
+def test_forward_checks_the_width_of_a_network_that_starts_with_an_activation():
+    network = Sequential([ReLU(), Dense(3, 1, rng=0)])
+    with pytest.raises(ValueError, match="forward needs 3 features"):
+        network.forward(np.ones((2, 4)))
+
+
+def test_forward_casts_lists_bools_and_whole_numbers_to_the_network_dtype():
+    network = mlp([3, 2], dtype=np.float32, rng=0)
+    expected = network.forward(np.array([[1.0, 0.0, 1.0]], dtype=np.float32))
+    for inputs in ([[1, 0, 1]], np.array([[True, False, True]]), np.array([[1, 0, 1]])):
+        outputs = network.forward(inputs)
+        assert outputs.dtype == np.float32 and np.array_equal(outputs, expected)
+
+
 @pytest.mark.parametrize("sizes", [[], [3], (4,)])
 def test_mlp_needs_at_least_two_sizes(sizes):
     with pytest.raises(ValueError, match="sizes needs at least an input and an output size"):

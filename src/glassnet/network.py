@@ -51,6 +51,15 @@ class Sequential:
                 layer.rng = self.rng
 
     def forward(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
+        """The outputs (batch, out_features) for ``inputs`` (batch, in_features), unchecked
+        beyond one O(1) look at their type, dtype and width (``fit`` calls this per batch):
+        anything else goes through ``forward_inputs``, which names what is wrong."""
+        width = self.layers[0].in_features
+        if width is None:  # an activation first: the first layer that fixes a width
+            width = self.in_features
+        if not (type(inputs) is np.ndarray and inputs.dtype.kind == "f" and inputs.ndim == 2
+                and (width is None or inputs.shape[1] == width)):
+            inputs = self.forward_inputs(inputs)
         for layer in self.layers:
             inputs = layer.forward(inputs, training=training)
         return inputs
@@ -174,6 +183,28 @@ class Sequential:
             raise ValueError(f"{name} must have {expected} features (columns), got "
                              f"{array.shape[1]} (shape {array.shape})")
         return array
+
+    def forward_inputs(self, inputs) -> np.ndarray:
+        """``inputs`` for ``forward`` when they are not already a float array of the right
+        width: bools and whole numbers cast to the network's dtype; text, complex numbers,
+        objects, another number of dimensions or features refused, each named."""
+        try:
+            array = np.asarray(inputs)
+        except ValueError as error:  # ragged nested lists
+            raise ValueError(f"forward needs a rectangular array (samples, features): "
+                             f"{error}") from None
+        if array.dtype.kind not in "biuf":
+            kind = "complex numbers" if array.dtype.kind == "c" else "not numbers"
+            raise TypeError(f"forward needs an array of real numbers (samples, features), got "
+                            f"dtype {array.dtype} ({kind}); convert it first, or call predict")
+        if array.ndim != 2:
+            raise ValueError(f"forward needs a 2-dimensional array (samples, features), got "
+                             f"shape {array.shape}")
+        expected = self.in_features
+        if expected is not None and array.shape[1] != expected:
+            raise ValueError(f"forward needs {expected} features (columns), got "
+                             f"{array.shape[1]} (shape {array.shape})")
+        return array if array.dtype.kind == "f" else array.astype(self.dtype)
 
     def summary(self, print_fn: Callable[[str], object] = print) -> None:
         """Print a table of the layers, output shapes and parameter counts (``summary``)."""
