@@ -119,6 +119,17 @@ def test_bad_sizes_are_refused(arguments, error, message):
         Dense(*arguments)
 
 
+@pytest.mark.parametrize("bias", ["no", "yes", 1, 0, None])
+def test_a_bias_that_is_not_true_or_false_is_refused(bias):
+    with pytest.raises(TypeError, match=f"bias must be True or False, got {bias!r}"):
+        Dense(3, 2, bias=bias)
+
+
+def test_a_numpy_bool_bias_is_a_bias_flag():
+    assert "bias" not in Dense(3, 2, bias=np.False_).params
+    assert "bias" in Dense(3, 2, bias=np.True_).params
+
+
 def test_bad_initializer_and_dtype_are_refused():
     with pytest.raises(TypeError, match="initializer must be a function"):
         Dense(3, 2, initializer="glorot_uniform")

@@ -295,6 +295,20 @@ def test_mean_absolute_error_gradient_is_zero_at_the_kink():
     loss.forward(np.array([[1.0, 2.0]]), np.array([[1.0, 0.0]]))
     np.testing.assert_array_equal(loss.backward(), [[0.0, 0.5]])
 
+@pytest.mark.parametrize(("arguments", "error", "message"), [
+    ({"from_logits": "no"}, TypeError, "from_logits must be True or False, got 'no'"),
+    ({"from_logits": 1}, TypeError, "from_logits must be True or False, got 1"),
+    ({"eps": "tiny"}, ValueError, "eps must be a number in \\[0, 0.5\\), got 'tiny'"),
+    ({"eps": -1e-3}, ValueError, "eps must be a number in"),
+    ({"eps": 0.5}, ValueError, "eps must be a number in"),
+    ({"eps": float("nan")}, ValueError, "eps must be a number in"),
+])
+def test_binary_cross_entropy_refuses_flags_and_eps_of_the_wrong_kind(arguments, error,
+                                                                       message):
+    with pytest.raises(error, match=message):
+        BinaryCrossEntropy(**arguments)
+
+
 @pytest.mark.parametrize("delta", [0, -2.0, float("inf"), None])
 def test_huber_refuses_bad_delta(delta):
     with pytest.raises(ValueError, match="delta"):
@@ -470,7 +484,7 @@ EVERY_LOSS = [SquaredError, BinaryCrossEntropy, lambda reduction: BinaryCrossEnt
 
 def loss_case(draw, make, reduction, dtype):
     """A loss and (predictions, targets, sample_weight) it takes, drawn by hypothesis."""
-    loss = make(reduction)
+    loss = make(reduction=reduction)  # by name: BinaryCrossEntropy's first is from_logits
     batch, outputs = draw(st.integers(1, 40)), draw(st.integers(1, 12))
     values = arrays(np.float64, (batch, outputs), elements=st.floats(-30, 30))
     predictions = draw(values).astype(dtype)

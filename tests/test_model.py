@@ -112,6 +112,15 @@ def test_model_settings_and_repr(rng):
     ({"target_scaling": {"mean": float("nan"), "scale": 1.0}}, ValueError, "finite mean"),
     ({"target_scaling": {"mean": 0.0, "scale": float("inf")}}, ValueError, "finite mean"),
     ({"task": "multilabel", "class_labels": None}, ValueError, "class_labels must be distinct"),
+    ({"task": "regression"}, ValueError, "a regression model needs a loss for values "
+                                         "\\(squared_error, huber, ...\\), got "
+                                         "SoftmaxCrossEntropy, a classification loss"),
+    ({"task": "regression", "loss": BinaryCrossEntropy()}, ValueError,
+     "regression model needs a loss for values .*got BinaryCrossEntropy"),
+    ({"task": "multilabel", "class_labels": ["a", "b", "c"]}, ValueError,
+     "a multilabel model needs binary_cross_entropy .*got SoftmaxCrossEntropy"),
+    ({"task": "classification", "class_labels": ["a", "b", "c"], "loss": BinaryCrossEntropy()},
+     ValueError, "BinaryCrossEntropy has one output \\(two classes\\), got 3 outputs"),
 ])
 def test_model_refuses_bad_arguments(arguments, error, message, rng):
     settings = {"network": mlp([2, 3], rng=rng), "loss": SoftmaxCrossEntropy(), **arguments}

@@ -124,6 +124,35 @@ CHANGES = {
                                       "preprocessing must be {'columns'"),
     "preprocessing with a stray key": (lambda m, a: m.update(preprocessing={
         "columns": [], "eval": "x"}), "preprocessing must be {'columns'"),
+    "bias as text": (lambda m, a: m["layers"][0]["config"].update(bias="yes"),
+                     "layer 0 \\(Dense\\): config bias must be true or false, got 'yes'"),
+    "bias as a number": (lambda m, a: m["layers"][0]["config"].update(bias=1),
+                         "config bias must be true or false, got 1"),
+    "slope as text": (lambda m, a: m["layers"][1].update(name="LeakyReLU",
+                                                        config={"slope": "0.1"}),
+                      "layer 1 \\(LeakyReLU\\): config slope must be a number, got '0.1'"),
+    "slope as a flag": (lambda m, a: m["layers"][1].update(name="LeakyReLU",
+                                                          config={"slope": False}),
+                        "config slope must be a number, got False"),
+    "reduction as a number": (lambda m, a: m["loss"]["config"].update(reduction=5),
+                              "loss \\('softmax_cross_entropy'\\): config reduction must be a "
+                              "string, got 5"),
+    "from_logits as text": (lambda m, a: m.update(loss={"name": "binary_cross_entropy",
+                                                        "config": {"from_logits": "no"}}),
+                            "config from_logits must be true or false, got 'no'"),
+    "a regression with a classifier's loss": (
+        lambda m, a: m.update(task="regression", class_labels=None),
+        "inconsistent model: a regression model needs a loss for values .*got "
+        "SoftmaxCrossEntropy"),
+    "a regression with class labels": (
+        lambda m, a: m.update(task="regression", loss={"name": "squared_error",
+                                                       "config": {"reduction": "mean"}}),
+        "a regression model has no class_labels, got \\['a', 'b', 'c'\\]"),
+    "a multilabel model with softmax": (lambda m, a: m.update(task="multilabel"),
+                                        "a multilabel model needs binary_cross_entropy"),
+    "three classes with binary cross-entropy": (
+        lambda m, a: m.update(loss={"name": "binary_cross_entropy", "config": {}}),
+        "BinaryCrossEntropy has one output \\(two classes\\), got 3 outputs"),
 }
 
 

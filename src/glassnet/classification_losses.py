@@ -8,6 +8,8 @@ Imports numpy, ``loss_base`` and ``activation_functions`` only.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from glassnet.activation_functions import row_maximum, row_sums, sigmoid, softmax
@@ -31,7 +33,11 @@ class BinaryCrossEntropy(Loss):
 
     def __init__(self, from_logits: bool = True, reduction: str = "mean", eps: float = 1e-12):
         super().__init__(reduction)
-        self.from_logits = from_logits
+        if not isinstance(from_logits, bool | np.bool_):  # "no" would be truthy
+            raise TypeError(f"from_logits must be True or False, got {from_logits!r}")
+        if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 0 <= eps < 0.5:
+            raise ValueError(f"eps must be a number in [0, 0.5), got {eps!r}")
+        self.from_logits = bool(from_logits)
         self.eps = eps
 
     def prepare_targets(self, targets, predictions):

@@ -116,6 +116,8 @@ class Dense(Layer):
     ):
         check_positive("in_features", in_features, integer=True)
         check_positive("out_features", out_features, integer=True)
+        if not isinstance(bias, bool | np.bool_):  # "no" would be truthy: a bias nobody asked for
+            raise TypeError(f"bias must be True or False, got {bias!r}")
         if not callable(initializer):
             raise TypeError(f"initializer must be a function (shape, rng, dtype), got "
                             f"{initializer!r}")

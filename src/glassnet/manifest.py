@@ -92,11 +92,30 @@ def construct(cls, config: dict, where: str):
     unknown = sorted(set(config) - set(parameters) | set(config) & {"rng", "initializer"})
     if unknown:
         raise ModelFileError(f"{where}: unknown config key(s) [{listing(unknown)}]")
+    for key, value in config.items():
+        check_config_type(f"{where}: config {key}", parameters[key].default, value)
     extra = {"initializer": zeros} if "initializer" in parameters else {}
     try:
         return cls(**config, **extra)
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"{where}: bad config {short(config)}: {error}") from None
+
+
+def check_config_type(where: str, default, value) -> None:
+    """A config value of the kind its constructor's default is: true or false for a flag,
+    a number for a number, text for text. A file's ``"bias": "yes"`` would otherwise pass
+    as true; a parameter without such a default is left to the constructor's own checks."""
+    if isinstance(default, bool):
+        expected, fits = "true or false", isinstance(value, bool)
+    elif isinstance(default, int | float):
+        expected = "a number"
+        fits = isinstance(value, int | float) and not isinstance(value, bool)
+    elif isinstance(default, str):
+        expected, fits = "a string", isinstance(value, str)
+    else:
+        return
+    if not fits:
+        raise ModelFileError(f"{where} must be {expected}, got {short(value)}")
 
 
 def build_model(network, manifest: dict) -> Model:
@@ -134,6 +153,9 @@ def check_features(model: Model) -> None:
             and len(model.feature_names) != expected:
         raise ModelFileError(f"{len(model.feature_names)} feature names for {expected} "
                              f"input columns")
+    if model.task == "regression" and model.class_labels is not None:
+        raise ModelFileError(f"a regression model has no class_labels, got "
+                             f"{short(model.class_labels)}")
     if model.task in ("classification", "multilabel") and \
             not hasattr(model.loss, "probabilities"):
         raise ModelFileError(f"a {model.task} model needs a loss that gives probabilities, "

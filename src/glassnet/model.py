@@ -7,8 +7,8 @@ the target scaling of a regression, a training summary and the History. It is wh
 ``glassnet.save`` writes and ``glassnet.load`` returns. Turning network outputs into answers
 (probabilities, labels, unscaled values) lives here once, for ``Model``, the command line
 and the scikit-learn estimators (``class_probabilities``, ``class_indices``,
-``label_indicators``, ``unscale``). Imports numpy, ``network``,
-``preprocessing`` and ``training`` (for History) only.
+``label_indicators``, ``unscale``). Imports numpy, ``losses``,
+``network``, ``preprocessing`` and ``training`` (for History) only.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 from glassnet.network import Sequential
 from glassnet.preprocessing import ColumnEncoder
 from glassnet.training import History
@@ -57,6 +58,7 @@ class Model:
         self.training = dict(training or {})
         self.history = history if history is not None else History()
         self.check_labels()
+        check_loss(self.task, self.loss, self.outputs)
 
     def check_labels(self) -> None:
         """Class labels must be distinct and as many as the network can tell apart."""
@@ -140,6 +142,24 @@ class Model:
 
     def __repr__(self) -> str:
         return f"Model(task={self.task!r}, network={self.network!r})"
+
+
+def check_loss(task: str | None, loss, outputs: int) -> None:
+    """ValueError when ``loss`` contradicts ``task``: a regression trained with a loss that
+    gives class probabilities; a multilabel model with softmax (its labels are independent,
+    one sigmoid each); a classifier with binary cross-entropy over more than one output
+    (its probabilities would not sum to 1: three or more classes take softmax)."""
+    name = type(loss).__name__
+    if task == "regression" and hasattr(loss, "probabilities"):
+        raise ValueError(f"a regression model needs a loss for values (squared_error, huber, "
+                         f"...), got {name}, a classification loss")
+    if task == "multilabel" and isinstance(loss, SoftmaxCrossEntropy):
+        raise ValueError("a multilabel model needs binary_cross_entropy (one probability per "
+                         "label), got SoftmaxCrossEntropy")
+    if task == "classification" and isinstance(loss, BinaryCrossEntropy) and outputs != 1:
+        raise ValueError(f"a classification model with BinaryCrossEntropy has one output (two "
+                         f"classes), got {outputs} outputs; more classes take "
+                         f"softmax_cross_entropy")
 
 
 def class_probabilities(loss, outputs: np.ndarray, task: str) -> np.ndarray:
