@@ -8,6 +8,7 @@ import argparse
 import pytest
 from cli_helpers import classification_csv, run
 
+from glassnet.cli import arguments
 from glassnet.cli.arguments import (
     MAX_COUNT,
     MAX_WIDTH,
@@ -96,3 +97,23 @@ def test_a_learning_rate_of_zero_is_a_usage_error_naming_the_option(tmp_path, ca
     assert err == ("glassnet train: argument --learning-rate: expected a number > 0, got '0' "
                    "(see glassnet train --help)\n")
     assert not (tmp_path / "m.glassnet").exists()
+
+
+def test_hidden_layers_too_large_for_the_memory_are_a_usage_error(tmp_path, capsys,
+                                                                 monkeypatch):
+    monkeypatch.setattr(arguments, "memory_bytes", lambda: 16 * 2**30, raising=False)
+    data = classification_csv(tmp_path / "d.csv", rows=20)
+    code, out, err = run(capsys, "train", data, "--target", "species", "--hidden",
+                         "100000,100000", "-o", tmp_path / "m.glassnet")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert ("argument --hidden: hidden layers '100000,100000' hold 10000100000 weights "
+            "between them, about 373 GiB to train (weights, gradients, optimizer state), more "
+            "than this machine's 16 GiB of memory") in err
+    assert "MemoryError" not in err and not (tmp_path / "m.glassnet").exists()
+
+
+def test_hidden_layers_that_fit_in_memory_are_accepted(monkeypatch):
+    monkeypatch.setattr(arguments, "memory_bytes", lambda: 16 * 2**30, raising=False)
+    assert hidden_sizes("10000,10000") == [10000, 10000]  # 3.7 GiB to train
+    with pytest.raises(argparse.ArgumentTypeError, match="more than this machine's 16 GiB"):
+        hidden_sizes("10000,100000")  # 37 GiB

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 
 MAX_COUNT = 2**31 - 1  # epochs, batch sizes, rows: beyond this numpy indices overflow
 MAX_WIDTH = 1_000_000  # one layer's width; a wider layer would not fit in memory anyway
+# float64 weights, their gradients, Adam's two moments and the best epoch's copy
+BYTES_PER_WEIGHT = 5 * 8
+UNKNOWN_MEMORY = 2**40  # where the system does not say how much memory it has
 
 
 def positive_int(text: str, maximum: int = MAX_COUNT) -> int:
@@ -62,4 +66,31 @@ def hidden_sizes(text: str) -> list[int]:
     if max(sizes) > MAX_WIDTH:
         raise argparse.ArgumentTypeError(f"a layer of {max(sizes)} neurons is more than this "
                                          f"program handles (at most {MAX_WIDTH}), got {text!r}")
+    check_fits_in_memory(sizes, text)
     return sizes
+
+
+def check_fits_in_memory(sizes: list[int], text: str) -> None:
+    """Refuse hidden layers whose weights between them alone (before the inputs' and the
+    outputs' layers are known) could not be trained in this machine's memory: numpy's
+    MemoryError, minutes later, would be the message otherwise."""
+    weights = sum(fan_in * fan_out + fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
+    needed, memory = weights * BYTES_PER_WEIGHT, memory_bytes()
+    if needed > memory:
+        raise argparse.ArgumentTypeError(
+            f"hidden layers {text.strip()!r} hold {weights} weights between them, about "
+            f"{gibibytes(needed)} to train (weights, gradients, optimizer state), more than "
+            f"this machine's {gibibytes(memory)} of memory; choose smaller sizes")
+
+
+def memory_bytes() -> int:
+    """The machine's physical memory in bytes (UNKNOWN_MEMORY where the system does not
+    say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return UNKNOWN_MEMORY
+
+
+def gibibytes(count: int) -> str:
+    return f"{count / 2**30:.3g} GiB"
