@@ -87,10 +87,53 @@ def test_train_refuses_bad_input():
     network = NeuralNetwork()
     with pytest.raises(ValueError, match="training_iterations must be >= 0, got -1"):
         network.train(TRAINING_INPUTS, TRAINING_OUTPUTS, -1)
-    with pytest.raises(ValueError, match="4 samples but targets has 3"):
+    with pytest.raises(ValueError, match="training_outputs must hold one number per row of "
+                                         "training_inputs, shape \\(4, 1\\) or \\(4,\\), got "
+                                         "shape \\(3, 1\\)"):
         network.train(TRAINING_INPUTS, TRAINING_OUTPUTS[:3], 10)
-    with pytest.raises(ValueError, match="3 features"):
+    with pytest.raises(ValueError, match="training_inputs must have 3 features"):
         network.train(TRAINING_INPUTS[:, :2], TRAINING_OUTPUTS, 10)
+
+
+@pytest.mark.parametrize(("arguments", "error", "message"), [
+    ({"seed": "x"}, TypeError, "seed must be a whole number, got 'x'"),
+    ({"seed": 1.5}, TypeError, "seed must be a whole number, got 1.5"),
+    ({"seed": True}, TypeError, "seed must be a whole number, got True"),
+    ({"seed": -1}, ValueError, "seed must be in \\[0, 2\\*\\*32\\), got -1"),
+    ({"seed": 2**32}, ValueError, "seed must be in \\[0, 2\\*\\*32\\), got 4294967296"),
+    ({"inputs": 0}, ValueError, "inputs must be > 0, got 0"),
+    ({"inputs": -2}, ValueError, "inputs must be > 0, got -2"),
+    ({"inputs": "3"}, TypeError, "inputs must be an integer, got '3'"),
+])
+def test_the_network_refuses_a_bad_seed_or_input_count_naming_it(arguments, error, message):
+    with pytest.raises(error, match=f"^{message}$"):
+        NeuralNetwork(**arguments)
+
+
+def test_a_numpy_whole_number_seed_is_a_seed():
+    assert np.array_equal(NeuralNetwork(seed=np.int64(1)).synaptic_weights,
+                          NeuralNetwork(seed=1).synaptic_weights)
+
+
+@pytest.mark.parametrize(("outputs", "message"), [
+    (TRAINING_OUTPUTS * np.nan, "training_outputs contains a non-finite value nan"),
+    (TRAINING_OUTPUTS.T, "training_outputs must hold one number per row .*got shape \\(1, 4\\)"),
+    (np.ones((4, 2)), "training_outputs must hold one number per row .*got shape \\(4, 2\\)"),
+    ("0110", "training_outputs must be an array of numbers"),
+])
+@pytest.mark.parametrize("method", ["train", "explain_step"])
+def test_train_and_explain_step_name_bad_training_outputs(outputs, message, method):
+    network = NeuralNetwork()
+    with pytest.raises(ValueError, match=message):
+        getattr(network, method)(TRAINING_INPUTS, outputs)
+    assert np.array_equal(network.synaptic_weights, NeuralNetwork().synaptic_weights)
+
+
+def test_train_names_non_finite_training_inputs_and_callbacks_that_are_not_a_list():
+    with pytest.raises(ValueError, match="training_inputs contains a non-finite value nan"):
+        NeuralNetwork().train(TRAINING_INPUTS * np.nan, TRAINING_OUTPUTS, 10)
+    with pytest.raises(TypeError, match="callbacks must be a list of callbacks, got 5"):
+        NeuralNetwork().train(TRAINING_INPUTS, TRAINING_OUTPUTS, 10, callbacks=5)
 
 
 def test_explain_step_is_one_training_iteration():

@@ -8,7 +8,9 @@ reproduces the tutorial's numbers exactly: starting weights [-0.16595599, 0.4406
 
 from __future__ import annotations
 
+import numbers
 import time
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -18,7 +20,7 @@ from glassnet.losses import SquaredError
 from glassnet.network import Sequential, mlp
 from glassnet.optimizers import GradientDescent
 from glassnet.training import TrainingState, fit
-from glassnet.validation import check_positive
+from glassnet.validation import as_float_array, check_positive
 
 TRAINING_INPUTS = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]], dtype=np.float64)
 TRAINING_OUTPUTS = np.array([[0, 1, 1, 0]], dtype=np.float64).T
@@ -35,8 +37,9 @@ class NeuralNetwork:
     """
 
     def __init__(self, seed: int = 1, inputs: int = 3):
+        check_positive("inputs", inputs, integer=True)
         self.network = mlp([inputs, 1], output_activation="sigmoid", bias=False,
-                           initializer=uniform_symmetric, rng=np.random.RandomState(seed))
+                           initializer=uniform_symmetric, rng=legacy_rng(seed))
         self.layer = self.network.layers[0]  # Dense(inputs, 1), no bias
 
     @property
@@ -49,6 +52,10 @@ class NeuralNetwork:
         """Full-batch gradient descent on L = 1/2 sum (target - output)^2; returns History."""
         check_positive("training_iterations", training_iterations, integer=True,
                        allow_zero=True)
+        self.checked_data(training_inputs, training_outputs)
+        if isinstance(callbacks, str) or not isinstance(callbacks, Iterable):
+            raise TypeError(f"callbacks must be a list of callbacks, got {callbacks!r:.80}")
+        callbacks = list(callbacks)
         loss, optimizer = SquaredError(reduction="sum"), GradientDescent(learning_rate)
         arguments = dict(loss=loss, optimizer=optimizer, batch_size=None, shuffle=False,
                          verbose=0)
@@ -57,8 +64,7 @@ class NeuralNetwork:
                        epochs=training_iterations, callbacks=callbacks, **arguments)
         # fit with 0 epochs checks the data exactly as training does, and changes nothing.
         history = fit(self.network, training_inputs, training_outputs, epochs=0, **arguments)
-        inputs = self.network.check_inputs(training_inputs)
-        targets = np.asarray(training_outputs, dtype=np.float64).reshape(len(inputs), 1)
+        inputs, targets = self.checked_data(training_inputs, training_outputs)
         if not cannot_diverge(self.layer.weights, inputs, targets, training_iterations,
                               optimizer.learning_rate):
             return fit(self.network, inputs, targets, epochs=training_iterations,
@@ -83,8 +89,7 @@ class NeuralNetwork:
         code does: weighted sums z = X @ w, outputs o = sigmoid(z), error = y - o,
         sigmoid gradient o (1 - o), adjustment = X.T @ (error * o (1 - o)), new w.
         """
-        inputs = self.network.check_inputs(training_inputs)
-        targets = np.asarray(training_outputs, dtype=np.float64).reshape(len(inputs), 1)
+        inputs, targets = self.checked_data(training_inputs, training_outputs)
         sigmoid_layer, loss = self.network.layers[1], SquaredError(reduction="sum")
         weights_before = self.layer.weights.copy()
         weighted_sums = self.layer.forward(inputs, training=True)
@@ -102,6 +107,17 @@ class NeuralNetwork:
             "new_weights": self.layer.weights.copy(),
         }
 
+    def checked_data(self, training_inputs, training_outputs) -> tuple[np.ndarray, np.ndarray]:
+        """(inputs (samples, inputs), targets (samples, 1)) as finite float64 arrays, or an
+        error naming ``training_inputs`` or ``training_outputs`` and what is wrong."""
+        inputs = self.network.check_inputs(training_inputs, "training_inputs")
+        targets = as_float_array("training_outputs", training_outputs, ndim=None)
+        if targets.shape not in ((len(inputs),), (len(inputs), 1)):
+            raise ValueError(f"training_outputs must hold one number per row of "
+                             f"training_inputs, shape ({len(inputs)}, 1) or ({len(inputs)},), "
+                             f"got shape {targets.shape}")
+        return inputs, targets.reshape(len(inputs), 1)
+
     def think(self, inputs):
         """sigmoid(inputs @ synaptic_weights): (3,) -> (1,), or (samples, 3) -> (samples, 1).
 
@@ -110,6 +126,16 @@ class NeuralNetwork:
         array = as_think_inputs(inputs, self.layer.in_features)
         outputs = self.network.forward(array.reshape(-1, self.layer.in_features))
         return outputs[0] if array.ndim == 1 else outputs
+
+
+def legacy_rng(seed) -> np.random.RandomState:
+    """``numpy.random.RandomState(seed)`` (the tutorial's stream), for a whole number seed in
+    [0, 2**32); anything else is refused naming ``seed``."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be a whole number, got {seed!r:.80}")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    return np.random.RandomState(seed)
 
 
 def cannot_diverge(weights, inputs, targets, iterations: int, learning_rate) -> bool:

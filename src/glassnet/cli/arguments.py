@@ -74,7 +74,8 @@ def check_fits_in_memory(sizes: list[int], text: str) -> None:
     """Refuse hidden layers whose weights between them alone (before the inputs' and the
     outputs' layers are known) could not be trained in this machine's memory: numpy's
     MemoryError, minutes later, would be the message otherwise."""
-    weights = sum(fan_in * fan_out + fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
+    weights = sum(fan_in * fan_out + fan_out
+                  for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True))
     needed, memory = weights * BYTES_PER_WEIGHT, memory_bytes()
     if needed > memory:
         raise argparse.ArgumentTypeError(
