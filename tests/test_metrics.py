@@ -217,3 +217,21 @@ def test_log_loss_of_one_hot_rows_reads_each_row():
 
 def test_log_loss_clips_probabilities_to_one():
     assert log_loss([1, 0], [[0.0, 1.5], [1.0, 0.0]]) == 0.0
+
+
+@pytest.mark.parametrize(("metric", "targets", "predictions", "name"), [
+    (mean_squared_error, [0.0, 1.0], [0.5, 1 + 1j], "predictions"),
+    (r2_score, [0.0, 1j], [0.5, 1.0], "targets"),
+    (log_loss, [0, 1], [0.2 + 0j, 0.9], "probabilities"),
+    (accuracy, [0, 1], [0.2 + 1j, 0.9], "predictions"),
+])
+def test_complex_numbers_are_refused_not_made_real(metric, targets, predictions, name):
+    with pytest.raises(ValueError, match=f"^{name} holds complex numbers"):
+        metric(np.array(targets), np.array(predictions))
+
+
+def test_roc_auc_refuses_complex_scores():
+    from glassnet.classification_metrics import roc_auc
+
+    with pytest.raises(ValueError, match="^scores holds complex numbers"):
+        roc_auc(np.array([0, 1]), np.array([0.2, 0.9 + 1j]))

@@ -162,7 +162,7 @@ def test_predict_casts_to_the_network_dtype():
         ([1.0, 2.0, 3.0], r"inputs must be 2-dimensional \(samples, features\), got shape \(3,\)"),
         (np.zeros((0, 3)), r"inputs is empty \(shape \(0, 3\)\)"),
         ([[1.0, 2.0, 3.0], [1.0]], "inputs must be a rectangular array of numbers"),
-        ([[1 + 2j, 0, 0]], "inputs must contain numbers, got dtype complex128"),
+        ([[1 + 2j, 0, 0]], "inputs holds complex numbers \\(dtype complex128\\)"),
     ],
 )
 def test_predict_refuses_bad_inputs(inputs, message):

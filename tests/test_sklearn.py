@@ -316,6 +316,15 @@ def test_bad_regressor_loss_and_bad_sample_weight_are_named(blobs):
         fast_classifier().fit(X, y, sample_weight=np.zeros(120))
 
 
+@pytest.mark.parametrize("estimator", ["classifier", "regressor"])
+def test_complex_sample_weights_are_refused_not_made_real(blobs, estimator):
+    X, y = blobs
+    model = fast_classifier() if estimator == "classifier" else MLPRegressor(max_iter=2)
+    with pytest.raises(ValueError, match="sample_weight holds complex numbers \\(dtype "
+                                         "complex128\\); glassnet works with real numbers"):
+        model.fit(X, y, sample_weight=np.ones(120) + 1j)
+
+
 def test_bad_data_is_refused_with_scikit_learn_messages(blobs):
     X, y = blobs
     with pytest.raises(ValueError, match="Unknown label type: continuous"):

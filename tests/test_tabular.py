@@ -245,3 +245,21 @@ def test_a_model_file_from_before_gaps_were_filled_still_loads(tmp_path):
     np.testing.assert_array_equal(old.predict_proba(clean), model.predict_proba(clean))
     with pytest.raises(ValueError, match="column 'a' needs numbers, got None"):
         old.predict(pd.DataFrame({"a": [None], "b": ["u"]}))
+
+
+@pytest.mark.parametrize("column", ["a", "y"])
+def test_a_complex_column_is_refused_naming_it_not_made_real(column):
+    frame = pd.DataFrame({"a": np.arange(40.0), "b": np.linspace(0, 1, 40),
+                          "y": np.linspace(0, 5, 40) ** 2})
+    frame[column] = frame[column] + 1j
+    with pytest.raises(ValueError, match=f"column '{column}' holds complex numbers "
+                                         f"\\(complex128\\); glassnet reads real numbers"):
+        fit_table(frame, "y", epochs=1)
+
+
+def test_a_saved_models_encoder_refuses_a_complex_column():
+    frame = pd.DataFrame({"a": np.arange(40.0), "b": np.linspace(0, 1, 40),
+                          "y": np.linspace(0, 5, 40) ** 2})
+    model = fit_table(frame, "y", epochs=1)
+    with pytest.raises(ValueError, match="column 'a' holds complex numbers"):
+        model.predict({"a": np.arange(3.0) + 1j, "b": np.ones(3)})

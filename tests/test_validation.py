@@ -121,7 +121,8 @@ def test_as_float_array_converts_and_casts():
         ([[1, 2], [3]], "x must be a rectangular array of numbers"),
         ([["1", "a"]], "x must contain only numbers"),
         ([[None, 1.0]], r"x contains a non-finite value nan at index \(0, 0\)"),
-        ([[1j, 2]], "x must contain numbers, got dtype complex128"),
+        ([[1j, 2]], "x holds complex numbers \\(dtype complex128\\); glassnet works with real "
+                    "numbers only"),
         ([1.0, 2.0], r"x must be 2-dimensional \(samples, features\), got shape \(2,\)"),
         (np.zeros((2, 0)), r"x is empty \(shape \(2, 0\)\)"),
         ([[0.0, -np.inf]], r"x contains a non-finite value -inf at index \(0, 1\)"),

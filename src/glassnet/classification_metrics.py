@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.metrics import as_labels
-from glassnet.validation import check_same_length
+from glassnet.validation import check_same_length, real_array, refuse_complex
 
 AVERAGES = ("binary", "macro")
 
@@ -89,8 +89,9 @@ def roc_auc(targets, scores) -> float:
     More classes: integer labels in [0, classes) or one-hot rows, scores (samples, classes);
     the unweighted mean of each class against the rest (scikit-learn's multi_class="ovr").
     """
-    scores = np.asarray(scores, dtype=float)
+    scores = real_array("scores", scores)
     labels = np.asarray(targets)
+    refuse_complex("targets", labels)
     if labels.ndim == 2:
         labels = labels.argmax(axis=1) if labels.shape[1] > 1 else labels[:, 0]
     check_same_length("targets", labels, "scores", scores)

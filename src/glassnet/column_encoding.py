@@ -76,12 +76,22 @@ def missing_mask(values: np.ndarray, spellings) -> np.ndarray:
 
 
 def to_number(value) -> float:
-    """A finite float from a number or numeric string, else NaN."""
+    """A finite float from a number or numeric string, else NaN (a complex number too:
+    float() would drop its imaginary part)."""
+    if isinstance(value, complex | np.complexfloating):
+        return math.nan
     try:
         number = float(value.strip() if isinstance(value, str) else value)
     except (TypeError, ValueError):
         return math.nan
     return number if math.isfinite(number) else math.nan
+
+
+def refuse_complex(name: str, values: np.ndarray) -> None:
+    """ValueError naming column ``name`` when it is an array of complex numbers."""
+    if values.dtype.kind == "c":
+        raise ValueError(f"column {shown(name)} holds complex numbers ({values.dtype}); "
+                         f"glassnet reads real numbers only")
 
 
 def to_numbers(values: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.validation import check_same_length
+from glassnet.validation import check_same_length, real_array, refuse_complex
 
 
 def accuracy(targets, predictions) -> float:
@@ -47,11 +47,12 @@ def log_loss(targets, probabilities, eps: float = 1e-15) -> float:
     targets: integer class labels (samples,) in [0, classes) or one-hot rows; probabilities
     (samples, classes), or (samples,) / (samples, 1) holding p(class 1) of a binary problem.
     """
-    probabilities = np.asarray(probabilities, dtype=float)
+    probabilities = real_array("probabilities", probabilities)
     if probabilities.ndim == 1 or probabilities.shape[1] == 1:
         positive = probabilities.reshape(-1)
         probabilities = np.column_stack([1.0 - positive, positive])
     labels = np.asarray(targets)
+    refuse_complex("targets", labels)
     if labels.ndim == 2:  # one-hot rows, or one column of labels
         labels = labels.argmax(axis=1) if labels.shape[1] > 1 else labels[:, 0]
     if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
@@ -105,6 +106,7 @@ def as_labels(values, name: str = "predictions") -> np.ndarray:
     """Labels from labels (n,), probabilities of class 1 (n,) or (n, 1), or scores
     (n, classes); a column of fractions outside [0, 1] (logits) is refused."""
     values = np.asarray(values)
+    refuse_complex(name, values)
     if values.ndim == 2 and values.shape[1] > 1:
         return values.argmax(axis=1)
     column = values.reshape(-1) if values.ndim == 2 else values
@@ -119,7 +121,8 @@ def as_labels(values, name: str = "predictions") -> np.ndarray:
 
 def as_columns(targets, predictions) -> tuple[np.ndarray, np.ndarray]:
     """Both as float arrays (samples, outputs), a 1-D one as one column; shapes must agree."""
-    targets, predictions = np.asarray(targets, float), np.asarray(predictions, float)
+    targets = real_array("targets", targets)
+    predictions = real_array("predictions", predictions)
     targets = targets.reshape(-1, 1) if targets.ndim == 1 else targets
     predictions = predictions.reshape(-1, 1) if predictions.ndim == 1 else predictions
     if targets.shape != predictions.shape:

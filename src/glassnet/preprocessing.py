@@ -26,6 +26,7 @@ from glassnet.column_encoding import (
     kind_of,
     missing_mask,
     output_names,
+    refuse_complex,
     shown,
     to_days,
     to_numbers,
@@ -171,6 +172,8 @@ class ColumnEncoder:
         value is missing; for a ``categorical`` one its sorted categories, with those seen
         at most ``rare`` times grouped as ``(other)`` when there are two or more of them."""
         categorical, dates = set(categorical), set(dates)
+        for name in names:
+            refuse_complex(name, np.asarray(table[name]))
         columns = [fit_category(name, np.asarray(table[name], dtype=object), missing, rare)
                    if name in categorical else
                    fit_number(name, np.asarray(table[name]), missing, name in dates)
@@ -204,8 +207,9 @@ class ColumnEncoder:
                              f"{shown(self.names, 200)}")
         blocks, surprises = [], []
         for column in self.columns:
-            block, surprise = encode(column, as_values(table[column["name"]]), self.missing,
-                                     strict)
+            values = as_values(table[column["name"]])
+            refuse_complex(column["name"], values)
+            block, surprise = encode(column, values, self.missing, strict)
             blocks.append(block)
             surprises += [surprise] if surprise is not None else []
         return np.concatenate(blocks, axis=1).astype(dtype, copy=False), surprises

@@ -85,6 +85,7 @@ def as_float_array(name: str, values, *, dtype=np.float64, ndim: int | None = 2)
             array = array.astype(np.float64)
         except (TypeError, ValueError) as error:
             raise ValueError(f"{name} must contain only numbers: {error}") from error
+    refuse_complex(name, array)
     if array.dtype.kind not in "biuf":
         raise ValueError(f"{name} must contain numbers, got dtype {array.dtype}")
     if ndim is not None and array.ndim != ndim:
@@ -96,6 +97,22 @@ def as_float_array(name: str, values, *, dtype=np.float64, ndim: int | None = 2)
     array = np.asarray(array, dtype=dtype)
     check_finite(name, array)
     return array
+
+
+def refuse_complex(name: str, array: np.ndarray) -> None:
+    """ValueError for an array of complex numbers: casting one to float would silently drop
+    the imaginary parts."""
+    if array.dtype.kind == "c":
+        raise ValueError(f"{name} holds complex numbers (dtype {array.dtype}); glassnet works "
+                         f"with real numbers only")
+
+
+def real_array(name: str, values, dtype=np.float64) -> np.ndarray:
+    """``numpy.asarray(values, dtype)``, refusing complex numbers instead of dropping their
+    imaginary parts."""
+    array = np.asarray(values)
+    refuse_complex(name, array)
+    return array.astype(dtype, copy=False)
 
 
 def check_finite(name: str, array: np.ndarray, block_elements: int = 1 << 16) -> None:

@@ -24,6 +24,7 @@ from glassnet.safeguards import TrainingDiverged
 from glassnet.sklearn.parameters import check_parameters, hidden_sizes
 from glassnet.sklearn.training import fit_lbfgs_solver, fit_stochastic, make_optimizer
 from glassnet.training_data import class_weights
+from glassnet.validation import refuse_complex
 
 
 def store_parameters(estimator, arguments: dict) -> None:
@@ -38,9 +39,12 @@ def check_sample_weight(sample_weight, samples: int) -> np.ndarray | None:
     if sample_weight is None:
         return None
     try:
-        weights = np.array(sample_weight, dtype=np.float64)
+        weights = np.asarray(sample_weight)
+        if weights.dtype.kind != "c":  # float() of a complex number drops its imaginary part
+            weights = np.array(weights, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise ValueError(f"sample_weight must be numbers, got {sample_weight!r}") from error
+    refuse_complex("sample_weight", weights)
     if weights.ndim == 0:
         weights = np.full(samples, float(weights))
     if weights.shape != (samples,):

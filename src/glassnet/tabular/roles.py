@@ -21,6 +21,7 @@ import numpy as np
 
 from glassnet.column_encoding import (
     missing_mask,
+    refuse_complex,
     shown,
     to_days,
     to_numbers,
@@ -67,6 +68,7 @@ def decide_columns(frame, target: str, drop=(), categorical=(), numeric=(),
             continue
         values = np.asarray(frame[name])
         values = values.astype(object) if values.dtype.kind in "USO" else values
+        refuse_complex(name, values)
         decisions.append(decide(name, values, position, missing,
                                 "drop" if name in drop else "categorical" if name in categorical
                                 else "numeric" if name in numeric else None))

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from glassnet.column_encoding import category_text, missing_mask, shown, to_numbers
+from glassnet.column_encoding import (
+    category_text,
+    missing_mask,
+    refuse_complex,
+    shown,
+    to_numbers,
+)
 from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
 from glassnet.tabular.roles import TableError
 
@@ -43,6 +49,7 @@ def target_values(frame, target: str) -> np.ndarray:
         raise TableError(f"no column {shown(target)} to predict; the columns are "
                          f"{shown(', '.join(map(str, frame.columns)), 200)}", target)
     values = np.asarray(frame[target])
+    refuse_complex(target, values)
     return values.astype(object) if values.dtype.kind in "USO" else values
 
 
