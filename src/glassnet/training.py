@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from glassnet.callbacks import CallbackList
+from glassnet.chunk_threads import hold_blas_to_one_thread
 from glassnet.evaluation import Evaluation
 from glassnet.flat import flatten_if_possible
 from glassnet.fused_layers import fused_network
@@ -34,6 +35,9 @@ from glassnet.validation import as_rng, check_positive
 
 __all__ = ["DEFAULT_BATCH_SIZE", "History", "TrainingDiverged", "TrainingState", "fit",
            "prepare_targets", "training_step"]
+
+# A training step's products of at most this many multiply-adds each run on one BLAS thread.
+SMALL_PRODUCT = 2**21
 
 
 @dataclass
@@ -102,6 +106,10 @@ def fit(network, inputs, targets, loss, optimizer="adam", epochs: int = 1,
 
     A non-finite loss or gradient raises ``TrainingDiverged`` before its step; Ctrl-C, or a
     KeyboardInterrupt raised by a callback, ends training with ``history.interrupted``.
+    When every product of a step is small (``small_products``), numpy's BLAS is held to one
+    thread while the epochs run (``chunk_threads.hold_blas_to_one_thread``) and restored
+    after: on such products a second BLAS thread gains nothing, and while another program
+    keeps a core busy it makes every product wait for that core.
     """
     check_positive("epochs", epochs, integer=True, allow_zero=True)
     loss, optimizer, callbacks = training_objects(loss, optimizer, callbacks, verbose)
@@ -118,8 +126,9 @@ def fit(network, inputs, targets, loss, optimizer="adam", epochs: int = 1,
                           inputs=training.inputs)
     guard = DivergenceGuard(network.parameters())
     callbacks.on_train_begin(state)
+    one_thread = small_products(network.parameters(), batches.batch_size)
     try:
-        with Interruption() as interruption:
+        with Interruption() as interruption, hold_blas_to_one_thread(one_thread):
             run_interruptibly(state, batches, rng=rng, interruption=interruption,
                               penalty=weight_decay(l2, network.parameters()),
                               evaluation=Evaluation(network, loss, metrics, training,
@@ -129,6 +138,14 @@ def fit(network, inputs, targets, loss, optimizer="adam", epochs: int = 1,
     finally:
         callbacks.on_train_end(state)
     return state.history
+
+
+def small_products(parameters: dict[str, np.ndarray], batch_size: int) -> bool:
+    """Whether every product of a training step is small: batch x fan_in x fan_out <=
+    SMALL_PRODUCT multiply-adds for every 2-D parameter (a Dense layer's weights, (fan_in,
+    fan_out)), whose forward and backward products each take that many."""
+    return all(batch_size * value.size <= SMALL_PRODUCT
+               for value in parameters.values() if np.ndim(value) == 2)
 
 
 def run_interruptibly(state: TrainingState, batches: Batches, *, interruption: Interruption,
