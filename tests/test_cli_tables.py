@@ -335,3 +335,23 @@ def test_inspect_names_at_most_ten_categories_each_cut_to_30_characters(count):
     more = ", ... (11 in all)" if count == 11 else ""
     assert column_lines(encoder) == [f"column 'c': category, one-hot of {named}{more}"]
     assert len(repr(categories[0])) == 31
+
+
+def test_numbers_written_with_thousands_separators_are_numbers_in_train_and_predict(
+        tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    rows = ["price,rooms,y\n"] + [f'"{price:,.2f}",{rooms},{price / 1000 + rooms:.3f}\n'
+                                  for price, rooms in zip(rng.uniform(500, 2e6, 80),
+                                                          rng.integers(1, 9, 80), strict=True)]
+    data, model = tmp_path / "d.csv", tmp_path / "m.glassnet"
+    data.write_text("".join(rows), encoding="utf-8")
+    code, out, err = run(capsys, "train", data, "--target", "y", "--epochs", "5", "-o", model)
+    assert code == 0, err
+    assert "'price': number (numbers with thousands separators)" in out
+    code, out, err = run(capsys, "inspect", model)
+    assert "column 'price': number written with thousands separators" in out
+    new = tmp_path / "new.csv"
+    new.write_text('price,rooms\n"1,234,567.5",3\n999,2\n"12,34",1\n', encoding="utf-8")
+    code, out, err = run(capsys, "predict", model, new)
+    assert code == 0 and len(out.splitlines()) == 4
+    assert "column 'price' 1 (first '12,34' on line 4)" in err

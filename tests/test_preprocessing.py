@@ -178,6 +178,10 @@ def test_encoder_config_round_trip():
     ([{"name": "a", "categories": None, "kind": "number", "other": ["x"]}],
      "other must list categories of its own"),
     ([{"name": "a", "categories": ["x"], "other": "y"}], "other must be a non-empty list"),
+    ([{"name": "a", "categories": None, "kind": "number", "thousands": "yes"}],
+     "column 'a' thousands must be true \\(for a number column\\) or false, got 'yes'"),
+    ([{"name": "a", "categories": ["x"], "kind": "category", "thousands": True}],
+     "column 'a' thousands must be true \\(for a number column\\)"),
 ])
 def test_encoder_refuses_bad_column_descriptions(columns, message):
     with pytest.raises(ValueError, match=message):
@@ -280,3 +284,41 @@ def test_the_unknown_values_warning_survives_pickling():
     again = pickle.loads(pickle.dumps(warning))
     assert str(again) == str(warning) and again.surprises == warning.surprises
     assert UnknownValuesWarning(str(warning)).surprises == []  # from its message alone
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    (["1,234", "12", "-5,678.25", "+1,000,000", " 3.5 "], True),
+    (["1,234", "1,234,567.891"], True),
+    (["1,234", "x"], False),          # a word among them
+    (["1,2", "3,4"], False),          # lists
+    (["12,34", "5,6"], False),        # decimal commas
+    (["1,2345", "12"], False),        # groups of four digits
+    (["1234", "17"], False),          # no separator at all: plain numbers, read as ever
+    (["1,234", 5], False),            # not all text
+    ([",123", "1,234"], False),
+    (["1,234,", "1,234"], False),
+])
+def test_has_thousands_takes_only_strictly_grouped_numbers(values, expected):
+    from glassnet.column_encoding import has_thousands
+
+    assert has_thousands(np.array(values, dtype=object)) is expected
+
+
+def test_a_thousands_column_is_read_without_its_separators_now_and_after_a_round_trip():
+    table = {"price": ["1,234", "12,345.5", "-7", "NA", "1,000,000"]}
+    encoder = ColumnEncoder.fit(table, ["price"], thousands=["price"])
+    assert encoder.columns[0]["thousands"] is True
+    expected = [[1234, 0], [12345.5, 0], [-7, 0], [6789.75, 1], [1e6, 0]]
+    np.testing.assert_array_equal(encoder.transform(table), expected)
+    again = ColumnEncoder(**encoder.config())
+    assert again.config() == encoder.config()
+    np.testing.assert_array_equal(again.transform(table), expected)
+    with pytest.raises(CategoryError, match="column 'price' needs numbers, got '12,34'"):
+        again.transform({"price": ["12,34"]}, strict=True)
+
+
+def test_a_number_column_without_thousands_reads_grouped_text_as_before():
+    encoder = ColumnEncoder.fit({"a": ["1", "2", "3"]}, ["a"])
+    assert "thousands" not in encoder.columns[0]  # older glassnet reads the file still
+    with pytest.warns(UnknownValuesWarning, match="column 'a' 1 \\(first '1,234'"):
+        encoder.transform({"a": ["1,234"]})

@@ -263,3 +263,33 @@ def test_a_saved_models_encoder_refuses_a_complex_column():
     model = fit_table(frame, "y", epochs=1)
     with pytest.raises(ValueError, match="column 'a' holds complex numbers"):
         model.predict({"a": np.arange(3.0) + 1j, "b": np.ones(3)})
+
+
+def test_numbers_with_thousands_separators_make_a_number_column_and_lists_do_not():
+    frame = pd.DataFrame({
+        "price": [f"{1000 * index + 0.5:,}" if index % 2 else str(index) for index in range(40)],
+        "gaps": ["NA" if index % 5 == 0 else f"{1000 * index:,}" for index in range(40)],
+        "pairs": [f"{index % 3},{index % 4}" for index in range(40)],
+        "decimal_commas": [f"{index % 9},{index % 7 + 10}" for index in range(40)],
+        "y": [0, 1] * 20})
+    decided = roles(frame)
+    assert decided["price"] == ("number", "numbers with thousands separators")
+    assert decided["gaps"] == ("number", "numbers with thousands separators, 8 missing filled")
+    assert decided["pairs"][0] == "category"
+    assert decided["decimal_commas"][0] != "number"
+    assert roles(frame, numeric=["price"])["price"] == ("number",
+                                                        "--numeric, thousands separators")
+
+
+def test_a_thousands_column_trains_and_predicts_through_a_saved_model(tmp_path):
+    rng = np.random.default_rng(0)
+    area = rng.uniform(500, 5_000_000, 120)
+    frame = pd.DataFrame({"area": [f"{value:,.1f}" for value in area],
+                          "y": np.log(area) + rng.normal(0, 0.01, 120)})
+    model = fit_table(frame, "y", epochs=60)
+    save(model, tmp_path / "m.glassnet")
+    loaded = load(tmp_path / "m.glassnet")
+    assert loaded.preprocessing.columns[0]["thousands"] is True
+    new = {"area": ["2,500,000.0", "1000", "12,345"]}
+    np.testing.assert_array_equal(loaded.predict(new), model.predict(new))
+    assert np.corrcoef(loaded.predict(frame), frame["y"])[0, 1] > 0.9

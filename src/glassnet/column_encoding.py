@@ -4,14 +4,16 @@ numbers, categories and dates. numpy only; per-value Python only where strings a
 A column description is a dict: ``name``, ``categories`` (None for numbers and dates, else
 the one-hot categories in order) and, for models that fill gaps, ``kind`` ("number",
 "category" or "date"), ``fill`` (the number or day a missing value becomes), ``indicator``
-(add a 0/1 "was missing" column) and ``other`` (rare training categories grouped into one
-``(other)`` column). Each encoder returns its block (samples, width) and, for values that
+(add a 0/1 "was missing" column), ``other`` (rare training categories grouped into one
+``(other)`` column) and, only where true, ``thousands`` (a number column written with
+thousands separators, "12,345.6": ``has_thousands``). Each encoder returns its block (samples, width) and, for values that
 training never saw, a ``Surprise`` (how many, the first row and value).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +23,10 @@ MISSING_CATEGORY = "(missing)"
 OTHER = "(other)"
 KINDS = ("number", "category", "date")
 DATE_PARTS = ("year", "month", "weekday", "days")
-KEYS = {"name", "categories", "kind", "fill", "indicator", "other"}
+KEYS = {"name", "categories", "kind", "fill", "indicator", "other", "thousands"}
+# a number with thousands separators, strictly: 1,234 or -12,345.6, never 1,2 or 12,34
+GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
 class CategoryError(ValueError):
@@ -94,12 +99,37 @@ def refuse_complex(name: str, values: np.ndarray) -> None:
                          f"glassnet reads real numbers only")
 
 
-def to_numbers(values: np.ndarray) -> np.ndarray:
-    """(samples,) float64: each value as a finite number, NaN where it is not one."""
+def to_numbers(values: np.ndarray, thousands: bool = False) -> np.ndarray:
+    """(samples,) float64: each value as a finite number, NaN where it is not one; with
+    ``thousands``, text such as "12,345.6" is a number too (``to_grouped_number``)."""
     if values.dtype.kind in "fiub":
         numbers = values.astype(np.float64)
         return np.where(np.isfinite(numbers), numbers, np.nan)
-    return np.fromiter((to_number(value) for value in values), np.float64, len(values))
+    convert = to_grouped_number if thousands else to_number
+    return np.fromiter((convert(value) for value in values), np.float64, len(values))
+
+
+def to_grouped_number(value) -> float:
+    """``to_number``, and text written with thousands separators ("-1,234.5") without them."""
+    if isinstance(value, str) and GROUPED.fullmatch(value.strip()):
+        return to_number(value.replace(",", ""))
+    return to_number(value)
+
+
+def has_thousands(values: np.ndarray) -> bool:
+    """True when the present values ``values`` of a column are all text, each a number
+    written with thousands separators (1,234 or 12,345.67) or plainly (17, 3.5), and at
+    least one with separators. Lists such as "1,2" and decimal commas ("12,34") never are."""
+    if values.dtype.kind != "O" or not any(isinstance(value, str) and "," in value
+                                           for value in values):
+        return False
+    grouped = False
+    for value in values:
+        text = value.strip() if isinstance(value, str) else None
+        if text is None or not (PLAIN.fullmatch(text) or GROUPED.fullmatch(text)):
+            return False
+        grouped = grouped or "," in text
+    return grouped
 
 
 def to_days(values: np.ndarray) -> np.ndarray:
@@ -155,7 +185,8 @@ def encode(column: dict, values: np.ndarray, spellings, strict: bool = False):
     missing = missing_mask(values, spellings)
     if kind == "category":
         return encode_category(column, values, missing, strict)
-    numbers = to_numbers(values) if kind == "number" else to_days(values)
+    numbers = to_numbers(values, bool(column.get("thousands"))) if kind == "number" \
+        else to_days(values)
     bad = np.isnan(numbers) & ~missing
     if column.get("fill") is None:
         bad = bad | missing
@@ -244,8 +275,14 @@ def check_column(index: int, column) -> dict:
     if other and (kind != "category" or set(other) & set(checked["categories"])):
         raise ValueError(f"column {name!r} other must list categories of its own, got "
                          f"{shown(other)}")
+    thousands = column.get("thousands", False)
+    if not isinstance(thousands, bool) or (thousands and kind != "number"):
+        raise ValueError(f"column {name!r} thousands must be true (for a number column) or "
+                         f"false, got {shown(thousands)}")
+    # written only where true, so files without such a column read as they always did
     return {**checked, "kind": kind, "fill": None if fill is None else float(fill),
-            "indicator": indicator, "other": other}
+            "indicator": indicator, "other": other, **({"thousands": True} if thousands
+                                                       else {})}
 
 
 def check_texts(name: str, field: str, texts) -> list[str] | None:

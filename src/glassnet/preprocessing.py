@@ -166,17 +166,20 @@ class ColumnEncoder:
 
     @classmethod
     def fit(cls, table, names, categorical=(), dates=(), missing=MISSING_SPELLINGS,
-            rare: int = 2, dropped=()) -> ColumnEncoder:
+            rare: int = 2, dropped=(), thousands=()) -> ColumnEncoder:
         """Learn each column from ``table`` (name -> values, a dict or a DataFrame): for a
         number or date column the median as fill value and a "was missing" column if any
         value is missing; for a ``categorical`` one its sorted categories, with those seen
-        at most ``rare`` times grouped as ``(other)`` when there are two or more of them."""
-        categorical, dates = set(categorical), set(dates)
+        at most ``rare`` times grouped as ``(other)`` when there are two or more of them.
+        Number columns named in ``thousands`` are read, now and later, with thousands
+        separators ("12,345.6")."""
+        categorical, dates, thousands = set(categorical), set(dates), set(thousands)
         for name in names:
             refuse_complex(name, np.asarray(table[name]))
         columns = [fit_category(name, np.asarray(table[name], dtype=object), missing, rare)
                    if name in categorical else
-                   fit_number(name, np.asarray(table[name]), missing, name in dates)
+                   fit_number(name, np.asarray(table[name]), missing, name in dates,
+                              name in thousands)
                    for name in names]
         return cls(columns, missing, dropped)
 
@@ -243,13 +246,15 @@ def check_dropped(item) -> dict:
     return dict(item)
 
 
-def fit_number(name: str, values: np.ndarray, missing, date: bool) -> dict:
+def fit_number(name: str, values: np.ndarray, missing, date: bool,
+               thousands: bool = False) -> dict:
     """A number (or date) column: the median of the present values fills the gaps."""
-    numbers = to_days(values) if date else to_numbers(values)
+    numbers = to_days(values) if date else to_numbers(values, thousands)
     present = numbers[~np.isnan(numbers) & ~missing_mask(values, missing)]
     fill = float(np.median(present)) if len(present) else 0.0
     return {"name": name, "categories": None, "kind": "date" if date else "number",
-            "fill": fill, "indicator": bool(len(present) < len(numbers)), "other": None}
+            "fill": fill, "indicator": bool(len(present) < len(numbers)), "other": None,
+            **({"thousands": True} if thousands and not date else {})}
 
 
 def fit_category(name: str, values: np.ndarray, missing, rare: int) -> dict:

@@ -143,6 +143,7 @@ def column_lines(encoder: ColumnEncoder) -> list[str]:
             role = f"category, one-hot of {named}{more}{other}"
         else:
             role = "number" if kind == "number" else "date: year, month, weekday, days"
+            role += " written with thousands separators" if column.get("thousands") else ""
             if column.get("fill") is not None:
                 role += f"; missing -> {column['fill']:.6g}"
                 role += " and a was-missing column" if column.get("indicator") else ""

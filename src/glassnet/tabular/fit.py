@@ -153,7 +153,8 @@ def fit_encoder(frame, decisions: list[Decision], missing) -> ColumnEncoder:
         frame, kept, categorical=[item.name for item in decisions if item.role == "category"],
         dates=[item.name for item in decisions if item.role == "date"], missing=missing,
         dropped=[{"name": item.name, "reason": item.reason} for item in decisions
-                 if item.role == "dropped"])
+                 if item.role == "dropped"],
+        thousands=[item.name for item in decisions if item.thousands])
 
 
 def check_kept(decisions: list[Decision], target: str) -> None:

@@ -5,6 +5,8 @@ override names:
 * an unnamed first column (row names, as R's ``write.csv`` writes them) is dropped;
 * a column with no value, or more than half of its values missing, is dropped;
 * a column with one value only is dropped;
+* text that is every time a number, some of them written with thousands separators
+  ("12,345.6"; never "1,2" or "12,34"), makes a number column read without them;
 * numbers (at least 90 % of the present values) make a number column, and the few words
   among them are read as missing; dates (YYYY-MM-DD) make a date column;
 * words make a category column, unless almost every row has its own word (more than half
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from glassnet.column_encoding import (
+    has_thousands,
     missing_mask,
     refuse_complex,
     shown,
@@ -52,6 +55,7 @@ class Decision:
     name: str
     role: str
     reason: str
+    thousands: bool = False  # a number column written with thousands separators
 
     def line(self) -> str:
         return f"  {shown(self.name)}: {self.role} ({self.reason})"
@@ -118,6 +122,9 @@ def by_values(name: str, present: np.ndarray, gaps: np.ndarray) -> Decision:
         return Decision(name, "date", f"dates{filled}")
     if present.dtype.kind == "b":
         return Decision(name, "category", "true/false")
+    if has_thousands(present):
+        return Decision(name, "number", f"numbers with thousands separators{filled}",
+                        thousands=True)
     numbers = to_numbers(present)
     if np.mean(~np.isnan(numbers)) >= MOSTLY_NUMBERS:
         return as_number(name, present, "numbers", gaps)
@@ -132,11 +139,13 @@ def by_values(name: str, present: np.ndarray, gaps: np.ndarray) -> Decision:
 
 def as_number(name: str, present: np.ndarray, why: str, gaps: np.ndarray) -> Decision:
     """A number column; words among the numbers are read as missing, said with an example."""
-    words = present[np.isnan(to_numbers(present))]
-    reason = why + (f", {int(gaps.sum())} missing filled" if gaps.any() else "")
+    thousands = has_thousands(present)
+    words = present[np.isnan(to_numbers(present, thousands))]
+    reason = why + (", thousands separators" if thousands else "") + \
+        (f", {int(gaps.sum())} missing filled" if gaps.any() else "")
     if len(words):
         reason += f"; {len(words)} word(s) such as {shown(words[0])} read as missing"
-    return Decision(name, "number", reason)
+    return Decision(name, "number", reason, thousands)
 
 
 def distinct(values: np.ndarray) -> int:
