@@ -78,6 +78,28 @@ def test_the_chunks_decide_as_the_whole_table_does(regression, rows):
     assert plan.notes == prepared.notes
 
 
+@pytest.mark.parametrize("rows", [97, 1000])
+def test_the_chunks_read_thousands_separators_as_the_whole_table_does(rows):
+    frame = messy_table()
+    rng = np.random.default_rng(1)
+    price = rng.uniform(0, 3e6, len(frame))
+    frame["price"] = [("NA" if index % 13 == 0 else f"{value:,.2f}" if index > 400
+                       else f"{value:.1f}") for index, value in enumerate(price)]
+    frame["pairs"] = [f"{index % 3},{index % 5}" for index in range(len(frame))]
+    settings = Settings(validation_split=0.0)
+    prepared = in_memory.prepare(frame, "y", settings)
+    plan = learn(FrameChunks(chunked(frame, rows)).chunks(), "y", settings)
+    assert plan.decisions == prepared.decisions
+    decided = {item.name: item for item in plan.decisions}
+    assert decided["price"].thousands and decided["price"].role == "number"
+    assert decided["pairs"].role == "category"
+    assert plan.encoder.config() == prepared.encoder.config()
+    np.testing.assert_allclose(plan.standardize.mean, prepared.network.layers[0].mean,
+                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(plan.standardize.scale, prepared.network.layers[0].scale,
+                               rtol=1e-12)
+
+
 def test_with_validation_the_encoder_learns_from_the_hashed_training_rows():
     frame = messy_table()
     settings = Settings(validation_split=0.25)

@@ -24,6 +24,7 @@ import numpy as np
 
 from glassnet.column_encoding import (
     MISSING_CATEGORY,
+    PLAIN,
     category_text,
     date_parts,
     missing_mask,
@@ -66,6 +67,10 @@ class ColumnSummary:
     day_moments: Moments = field(default_factory=Moments)
     categories: Counter = field(default_factory=Counter)
     many_categories: bool = False
+    grouped: int = 0  # present text numbers with thousands separators ("1,234")
+    ungrouped: int = 0  # present values that are neither those nor plain numbers in text
+    grouped_counts: Counts = field(default_factory=Counts.empty)  # the grouped ones,
+    grouped_moments: Moments = field(default_factory=Moments)     # over the training rows
 
     @classmethod
     def of(cls, values, missing, training: np.ndarray) -> ColumnSummary:
@@ -90,7 +95,29 @@ class ColumnSummary:
             np.full(len(values), np.nan)
         summary.count(values, gaps, numbers, days)
         summary.learn(values[training], gaps[training], numbers[training], days[training])
+        summary.count_grouped(values, gaps, numbers, training, each)
         return summary
+
+    def count_grouped(self, values, gaps, numbers, training, each) -> None:
+        """The counts ``roles.has_thousands`` asks for: text numbers with and without
+        thousands separators, and the numbers of the grouped ones over the training rows."""
+        if values.dtype.kind != "O":
+            self.ungrouped = int((~gaps).sum())
+            return
+        grouped = each(lambda some: to_numbers(some, thousands=True))
+        grouped[gaps | ~np.isnan(numbers)] = np.nan  # only those plain reading misses
+        is_grouped = ~np.isnan(grouped)
+        plain = each(lambda some: np.array([isinstance(value, str) and bool(PLAIN.fullmatch(
+            value.strip())) for value in some], dtype=bool))
+        self.grouped = int(is_grouped.sum())
+        self.ungrouped = int((~gaps & ~is_grouped & ~plain).sum())
+        learned = grouped[training][is_grouped[training]]
+        self.grouped_counts, self.grouped_moments = Counts.of(learned), Moments.of(learned)
+
+    @property
+    def thousands(self) -> bool:
+        """``roles.has_thousands`` of the present values: all text numbers, some grouped."""
+        return self.grouped > 0 and self.ungrouped == 0
 
     def count(self, values, gaps, numbers, days) -> None:
         """The counts over all kept rows."""
@@ -132,14 +159,16 @@ class ColumnSummary:
         if not self.many_categories:
             self.categories.update(other.categories)
             self.many_categories = len(self.categories) > CATEGORY_LIMIT
-        for name in ("rows", "gaps", "numbers", "dates", "training_rows"):
+        for name in ("rows", "gaps", "numbers", "dates", "training_rows", "grouped",
+                     "ungrouped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.kinds |= other.kinds
         self.low, self.high = min(self.low, other.low), max(self.high, other.high)
         self.first = self.first if self.first is not None else other.first
         self.first_word = self.first_word if self.first_word is not None else \
             other.first_word
-        for name in ("number_counts", "number_moments", "day_counts", "day_moments"):
+        for name in ("number_counts", "number_moments", "day_counts", "day_moments",
+                     "grouped_counts", "grouped_moments"):
             setattr(self, name, getattr(self, name).merge(getattr(other, name)))
         return self
 
@@ -191,6 +220,9 @@ def by_values(name: str, summary: ColumnSummary, present: int) -> Decision:
         return Decision(name, "date", f"dates{filled}")
     if "b" in summary.kinds:
         return Decision(name, "category", "true/false")
+    if summary.thousands:
+        return Decision(name, "number", f"numbers with thousands separators{filled}",
+                        thousands=True)
     if summary.numbers / present >= roles.MOSTLY_NUMBERS:
         return as_number(name, summary, "numbers")
     if summary.dates == present:
@@ -207,11 +239,14 @@ def by_values(name: str, summary: ColumnSummary, present: int) -> Decision:
 
 def as_number(name: str, summary: ColumnSummary, why: str) -> Decision:
     """``roles.as_number`` from the counts."""
-    words = summary.rows - summary.gaps - summary.numbers
-    reason = why + (f", {summary.gaps} missing filled" if summary.gaps else "")
+    thousands = summary.thousands
+    words = summary.rows - summary.gaps - summary.numbers - (summary.grouped if thousands
+                                                               else 0)
+    reason = why + (", thousands separators" if thousands else "") + \
+        (f", {summary.gaps} missing filled" if summary.gaps else "")
     if words:
         reason += f"; {words} word(s) such as {shown(summary.first_word)} read as missing"
-    return Decision(name, "number", reason)
+    return Decision(name, "number", reason, thousands)
 
 
 def column_of(decision: Decision, summary: ColumnSummary, missing) -> dict:
@@ -225,9 +260,11 @@ def column_of(decision: Decision, summary: ColumnSummary, missing) -> dict:
                  for _ in range(min(count, RARE + 1))]  # fit_category only asks count <= rare
         return fit_category(decision.name, np.array(texts, dtype=object), missing, RARE)
     counts = summary.day_counts if decision.role == "date" else summary.number_counts
+    if decision.thousands:
+        counts = counts.merge(summary.grouped_counts)
     return {"name": decision.name, "categories": None, "kind": decision.role,
             "fill": counts.median(), "indicator": counts.total < summary.training_rows,
-            "other": None}
+            "other": None, **({"thousands": True} if decision.thousands else {})}
 
 
 def encoded_moments(column: dict, summary: ColumnSummary) -> Moments:
@@ -238,6 +275,8 @@ def encoded_moments(column: dict, summary: ColumnSummary) -> Moments:
         return Moments(summary.training_rows, np.zeros(width), np.zeros(width))
     if column["kind"] == "number":
         present, filled = summary.number_moments, np.array([column["fill"]])
+        if column.get("thousands"):
+            present = present.merge(summary.grouped_moments)
     else:
         present, filled = summary.day_moments, date_parts(np.array([column["fill"]]))[0]
     gaps = summary.training_rows - present.count
