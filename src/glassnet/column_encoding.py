@@ -6,8 +6,9 @@ the one-hot categories in order) and, for models that fill gaps, ``kind`` ("numb
 "category" or "date"), ``fill`` (the number or day a missing value becomes), ``indicator``
 (add a 0/1 "was missing" column), ``other`` (rare training categories grouped into one
 ``(other)`` column) and, only where true, ``thousands`` (a number column written with
-thousands separators, "12,345.6": ``has_thousands``). Each encoder returns its block (samples, width) and, for values that
-training never saw, a ``Surprise`` (how many, the first row and value).
+thousands separators, "12,345.6": ``has_thousands``). Each encoder returns its block
+(samples, width) and, for values that training never saw, a ``Surprise`` (how many, the
+first row and value).
 """
 
 from __future__ import annotations
