@@ -322,3 +322,29 @@ def test_a_number_column_without_thousands_reads_grouped_text_as_before():
     assert "thousands" not in encoder.columns[0]  # older glassnet reads the file still
     with pytest.warns(UnknownValuesWarning, match="column 'a' 1 \\(first '1,234'"):
         encoder.transform({"a": ["1,234"]})
+
+
+@pytest.mark.parametrize(("table", "error", "message"), [
+    ({"a": [1.0, 2.0, 3.0], "w": ["x"]}, ValueError,
+     "columns must have one length: 'a' has 3 value\\(s\\), 'w' has 1"),
+    ({"a": 1.0, "w": "x"}, ValueError,
+     "column 'a' must hold one value per row \\(1-D\\), got shape \\(\\)"),
+    ({"a": [[1.0, 2.0]], "w": [["x", "y"]]}, ValueError,
+     "column 'a' must hold one value per row \\(1-D\\), got shape \\(1, 2\\)"),
+    ({"a": None, "w": ["x"]}, ValueError, "column 'a' must hold one value per row"),
+    ("a w", TypeError, "table must map column names to values \\(a dict or a pandas "
+                       "DataFrame\\), got str 'a w'"),
+    (5, TypeError, "table must map column names to values .*got int 5"),
+])
+def test_the_encoder_names_columns_of_the_wrong_shape_or_length(table, error, message):
+    encoder = ColumnEncoder.fit({"a": [1.0, 2.0], "w": ["x", "y"]}, ["a", "w"],
+                                categorical=["w"])
+    with pytest.raises(error, match=message):
+        encoder.transform(table)
+
+
+def test_the_encoder_reads_a_column_of_rows_of_one_value_as_a_column():
+    encoder = ColumnEncoder.fit({"a": [1.0, 2.0], "w": ["x", "y"]}, ["a", "w"],
+                                categorical=["w"])
+    np.testing.assert_array_equal(encoder.transform({"a": [[2.0]], "w": [["x"]]}),
+                                  encoder.transform({"a": [2.0], "w": ["x"]}))

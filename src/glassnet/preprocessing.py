@@ -204,13 +204,17 @@ class ColumnEncoder:
 
     def encode(self, table, dtype=np.float64, strict: bool = False):
         """(matrix (samples, len(output_names)), [Surprise per column with unknown values])."""
+        if isinstance(table, str | bytes) or not hasattr(table, "__getitem__"):
+            raise TypeError(f"table must map column names to values (a dict or a pandas "
+                            f"DataFrame), got {type(table).__name__} {shown(table)}")
         absent = [name for name in self.names if name not in table]
         if absent:
             raise ValueError(f"table lacks the column(s) {shown(absent, 120)}; expected "
                              f"{shown(self.names, 200)}")
+        columns = table_columns(table, self.names)
         blocks, surprises = [], []
         for column in self.columns:
-            values = as_values(table[column["name"]])
+            values = columns[column["name"]]
             refuse_complex(column["name"], values)
             block, surprise = encode(column, values, self.missing, strict)
             blocks.append(block)
@@ -236,7 +240,26 @@ class ColumnEncoder:
 def as_values(values) -> np.ndarray:
     """A column's values as a 1-D array (object for text, as they are for numbers)."""
     array = np.asarray(values)
-    return array.astype(object) if array.dtype.kind in "USO" else array.reshape(-1)
+    return (array.astype(object) if array.dtype.kind in "USO" else array).reshape(-1)
+
+
+def table_columns(table, names: list[str]) -> dict[str, np.ndarray]:
+    """Each named column of ``table`` as a 1-D array (``as_values``; a (rows, 1) column is
+    one too); ValueError naming a column that is one value or a grid, or two columns whose
+    lengths differ (numpy's concatenate would name neither)."""
+    columns = {}
+    for name in names:
+        values = np.asarray(table[name])
+        if values.ndim != 1 and not (values.ndim == 2 and values.shape[1] == 1):
+            raise ValueError(f"column {shown(name)} must hold one value per row (1-D), got "
+                             f"shape {values.shape}")
+        columns[name] = as_values(values)
+    lengths = {name: len(values) for name, values in columns.items()}
+    if len(set(lengths.values())) > 1:
+        first, other = names[0], next(name for name in names if lengths[name] != lengths[names[0]])
+        raise ValueError(f"columns must have one length: {shown(first)} has {lengths[first]} "
+                         f"value(s), {shown(other)} has {lengths[other]}")
+    return columns
 
 
 def check_dropped(item) -> dict:
