@@ -220,13 +220,17 @@ def test_validation_split_of_three_classes_takes_each_class_share():
         assert np.bincount(labels[validation]).tolist() == [10, 5, 2] and len(training) == 51
 
 
-@pytest.mark.parametrize("validation_data", [
-    (INPUTS, TARGETS, np.ones(6), "extra"), (INPUTS,), {"inputs": INPUTS, "targets": TARGETS}])
-def test_fit_refuses_validation_data_of_the_wrong_form(validation_data):
+@pytest.mark.parametrize(("validation_data", "given"), [
+    ((INPUTS, TARGETS, np.ones(6), "extra"), "tuple of 4 item\\(s\\)"),
+    ((INPUTS,), "tuple of 1 item\\(s\\)"), ([INPUTS], "list of 1 item\\(s\\)"),
+    ({"inputs": INPUTS, "targets": TARGETS}, "dict \\{'inputs': array\\(\\[\\[")])
+def test_fit_refuses_validation_data_of_the_wrong_form(validation_data, given):
     with pytest.raises(ValueError, match=r"validation_data must be \(inputs, targets\) or "
-                                         r"\(inputs, targets, sample_weight\)"):
+                                         r"\(inputs, targets, sample_weight\), got "
+                                         + given) as refused:
         fit(mlp([2, 3], rng=0), INPUTS, TARGETS, SoftmaxCrossEntropy(), SGD(0.1),
             validation_data=validation_data)
+    assert "\n" not in str(refused.value) and len(str(refused.value)) < 200
 
 
 def test_validation_weights_summing_to_zero_are_refused_and_to_one_are_kept():

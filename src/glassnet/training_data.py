@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
-from glassnet.validation import check_fraction, check_same_length
+from glassnet.validation import check_fraction, check_same_length, printable
 
 
 @dataclass
@@ -177,9 +177,10 @@ def training_and_validation(network, loss, inputs, targets, rng, *, validation_d
 
 def validation_dataset(network, loss, validation_data) -> Dataset:
     if not isinstance(validation_data, tuple | list) or len(validation_data) not in (2, 3):
+        given = f"of {len(validation_data)} item(s)" \
+            if isinstance(validation_data, tuple | list) else printable(repr(validation_data))
         raise ValueError("validation_data must be (inputs, targets) or (inputs, targets, "
-                         f"sample_weight), got {type(validation_data).__name__} "
-                         f"{validation_data!r:.80}")
+                         f"sample_weight), got {type(validation_data).__name__} {given}")
     return dataset(network, loss, *validation_data, prefix="validation ")
 
 
