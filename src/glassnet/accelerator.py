@@ -1,6 +1,6 @@
 """An optional accelerator: the optimizers' steps and the layers' glue compiled by numba.
 
-numpy runs Adam's step as eleven whole-vector passes (``optimizers.adam_step``), each reading
+numpy runs Adam's step as eleven whole-vector passes (``optimizer_steps.adam_step``), each reading
 and writing every number again; compiled, the same operations go element by element in one
 loop, so each number is read and written once. The formulas, their order and their rounding
 are numpy's: every scalar is cast to the vectors' dtype first, as numpy casts a Python float,

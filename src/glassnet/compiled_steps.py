@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from glassnet import optimizers
+from glassnet import optimizer_steps
 from glassnet.accelerator import compilable
 
 
@@ -28,7 +28,7 @@ def compile_loop(arrays: int, scalars: int):
 @compile_loop(arrays=4, scalars=6)
 def adam_loop(vector, gradient, m, v, beta_1, one_minus_beta_1, beta_2, one_minus_beta_2,
               epsilon, step_size):  # pragma: no cover - compiled; run by the tests
-    """``optimizers.adam_step`` element by element (all 1-D, one dtype)."""
+    """``optimizer_steps.adam_step`` element by element (all 1-D, one dtype)."""
     for index in range(vector.shape[0]):
         g = gradient[index]
         m[index] = m[index] * beta_1 + g * one_minus_beta_1
@@ -38,7 +38,7 @@ def adam_loop(vector, gradient, m, v, beta_1, one_minus_beta_1, beta_2, one_minu
 
 @compile_loop(arrays=2, scalars=1)
 def plain_loop(vector, gradient, learning_rate):  # pragma: no cover - compiled
-    """``optimizers.plain_step``: w <- w - lr g."""
+    """``optimizer_steps.plain_step``: w <- w - lr g."""
     for index in range(vector.shape[0]):
         vector[index] -= gradient[index] * learning_rate
 
@@ -46,7 +46,7 @@ def plain_loop(vector, gradient, learning_rate):  # pragma: no cover - compiled
 @compile_loop(arrays=3, scalars=2)
 def momentum_loop(vector, gradient, velocity, learning_rate,
                   momentum):  # pragma: no cover - compiled
-    """``optimizers.momentum_step``: v <- momentum v - lr g;  w <- w + v."""
+    """``optimizer_steps.momentum_step``: v <- momentum v - lr g;  w <- w + v."""
     for index in range(vector.shape[0]):
         velocity[index] = velocity[index] * momentum - gradient[index] * learning_rate
         vector[index] += velocity[index]
@@ -55,7 +55,7 @@ def momentum_loop(vector, gradient, velocity, learning_rate,
 @compile_loop(arrays=3, scalars=2)
 def nesterov_loop(vector, gradient, velocity, learning_rate,
                   momentum):  # pragma: no cover - compiled
-    """``optimizers.nesterov_step``: v <- momentum v - lr g;  w <- w + (momentum v - lr g)."""
+    """``optimizer_steps.nesterov_step``: v <- momentum v - lr g;  w <- w + (momentum v - lr g)."""
     for index in range(vector.shape[0]):
         scaled_gradient = gradient[index] * learning_rate
         velocity[index] = velocity[index] * momentum - scaled_gradient
@@ -73,33 +73,33 @@ def compiled_or_numpy(loop, arrays, scalars, numpy_step, arguments) -> None:
 
 
 def adam_step(vector, gradient, m, v, scratch, beta_1, beta_2, epsilon, step_size) -> None:
-    """``optimizers.adam_step``'s twin (``scratch`` is not needed)."""
+    """``optimizer_steps.adam_step``'s twin (``scratch`` is not needed)."""
     compiled_or_numpy(adam_loop, (vector, gradient, m, v),
                       (beta_1, 1 - beta_1, beta_2, 1 - beta_2, epsilon, step_size),
-                      optimizers.adam_step,
+                      optimizer_steps.adam_step,
                       (vector, gradient, m, v, scratch, beta_1, beta_2, epsilon, step_size))
 
 
 def plain_step(parameter, gradient, scaled_gradient, learning_rate) -> None:
-    """``optimizers.plain_step``'s twin."""
+    """``optimizer_steps.plain_step``'s twin."""
     compiled_or_numpy(plain_loop, (parameter, gradient), (learning_rate,),
-                      optimizers.plain_step, (parameter, gradient, scaled_gradient,
+                      optimizer_steps.plain_step, (parameter, gradient, scaled_gradient,
                                               learning_rate))
 
 
 def momentum_step(parameter, gradient, scaled_gradient, velocity, learning_rate,
                   momentum) -> None:
-    """``optimizers.momentum_step``'s twin."""
+    """``optimizer_steps.momentum_step``'s twin."""
     compiled_or_numpy(momentum_loop, (parameter, gradient, velocity), (learning_rate, momentum),
-                      optimizers.momentum_step, (parameter, gradient, scaled_gradient,
+                      optimizer_steps.momentum_step, (parameter, gradient, scaled_gradient,
                                                  velocity, learning_rate, momentum))
 
 
 def nesterov_step(parameter, gradient, scaled_gradient, velocity, step, learning_rate,
                   momentum) -> None:
-    """``optimizers.nesterov_step``'s twin (``step`` is not needed)."""
+    """``optimizer_steps.nesterov_step``'s twin (``step`` is not needed)."""
     compiled_or_numpy(nesterov_loop, (parameter, gradient, velocity), (learning_rate, momentum),
-                      optimizers.nesterov_step, (parameter, gradient, scaled_gradient,
+                      optimizer_steps.nesterov_step, (parameter, gradient, scaled_gradient,
                                                  velocity, step, learning_rate, momentum))
 
 

@@ -13,7 +13,10 @@ so a step is a few whole-buffer operations instead of a dozen per array. Tests h
 paths equal: bit for bit for SGD, within rounding for Adam (rearranged, see there). With an
 accelerator set (``glassnet.set_accelerator("numba")``), ``update_vector`` runs the compiled
 twin of its step function (``accelerator.twin``), bit for bit the numpy function.
-Numpy only; imports ``accelerator``, ``elementwise``, ``flat`` and ``validation``.
+The step functions themselves, numpy on whole arrays, are in ``optimizer_steps``; how a
+per-name state becomes one vector state and back, in ``optimizer_state``.
+Numpy only; imports ``accelerator``, ``elementwise``, ``flat``, ``optimizer_state``,
+``optimizer_steps`` and ``validation``.
 """
 
 from __future__ import annotations
@@ -24,11 +27,22 @@ import numpy as np
 
 from glassnet.accelerator import twin
 from glassnet.elementwise import split
-from glassnet.flat import same_objects, tiled_vector
+from glassnet.flat import same_objects
+from glassnet.optimizer_state import WORKSPACE, flat_vectors, join_states, share
+from glassnet.optimizer_steps import (
+    adam_step,
+    buffer,
+    momentum_step,
+    nesterov_step,
+    plain_step,
+    update_moments,
+)
 from glassnet.validation import check_fraction, check_positive
 
-# State entries that are only workspace: kept with the state, not shown per name.
-WORKSPACE = ("scratch", "step", "scaled_gradient")
+__all__ = ["SGD", "WORKSPACE", "Adam", "GradientDescent", "Optimizer", "adam_step", "buffer",
+           "flat_vectors", "join_states", "momentum_step", "nesterov_step", "plain_step",
+           "share", "update_moments"]
+
 
 
 class Optimizer:
@@ -96,58 +110,6 @@ class Optimizer:
         self.state.clear()
         self.iterations = 0
         self.joined = self.tiling = None
-
-
-def flat_vectors(params, grads) -> tuple[np.ndarray, np.ndarray] | None:
-    """(parameter vector, gradient vector) when both tile one vector each, name by name with
-    the same shapes; else None."""
-    if params.keys() != grads.keys():
-        return None
-    vector = tiled_vector(params.values())
-    gradient = None if vector is None else tiled_vector(grads.values())
-    if gradient is None or gradient.shape != vector.shape or gradient.dtype != vector.dtype:
-        return None
-    if any(grads[name].shape != value.shape for name, value in params.items()):
-        return None
-    return vector, gradient
-
-
-def join_states(states: list, params: dict) -> dict | None:
-    """One vector state from per-name states: {} if none has any; arrays concatenated and
-    counts shared when all have the same entries and equal counts; else None."""
-    if all(not state for state in states):
-        return {}
-    if any(not state for state in states):
-        return None
-    keys = [key for key in states[0] if key not in WORKSPACE]
-    joined = {}
-    for key in keys:
-        values = [state.get(key) for state in states]
-        if isinstance(values[0], np.ndarray):
-            if any(not isinstance(v, np.ndarray) or v.shape != p.shape
-                   for v, p in zip(values, params.values(), strict=True)):
-                return None
-            joined[key] = np.concatenate([value.ravel() for value in values])
-        elif any(value != values[0] for value in values):
-            return None
-        else:
-            joined[key] = values[0]
-    return joined
-
-
-def share(state: dict, dicts: list, params: dict) -> None:
-    """Show the vector state per name: array entries as views (made once), counts copied."""
-    for key, value in state.items():
-        if key in WORKSPACE:
-            continue
-        if not isinstance(value, np.ndarray):
-            for shown in dicts:
-                shown[key] = value
-        elif key not in dicts[0]:
-            start = 0
-            for shown, parameter in zip(dicts, params.values(), strict=True):
-                shown[key] = value[start:start + parameter.size].reshape(parameter.shape)
-                start += parameter.size
 
 
 class SGD(Optimizer):
@@ -262,58 +224,3 @@ class Adam(Optimizer):
     def __repr__(self):
         return (f"Adam(learning_rate={self.learning_rate}, beta_1={self.beta_1}, "
                 f"beta_2={self.beta_2}, epsilon={self.epsilon})")
-
-
-def buffer(state: dict, key: str, parameter: np.ndarray) -> np.ndarray:
-    """A scratch array shaped like ``parameter``, made once and kept in ``state[key]``."""
-    array = state.get(key)
-    if array is None or array.shape != parameter.shape or array.dtype != parameter.dtype:
-        array = state[key] = np.empty_like(parameter)
-    return array
-
-
-def plain_step(parameter, gradient, scaled_gradient, learning_rate) -> None:
-    """w <- w - lr g, in place (lr g into ``scaled_gradient``)."""
-    np.multiply(gradient, learning_rate, out=scaled_gradient)
-    parameter -= scaled_gradient
-
-
-def momentum_step(parameter, gradient, scaled_gradient, velocity, learning_rate,
-                  momentum) -> None:
-    """v <- momentum v - lr g;  w <- w + v, in place."""
-    np.multiply(gradient, learning_rate, out=scaled_gradient)
-    velocity *= momentum
-    velocity -= scaled_gradient
-    parameter += velocity
-
-
-def nesterov_step(parameter, gradient, scaled_gradient, velocity, step, learning_rate,
-                  momentum) -> None:
-    """v <- momentum v - lr g;  w <- w + momentum v - lr g, in place (via ``step``)."""
-    np.multiply(gradient, learning_rate, out=scaled_gradient)
-    velocity *= momentum
-    velocity -= scaled_gradient
-    np.multiply(velocity, momentum, out=step)
-    step -= scaled_gradient
-    parameter += step
-
-
-def update_moments(gradient, m, v, scratch, beta_1, beta_2) -> None:
-    """m <- beta_1 m + (1 - beta_1) g;  v <- beta_2 v + (1 - beta_2) g^2, in place."""
-    m *= beta_1
-    m += np.multiply(gradient, 1 - beta_1, out=scratch)
-    v *= beta_2
-    scratch = np.square(gradient, out=scratch)
-    scratch *= 1 - beta_2
-    v += scratch
-
-
-def adam_step(vector, gradient, m, v, scratch, beta_1, beta_2, epsilon, step_size) -> None:
-    """``update_moments``, then w <- w - step_size m / (sqrt(v) + epsilon), in place (the
-    rearranged step of ``Adam.update_vector``, whose scalars it takes)."""
-    update_moments(gradient, m, v, scratch, beta_1, beta_2)
-    denominator = np.sqrt(v, out=scratch)
-    denominator += epsilon
-    step = np.divide(m, denominator, out=denominator)
-    step *= step_size
-    vector -= step

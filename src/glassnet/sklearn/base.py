@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from glassnet.layers import Dense
 from glassnet.network import mlp
-from glassnet.optimizers import WORKSPACE
+from glassnet.optimizer_state import WORKSPACE
 from glassnet.safeguards import TrainingDiverged
 from glassnet.sklearn.parameters import check_parameters, hidden_sizes
 from glassnet.sklearn.training import fit_lbfgs_solver, fit_stochastic, make_optimizer
@@ -293,7 +293,7 @@ def strip_caches(layer):
 
 def without_scratch(optimizer):
     """A shallow copy of ``optimizer`` whose state keeps only what resuming needs: every
-    entry but the per-step workspace (``optimizers.WORKSPACE``, remade on the next step)."""
+    entry but the per-step workspace (``optimizer_state.WORKSPACE``, remade on the next step)."""
     stripped = copy.copy(optimizer)
     stripped.state = {name: {key: value for key, value in entry.items()
                              if key not in WORKSPACE}
