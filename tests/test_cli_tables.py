@@ -355,3 +355,19 @@ def test_numbers_written_with_thousands_separators_are_numbers_in_train_and_pred
     code, out, err = run(capsys, "predict", model, new)
     assert code == 0 and len(out.splitlines()) == 4
     assert "column 'price' 1 (first '12,34' on line 4)" in err
+
+
+@pytest.mark.parametrize("stream", [[], ["--stream", "--chunk-rows", "25"]])
+def test_a_target_with_thousands_separators_trains_a_regression_and_evaluates(
+        tmp_path, capsys, stream):
+    rng = np.random.default_rng(0)
+    area = rng.uniform(30, 300, 120)
+    rows = ["area,price\n"] + [f'{value:.1f},"{value * 3123 + 5000:,.0f}"\n' for value in area]
+    data, model = tmp_path / "d.csv", tmp_path / "m.glassnet"
+    data.write_text("".join(rows), encoding="utf-8")
+    code, out, err = run(capsys, "train", data, "--target", "price", "--epochs", "5",
+                         "-o", model, *stream)
+    assert code == 0, err
+    assert "regression of 'price' (numbers with thousands separators)" in out
+    code, out, err = run(capsys, "evaluate", model, data, *stream)
+    assert code == 0 and "R^2" in out, err

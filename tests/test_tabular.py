@@ -293,3 +293,14 @@ def test_a_thousands_column_trains_and_predicts_through_a_saved_model(tmp_path):
     new = {"area": ["2,500,000.0", "1000", "12,345"]}
     np.testing.assert_array_equal(loaded.predict(new), model.predict(new))
     assert np.corrcoef(loaded.predict(frame), frame["y"])[0, 1] > 0.9
+
+
+def test_a_target_written_with_thousands_separators_is_a_regression_of_its_numbers():
+    values = np.array(["1,234", "12,345.5", "999", "2,000,000"] * 10, dtype=object)
+    problem = choose_task(values, "price")
+    assert (problem.task, problem.reason) == ("regression", "numbers with thousands separators")
+    np.testing.assert_array_equal(problem.targets[:4], [1234, 12345.5, 999, 2e6])
+    classes = choose_task(np.array(["1,000", "2,000", "3,000"] * 5, dtype=object), "size")
+    assert classes.task == "classification" and classes.labels == [1000, 2000, 3000]
+    words = choose_task(np.array(["1,234", "north", "south"] * 5, dtype=object), "town")
+    assert words.labels == ["1,234", "north", "south"]

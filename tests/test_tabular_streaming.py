@@ -100,6 +100,20 @@ def test_the_chunks_read_thousands_separators_as_the_whole_table_does(rows):
                                rtol=1e-12)
 
 
+@pytest.mark.parametrize("rows", [97, 1000])
+def test_the_chunks_read_a_target_with_thousands_separators_as_the_whole_table_does(rows):
+    frame = messy_table(regression=True)
+    frame["y"] = ["" if np.isnan(value) else f"{value:.3f}" if index < 600
+                  else f"{value * 1000:,.1f}" for index, value in enumerate(frame["y"])]
+    settings = Settings(validation_split=0.0)
+    prepared = in_memory.prepare(frame, "y", settings)
+    plan = learn(FrameChunks(chunked(frame, rows)).chunks(), "y", settings)
+    assert plan.problem.task == prepared.problem.task == "regression"
+    assert plan.problem.reason == prepared.problem.reason == "numbers with thousands separators"
+    assert plan.scaling["mean"] == pytest.approx(prepared.scaling["mean"], rel=1e-12)
+    assert plan.scaling["scale"] == pytest.approx(prepared.scaling["scale"], rel=1e-12)
+
+
 def test_with_validation_the_encoder_learns_from_the_hashed_training_rows():
     frame = messy_table()
     settings = Settings(validation_split=0.25)

@@ -117,6 +117,14 @@ def to_grouped_number(value) -> float:
     return to_number(value)
 
 
+def without_separators(value):
+    """Text written with thousands separators ("-1,234.5") as plain text ("-1234.5");
+    anything else as it is."""
+    if isinstance(value, str) and GROUPED.fullmatch(value.strip()):
+        return value.strip().replace(",", "")
+    return value
+
+
 def has_thousands(values: np.ndarray) -> bool:
     """True when the present values ``values`` of a column are all text, each a number
     written with thousands separators (1,234 or 12,345.67) or plainly (17, 3.5), and at

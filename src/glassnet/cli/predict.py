@@ -29,7 +29,12 @@ from glassnet.cli.streaming import (
     streams,
 )
 from glassnet.cli.tables import add_reading_arguments, encode_rows
-from glassnet.column_encoding import MISSING_SPELLINGS, missing_mask, to_numbers
+from glassnet.column_encoding import (
+    MISSING_SPELLINGS,
+    missing_mask,
+    to_numbers,
+    without_separators,
+)
 from glassnet.metrics import confusion_matrix
 from glassnet.serialization import ModelFileError, load
 from glassnet.validation import printable
@@ -176,6 +181,9 @@ def true_targets(model, table, target: str) -> np.ndarray:
                            EXIT_DATA)
     values = table.frame[target]
     present = ~missing_mask(values.to_numpy(dtype=object), missing_of(model))
+    if model.task == "regression" or all(isinstance(label, int) and not isinstance(label, bool)
+                                         for label in model.class_labels or ["text"]):
+        values = values.map(without_separators)  # "12,345": a number, as train read it
     if model.task != "classification":
         numeric = ~np.isnan(to_numbers(values.to_numpy(dtype=object))) | ~present
         if not numeric.all():

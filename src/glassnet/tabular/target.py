@@ -3,7 +3,9 @@
 Words, or whole numbers with at most 20 distinct values, mean classification (two classes:
 one logit and binary cross-entropy; more: one logit per class and softmax cross-entropy);
 other numbers mean regression (one output, squared error on the standardized target).
-Rows whose target is missing are left out. Imports ``column_encoding`` and ``losses``.
+Text that is every time a number, some written with thousands separators ("12,345.6"), is
+numbers (``column_encoding.has_thousands``). Rows whose target is missing are left out.
+Imports ``column_encoding`` and ``losses``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 
 from glassnet.column_encoding import (
     category_text,
+    has_thousands,
     missing_mask,
     refuse_complex,
     shown,
@@ -66,7 +69,8 @@ def choose_task(values: np.ndarray, target: str, task: str = "auto") -> Problem:
     """Classification or regression from ``task``, or from the (present) target values."""
     if task not in TASKS:
         raise TableError(f"task must be one of {', '.join(TASKS)}, got {shown(task)}")
-    numbers = to_numbers(values)
+    grouped = has_thousands(values)  # "12,345.6": numbers, as in a feature column
+    numbers = to_numbers(values, grouped)
     numeric = not np.isnan(numbers).any()
     if not numeric and task != "classification" and np.mean(~np.isnan(numbers)) > 0.5:
         row = int(np.argmax(np.isnan(numbers)))
@@ -80,7 +84,8 @@ def choose_task(values: np.ndarray, target: str, task: str = "auto") -> Problem:
         if np.all(numbers == numbers[0]):
             raise TableError(f"column {shown(target)} has only one value ({numbers[0]:g}); "
                              f"there is nothing to learn: choose another --target", target)
-        reason = "--task regression" if task == "regression" else "numbers"
+        reason = "--task regression" if task == "regression" else \
+            "numbers with thousands separators" if grouped else "numbers"
         return Problem("regression", numbers, None, SquaredError(), 1, reason)
     return classification(values, numbers if numeric and few_whole(numbers) else None,
                           target, task)

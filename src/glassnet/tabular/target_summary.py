@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from glassnet.column_encoding import category_text, shown, to_numbers
+from glassnet.column_encoding import GROUPED, PLAIN, category_text, shown, to_numbers
 from glassnet.tabular.fit import scale_of
 from glassnet.tabular.moments import Moments, two_rows
 from glassnet.tabular.roles import TableError
@@ -30,6 +30,8 @@ class TargetSummary:
     rows: int = 0
     kept: int = 0
     numbers: int = 0
+    grouped: int = 0  # text numbers with thousands separators ("1,234")
+    ungrouped: int = 0  # values that are neither those nor plain numbers in text
     first_word: object = None
     first_word_at: str = ""
     texts: set = field(default_factory=set)
@@ -44,8 +46,17 @@ class TargetSummary:
         present = values[kept]
         numbers = to_numbers(present)
         words = np.isnan(numbers)
+        # with the grouped ones: a regression's numbers are all plain or all read so
+        read = to_numbers(present, thousands=True)
         summary = cls(len(values), len(present), int((~words).sum()),
-                      moments=Moments.of(numbers[training & ~words]))
+                      moments=Moments.of(read[training & ~np.isnan(read)]))
+        if present.dtype.kind == "O":
+            summary.grouped = int((words & ~np.isnan(read)).sum())
+            summary.ungrouped = sum(not (isinstance(value, str) and (
+                PLAIN.fullmatch(value.strip()) or GROUPED.fullmatch(value.strip())))
+                for value in present)
+        else:
+            summary.ungrouped = len(present)
         if words.any():
             first = int(np.argmax(words))
             summary.first_word = present[first]
@@ -59,6 +70,8 @@ class TargetSummary:
         """Add ``other`` (the next chunk's) into this one, in place; returns self."""
         self.rows, self.kept = self.rows + other.rows, self.kept + other.kept
         self.numbers += other.numbers
+        self.grouped += other.grouped
+        self.ungrouped += other.ungrouped
         if self.first_word is None:
             self.first_word, self.first_word_at = other.first_word, other.first_word_at
         if len(self.texts) <= CLASS_LIMIT:
@@ -73,16 +86,18 @@ def problem_of(summary: TargetSummary, target: str, task: str) -> Problem:
     if not summary.kept:
         raise TableError(f"column {shown(target)} has no values to learn from; choose "
                          f"another --target", target)
-    if summary.numbers < summary.kept and task != "classification" and \
-            summary.numbers / summary.kept > 0.5:
+    thousands = summary.grouped > 0 and summary.ungrouped == 0  # roles.has_thousands
+    numbers = summary.numbers + (summary.grouped if thousands else 0)
+    if numbers < summary.kept and task != "classification" and \
+            numbers / summary.kept > 0.5:
         raise TableError(f"{summary.first_word_at}: column {shown(target)}: "
                          f"{shown(summary.first_word)} is not a number, though the column's "
                          f"other values are; correct it, or list it with --missing", target)
     texts = sorted(summary.texts)
-    if summary.numbers < summary.kept:  # as many words as numbers: choose_task's share
+    if numbers < summary.kept:  # as many words as numbers: choose_task's share
         texts += [category_text(summary.first_word)] * len(texts)
     if len(summary.texts) > CLASS_LIMIT and (task == "classification" or (
-            summary.numbers < summary.kept and task == "auto")):
+            numbers < summary.kept and task == "auto")):
         raise TableError(f"column {shown(target)} has more than {CLASS_LIMIT} classes; "
                          f"is it the column to predict?", target)
     return choose_task(np.array(texts, dtype=object), target, task)
@@ -91,11 +106,13 @@ def problem_of(summary: TargetSummary, target: str, task: str) -> Problem:
 def target_codes(problem: Problem, values: np.ndarray) -> np.ndarray:
     """(rows,) the network's targets for one chunk's present target values: class codes
     into ``problem.labels`` (whole numbers as ints, else texts), or the numbers."""
+    # numbers with thousands separators are numbers here: choose_task kept a column with
+    # both them and words as words (text labels), so the grouped ones never reach these
     if problem.task == "regression":
-        return to_numbers(values)
+        return to_numbers(values, thousands=True)
     labels = problem.labels
     if all(isinstance(label, int) for label in labels):  # whole-number classes
-        named = np.round(to_numbers(values))
+        named = np.round(to_numbers(values, thousands=True))
         known = np.array(labels, dtype=np.float64)
         codes = np.minimum(np.searchsorted(known, named), len(known) - 1)
         codes[known[codes] != named] = -1
