@@ -307,3 +307,19 @@ def test_chunk_rows_does_not_go_with_a_cluster_and_dask_is_needed(tmp_path, caps
     assert (code, out) == (1, "") and err == (
         'error: --dask-scheduler and --dask-workers need Dask: pip install "glassnet[dask]"\n')
     assert not (tmp_path / "m.glassnet").exists()
+
+
+def test_the_workers_read_targets_with_thousands_separators_as_numbers():
+    from types import SimpleNamespace
+
+    from glassnet.tabular import choose_task
+
+    values = np.array(["1,234", "12,345.5", "999", "2,000"] * 3, dtype=object)
+    plan = SimpleNamespace(problem=choose_task(values, "price"),
+                           scaling={"mean": 1000.0, "scale": 2.0})
+    targets, reported = cluster_data.encode_targets(values, plan)
+    np.testing.assert_array_equal(reported[:4], [1234, 12345.5, 999, 2000])
+    np.testing.assert_array_equal(targets[:4], (reported[:4] - 1000.0) / 2.0)
+    classes = np.array(["1,000", "2,000", "3,000"] * 3, dtype=object)
+    plan = SimpleNamespace(problem=choose_task(classes, "size"), scaling=None)
+    np.testing.assert_array_equal(cluster_data.encode_targets(classes, plan)[0][:3], [0, 1, 2])

@@ -149,11 +149,12 @@ def encode_targets(values: np.ndarray, plan: Plan) -> tuple[np.ndarray, np.ndarr
     ``tabular.choose_task`` and ``Prepared.targets`` make them: class codes into the plan's
     labels, or (y - mean) / scale and y."""
     problem = plan.problem
+    # numbers with thousands separators are numbers, as ``tabular.target_codes`` reads them
     if problem.task == "regression":
-        numbers = to_numbers(values)
+        numbers = to_numbers(values, thousands=True)
         return (numbers - plan.scaling["mean"]) / plan.scaling["scale"], numbers
     if all(isinstance(label, int) for label in problem.labels):
-        labels_of = [int(number) for number in to_numbers(values)]
+        labels_of = [int(number) for number in to_numbers(values, thousands=True)]
     else:
         labels_of = [category_text(value) for value in values]
     codes = np.searchsorted(np.array(problem.labels), np.array(labels_of))
