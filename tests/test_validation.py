@@ -135,8 +135,10 @@ def test_as_float_array_refuses(values, message):
 
 @pytest.mark.filterwarnings("ignore:overflow encountered in cast:RuntimeWarning")
 def test_as_float_array_checks_finiteness_after_the_cast():
-    # 1e300 is finite in float64 but overflows float32; the check after the cast catches it.
-    with pytest.raises(ValueError, match=r"x contains a non-finite value inf at index \(0, 1\)"):
+    # 1e300 is finite in float64 but overflows float32; the check after the cast catches it
+    # and says so, instead of naming an infinity the caller never gave.
+    with pytest.raises(ValueError, match=r"^x holds 1e\+300 at index \(0, 1\), too large for "
+                                         r"float32 \(at most 3\.403e\+38\)$"):
         as_float_array("x", [[1.0, 1e300]], dtype=np.float32)
 
 
@@ -213,3 +215,14 @@ def test_check_finite_finds_a_value_in_rows_wider_than_a_block():
 def test_check_finite_names_the_first_of_several_bad_values():
     with pytest.raises(ValueError, match=r"contains a non-finite value nan at index \(1, 0\)"):
         check_finite("x", np.array([[1.0, 2.0], [np.nan, np.inf], [-np.inf, 0.0]]))
+
+
+def test_a_cast_that_overflows_warns_nothing_and_a_given_infinity_is_named_as_one():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning on the way to the message
+        with pytest.raises(ValueError, match=r"^x holds 1e\+300 at index \(1, 0\), too large"):
+            as_float_array("x", [[1.0, 2.0], [1e300, 0.0]], dtype=np.float32)
+    with pytest.raises(ValueError, match=r"x contains a non-finite value inf at index \(0, 1\)"):
+        as_float_array("x", [[1.0, np.inf]], dtype=np.float32)

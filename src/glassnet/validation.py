@@ -94,8 +94,10 @@ def as_float_array(name: str, values, *, dtype=np.float64, ndim: int | None = 2)
         )
     if array.size == 0:
         raise ValueError(f"{name} is empty (shape {array.shape})")
-    array = np.asarray(array, dtype=dtype)
-    check_finite(name, array)
+    given = array
+    with np.errstate(over="ignore"):  # a float64 beyond float32's range: named below
+        array = np.asarray(array, dtype=dtype)
+    check_finite(name, array, given=given)
     return array
 
 
@@ -115,8 +117,11 @@ def real_array(name: str, values, dtype=np.float64) -> np.ndarray:
     return array.astype(dtype, copy=False)
 
 
-def check_finite(name: str, array: np.ndarray, block_elements: int = 1 << 16) -> None:
-    """Raise ValueError naming the first NaN or infinity of ``array`` and its index.
+def check_finite(name: str, array: np.ndarray, block_elements: int = 1 << 16,
+                 given: np.ndarray | None = None) -> None:
+    """Raise ValueError naming the first NaN or infinity of ``array`` and its index; where
+    ``given`` (what ``array`` was cast from) holds a finite number there, the message says
+    it is too large for ``array``'s dtype (1e300 in float32) instead.
 
     Checked block by block of rows (about ``block_elements`` values each), so that a large
     array never gets a full-size boolean copy: the extra memory stays a few tens of KiB.
@@ -131,6 +136,10 @@ def check_finite(name: str, array: np.ndarray, block_elements: int = 1 << 16) ->
         if not finite.all():
             position = tuple(int(i) for i in np.argwhere(~finite)[0])
             position = (start + position[0], *position[1:])[:array.ndim]
+            if given is not None and np.isfinite(given[position]):
+                raise ValueError(f"{name} holds {given[position].item()!r} at index "
+                                 f"{position}, too large for {array.dtype} (at most "
+                                 f"{float(np.finfo(array.dtype).max):.4g})")
             raise ValueError(
                 f"{name} contains a non-finite value {array[position]} at index {position}"
             )
