@@ -178,6 +178,11 @@ def test_encoder_config_round_trip():
     ([{"name": "a", "categories": None, "kind": "number", "other": ["x"]}],
      "other must list categories of its own"),
     ([{"name": "a", "categories": ["x"], "other": "y"}], "other must be a non-empty list"),
+    ([{"name": "a", "categories": ["x"], "kind": "category", "indicator": True}],
+     "column 'a' is a category column: it takes no fill and no indicator, got fill None, "
+     "indicator True"),
+    ([{"name": "a", "categories": ["x"], "kind": "category", "fill": 2.0}],
+     "column 'a' is a category column: it takes no fill and no indicator, got fill 2.0"),
     ([{"name": "a", "categories": None, "kind": "number", "thousands": "yes"}],
      "column 'a' thousands must be true \\(for a number column\\) or false, got 'yes'"),
     ([{"name": "a", "categories": ["x"], "kind": "category", "thousands": True}],

@@ -280,6 +280,10 @@ def check_column(index: int, column) -> dict:
     if not isinstance(indicator, bool):
         raise ValueError(f"column {name!r} indicator must be true or false, got "
                          f"{shown(indicator)}")
+    if kind == "category" and (fill is not None or indicator):
+        # a category's gaps are the category (missing): a fill or indicator would be ignored
+        raise ValueError(f"column {name!r} is a category column: it takes no fill and no "
+                         f"indicator, got fill {shown(fill)}, indicator {indicator}")
     other = check_texts(name, "other", column.get("other"))
     if other and (kind != "category" or set(other) & set(checked["categories"])):
         raise ValueError(f"column {name!r} other must list categories of its own, got "
