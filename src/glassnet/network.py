@@ -2,7 +2,8 @@
 
 ``forward`` runs the layers; ``backward`` runs their backward passes in reverse; parameters
 and gradients are gathered from the layers under stable names ``"layers.<i>.<name>"``, the
-only thing an optimizer sees. Imports ``layers``, ``registry`` and ``validation``.
+only thing an optimizer sees. What it checks of its layers is in ``network_checks``.
+Imports ``chunk_threads``, ``layers``, ``network_checks``, ``registry`` and ``validation``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from glassnet import chunk_threads
 from glassnet.layers import Dense, Dropout, Layer
+from glassnet.network_checks import check_layer, check_widths, declared_with_forward
 from glassnet.registry import resolve
 from glassnet.validation import (
     as_float_array,
@@ -218,44 +220,6 @@ class Sequential:
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"Sequential([\n  {inner},\n])"
-
-
-def declared_with_forward(layer, *names: str) -> bool:
-    """Whether ``names`` (by default ``forward_in_place`` and ``new_outputs``) come from the
-    class that defines ``forward`` (or a subclass of it): a subclass that changes ``forward``
-    alone (a user's ReLU, say) is run by its ``forward``, never by an inherited in-place
-    variant, nor on threads that the parent's forward allowed."""
-    order = type(layer).__mro__
-    defining = [next(cls for cls in order if name in cls.__dict__)
-                for name in ("forward", *(names or ("forward_in_place", "new_outputs")))]
-    # Layer's own defaults (plain forward; no new outputs) are safe under any forward.
-    return all(cls is Layer or order.index(cls) <= order.index(defining[0])
-               for cls in defining[1:])
-
-
-def check_layer(index: int, layer) -> None:
-    """A layer instance, not its class (``ReLU`` for ``ReLU()``) nor anything else."""
-    if isinstance(layer, type):
-        hint = f": write {layer.__name__}()" if issubclass(layer, Layer) else ""
-        raise TypeError(f"layer {index} is the class {layer.__name__}, not a layer instance"
-                        f"{hint}")
-    if not isinstance(layer, Layer):
-        missing = "" if hasattr(layer, "forward") and hasattr(layer, "backward") \
-            else " has no forward/backward methods:"
-        raise TypeError(f"layer {index} ({printable(repr(layer))}){missing} a layer must be an "
-                        f"instance of a glassnet.layers.Layer subclass")
-
-
-def check_widths(layers: list) -> None:
-    """Each layer that fixes its input width must take what the layer before it gives."""
-    previous, width = None, None
-    for index, layer in enumerate(layers):
-        if layer.in_features is not None and width is not None and layer.in_features != width:
-            raise ValueError(f"layer {index} ({printable(repr(layer))}) takes "
-                             f"{layer.in_features} features but the layer before gives {width} "
-                             f"(layer {previous[0]}, {printable(repr(previous[1]))})")
-        if layer.out_features is not None:
-            previous, width = (index, layer), layer.out_features
 
 
 def activation_class(argument: str, value) -> type:
