@@ -304,7 +304,7 @@ def test_the_unknown_values_warning_survives_pickling():
     (["1,234,", "1,234"], False),
 ])
 def test_has_thousands_takes_only_strictly_grouped_numbers(values, expected):
-    from glassnet.column_encoding import has_thousands
+    from glassnet.cell_values import has_thousands
 
     assert has_thousands(np.array(values, dtype=object)) is expected
 

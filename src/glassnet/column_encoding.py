@@ -6,7 +6,7 @@ the one-hot categories in order) and, for models that fill gaps, ``kind`` ("numb
 "category" or "date"), ``fill`` (the number or day a missing value becomes), ``indicator``
 (add a 0/1 "was missing" column), ``other`` (rare training categories grouped into one
 ``(other)`` column) and, only where true, ``thousands`` (a number column written with
-thousands separators, "12,345.6": ``has_thousands``). Each encoder returns its block
+thousands separators, "12,345.6": ``cell_values.has_thousands``). Each encoder returns its block
 (samples, width) and, for values that training never saw, a ``Surprise`` (how many, the
 first row and value). How one value becomes a number, a day or a category's text is in
 ``cell_values``.
@@ -19,20 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from glassnet.cell_values import (  # noqa: F401 (their old home: imported from here too)
-    GROUPED,
-    PLAIN,
-    category_text,
-    day_of,
-    has_thousands,
-    refuse_complex,
-    shown,
-    to_days,
-    to_grouped_number,
-    to_number,
-    to_numbers,
-    without_separators,
-)
+from glassnet.cell_values import category_text, shown, to_days, to_number, to_numbers
 
 MISSING_SPELLINGS = ("", "NA", "NaN", "nan", "?", "None", "#N/A", "N/A", "null", "NULL")
 MISSING_CATEGORY = "(missing)"

@@ -15,21 +15,17 @@ import warnings
 
 import numpy as np
 
+from glassnet.cell_values import category_text, refuse_complex, shown, to_days, to_numbers
 from glassnet.column_encoding import (
     MISSING_CATEGORY,
     MISSING_SPELLINGS,
     CategoryError,
     Surprise,
-    category_text,
     check_column,
     encode,
     kind_of,
     missing_mask,
     output_names,
-    refuse_complex,
-    shown,
-    to_days,
-    to_numbers,
 )
 from glassnet.layers import Layer
 from glassnet.validation import as_float_array, check_dtype

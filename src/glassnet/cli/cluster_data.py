@@ -25,11 +25,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from glassnet.cell_values import category_text, to_numbers
 from glassnet.cli.data import DECIMAL_COMMA, read_table
 from glassnet.cli.errors import EXIT_DATA, CommandError
 from glassnet.cli.report import describe_start
 from glassnet.cli.tables import describe_columns, prepare_table
-from glassnet.column_encoding import category_text, missing_mask, to_numbers
+from glassnet.column_encoding import missing_mask
 from glassnet.tabular.fit import split_rows
 from glassnet.tabular.target import target_values
 

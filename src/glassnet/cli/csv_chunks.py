@@ -20,6 +20,7 @@ import io
 import os
 import re
 
+from glassnet.cell_values import shown
 from glassnet.cli.chunk_cache import ChunkCache
 from glassnet.cli.csv_lines import Piece, PieceLines, check_block, line_ends
 from glassnet.cli.data import (
@@ -34,7 +35,6 @@ from glassnet.cli.data import (
     scan,
 )
 from glassnet.cli.errors import EXIT_DATA, EXIT_NO_INPUT, CommandError
-from glassnet.column_encoding import shown
 from glassnet.tabular.plan import Chunk
 
 SNIFF_BYTES = 1 << 20  # the first MiB of the first file decides separator and column types

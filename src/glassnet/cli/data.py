@@ -22,8 +22,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from glassnet.cell_values import shown, to_number
 from glassnet.cli.errors import EXIT_DATA, EXIT_NO_INPUT, CommandError
-from glassnet.column_encoding import shown, to_number
 from glassnet.files import kind_of
 from glassnet.tabular.roles import ROW_NAMES_COLUMN
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from glassnet.cell_values import to_numbers, without_separators
 from glassnet.cli.data import read_table
 from glassnet.cli.errors import (
     EXIT_DATA,
@@ -29,12 +30,7 @@ from glassnet.cli.streaming import (
     streams,
 )
 from glassnet.cli.tables import add_reading_arguments, encode_rows
-from glassnet.column_encoding import (
-    MISSING_SPELLINGS,
-    missing_mask,
-    to_numbers,
-    without_separators,
-)
+from glassnet.column_encoding import MISSING_SPELLINGS, missing_mask
 from glassnet.metrics import confusion_matrix
 from glassnet.serialization import ModelFileError, load
 from glassnet.validation import printable

@@ -12,9 +12,10 @@ import sys
 
 import numpy as np
 
+from glassnet.cell_values import shown
 from glassnet.cli.data import read_table
 from glassnet.cli.errors import EXIT_DATA, CommandError, UsageError
-from glassnet.column_encoding import MISSING_SPELLINGS, kind_of, shown
+from glassnet.column_encoding import MISSING_SPELLINGS, kind_of
 from glassnet.preprocessing import CategoryError, ColumnEncoder
 from glassnet.tabular import Prepared, Settings, TableError, prepare
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.column_encoding import encode, kind_of, output_names, to_number
+from glassnet.cell_values import to_number
+from glassnet.column_encoding import encode, kind_of, output_names
 from glassnet.preprocessing import ColumnEncoder, as_values
 
 

@@ -15,7 +15,8 @@ import numpy as np
 
 from glassnet import registry, training_data
 from glassnet.callbacks import EarlyStopping
-from glassnet.column_encoding import MISSING_SPELLINGS, shown
+from glassnet.cell_values import shown
+from glassnet.column_encoding import MISSING_SPELLINGS
 from glassnet.model import Model
 from glassnet.network import Sequential, mlp
 from glassnet.preprocessing import ColumnEncoder, Standardize, mean_and_deviation

@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from glassnet.column_encoding import missing_mask, shown
+from glassnet.cell_values import shown
+from glassnet.column_encoding import missing_mask
 from glassnet.network import Sequential, mlp
 from glassnet.preprocessing import ColumnEncoder, Standardize
 from glassnet.tabular.distinct import encode_frame

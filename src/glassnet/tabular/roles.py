@@ -21,14 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from glassnet.column_encoding import (
-    has_thousands,
-    missing_mask,
-    refuse_complex,
-    shown,
-    to_days,
-    to_numbers,
-)
+from glassnet.cell_values import has_thousands, refuse_complex, shown, to_days, to_numbers
+from glassnet.column_encoding import missing_mask
 
 MOSTLY_EMPTY = 0.5
 MOSTLY_NUMBERS = 0.9

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.column_encoding import to_numbers
+from glassnet.cell_values import to_numbers
 from glassnet.tabular.distinct import per_distinct
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)

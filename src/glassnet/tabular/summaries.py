@@ -22,16 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from glassnet.column_encoding import (
-    MISSING_CATEGORY,
-    PLAIN,
-    category_text,
-    date_parts,
-    missing_mask,
-    shown,
-    to_days,
-    to_numbers,
-)
+from glassnet.cell_values import PLAIN, category_text, shown, to_days, to_numbers
+from glassnet.column_encoding import MISSING_CATEGORY, date_parts, missing_mask
 from glassnet.preprocessing import ColumnEncoder, fit_category
 from glassnet.tabular import roles
 from glassnet.tabular.distinct import factorized

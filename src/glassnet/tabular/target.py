@@ -4,7 +4,7 @@ Words, or whole numbers with at most 20 distinct values, mean classification (tw
 one logit and binary cross-entropy; more: one logit per class and softmax cross-entropy);
 other numbers mean regression (one output, squared error on the standardized target).
 Text that is every time a number, some written with thousands separators ("12,345.6"), is
-numbers (``column_encoding.has_thousands``). Rows whose target is missing are left out.
+numbers (``cell_values.has_thousands``). Rows whose target is missing are left out.
 Imports ``column_encoding`` and ``losses``.
 """
 
@@ -14,14 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from glassnet.column_encoding import (
-    category_text,
-    has_thousands,
-    missing_mask,
-    refuse_complex,
-    shown,
-    to_numbers,
-)
+from glassnet.cell_values import category_text, has_thousands, refuse_complex, shown, to_numbers
+from glassnet.column_encoding import missing_mask
 from glassnet.losses import BinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
 from glassnet.tabular.roles import TableError
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from glassnet.column_encoding import GROUPED, PLAIN, category_text, shown, to_numbers
+from glassnet.cell_values import GROUPED, PLAIN, category_text, shown, to_numbers
 from glassnet.tabular.fit import scale_of
 from glassnet.tabular.moments import Moments, two_rows
 from glassnet.tabular.roles import TableError
